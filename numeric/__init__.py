@@ -1,0 +1,1 @@
+"""numeric: the closed forms of ``derive`` against JAX autodiff, in float64."""

@@ -1,0 +1,48 @@
+"""Shared test configuration.
+
+Tests that compile LaTeX use the ``pdflatex`` fixture. Without the binary they are skipped
+locally; when ``CI`` is set, a missing ``pdflatex`` fails the test instead: CI must really
+compile the documents.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def pdflatex() -> str:
+    path = shutil.which("pdflatex")
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI is set but pdflatex is missing: the LaTeX compile tests must run")
+        pytest.skip("pdflatex not installed")
+    return path
+
+
+@pytest.fixture
+def compile_latex(pdflatex: str, tmp_path: Path) -> Callable[[str, str], Path]:
+    """Compile a standalone LaTeX document with a real pdflatex; return the PDF's path."""
+
+    def run(source: str, name: str = "doc") -> Path:
+        tex = tmp_path / f"{name}.tex"
+        tex.write_text(source, encoding="utf-8")
+        proc = subprocess.run(
+            [pdflatex, "-interaction=nonstopmode", "-halt-on-error", tex.name],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        pdf = tmp_path / f"{name}.pdf"
+        assert proc.returncode == 0 and pdf.exists(), proc.stdout[-3000:]
+        assert pdf.read_bytes().startswith(b"%PDF")
+        return pdf
+
+    return run
