@@ -37,6 +37,7 @@ __all__ = [
     "negated",
     "ordered",
     "product",
+    "relabel",
 ]
 
 
@@ -48,6 +49,18 @@ def ordered(*terms: sp.Expr) -> sp.Expr:
 def product(*factors: sp.Expr) -> sp.Expr:
     """A product kept in the order given (``(a − y) σ'(z) x``) for printing."""
     return sp.Mul(*factors, evaluate=False)
+
+
+def relabel(expr: sp.Expr, mapping: dict[sp.Basic, sp.Basic]) -> sp.Expr:
+    """Replace subexpressions without re-ordering the printed terms (``x → x_j``)."""
+    if expr in mapping:
+        return mapping[expr]
+    if not expr.args:
+        return expr
+    args = [relabel(arg, mapping) for arg in expr.args]
+    if isinstance(expr, (sp.Add, sp.Mul, sp.Pow)):
+        return expr.func(*args, evaluate=False)
+    return expr.func(*args)
 
 
 def negated(expr: sp.Expr) -> sp.Expr:
@@ -111,3 +124,20 @@ OUTPUT_DELTA = MappingProxyType(
         "softmax-log-likelihood": ordered(a, -y),
     }
 )
+
+#: log-likelihood cost of one sample, per output neuron: C_x = −Σ_j y_j ln a^L_j
+#: (= −ln a^L_y for a one-hot y; softmax outputs)
+LL_COST = negated(y * sp.log(a))
+
+#: per-output-neuron cost c(a, y) of each pair; the cost of one sample is C_x = Σ_j c(a^L_j, y_j)
+#: and the cost of a batch is the mean of C_x (quadratic: C_x = ½‖a − y‖²)
+OUTPUT_COST = MappingProxyType(
+    {
+        "cross-entropy": CE_COST,
+        "quadratic": MSE_COST,
+        "quadratic-linear": MSE_COST,
+        "softmax-log-likelihood": LL_COST,
+    }
+)
+
+__all__ += ["LL_COST", "OUTPUT_COST"]
