@@ -1,0 +1,323 @@
+"""Gradient descent on one sigmoid neuron with the closed-form gradients of :mod:`derive`.
+
+One neuron with one input: ``z = w x + b``, ``a = σ(z)``. One epoch is one gradient step on
+the single sample ``(x, y)``::
+
+    w ← w − η ∂C/∂w,    b ← b − η ∂C/∂b
+
+with ∂C/∂w, ∂C/∂b the closed forms of :mod:`derive.closedforms` (``CE_DW``, ``CE_DB``:
+``x(σ(z) − y)``, ``σ(z) − y``; ``MSE_DW``, ``MSE_DB``: ``(a − y)σ'(z)x``, ``(a − y)σ'(z)``),
+lambdified after binding ``a = σ(z)``, ``z = w x + b``. Nothing here re-types a formula.
+
+The quadratic cost is the repository's ``C = ½(y − a)²`` (Nielsen's book, whose η = 0.15
+belongs to this form); the lecture's slide writes ``(y − a)²``, whose gradient is twice as
+large, so its η = 0.15 would be η = 0.3 here.
+
+:func:`verify_run` is the independent check: ``jax.grad`` of the cost (``CE_COST`` /
+``MSE_COST`` with the same bindings, logarithms of σ rewritten stably as
+``log σ(u) = −logaddexp(0, −u)``) at every point of the trajectory, against the closed form,
+and every recorded update against the update autodiff implies.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import MappingProxyType
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import sympy as sp
+
+from derive.closedforms import CE_COST, CE_DB, CE_DW, MSE_COST, MSE_DB, MSE_DW, NEURON_Z
+from derive.notation import a, b, sigma, w, x, y, z
+
+from .lambdify import to_jax
+from .precision import in_float64
+
+__all__ = [
+    "LECTURE_X",
+    "LECTURE_Y",
+    "NEURON_COSTS",
+    "NeuronCost",
+    "Run",
+    "Verification",
+    "initial_gradient",
+    "stable_logs",
+    "train",
+    "verify_run",
+]
+
+#: the (x, y) of the lecture's experiment: map input 1 to output 0
+LECTURE_X = 1.0
+LECTURE_Y = 0.0
+
+
+class logaddexp(sp.Function):  # lambdify prints it as jax.numpy.logaddexp
+    """log(e^p + e^q), evaluated stably by ``jax.numpy.logaddexp`` once lambdified."""
+
+    nargs = 2
+
+
+def _log_sigmoid_argument(arg: sp.Expr) -> sp.Expr | None:
+    """``u`` if ``arg`` is σ(u), ``−u`` if ``arg`` is 1 − σ(u) (= σ(−u)); else None."""
+    if isinstance(arg, sigma):
+        return arg.args[0]
+    complement = sp.expand(1 - arg)
+    if isinstance(complement, sigma):
+        return -complement.args[0]
+    return None
+
+
+def stable_logs(expr: sp.Expr) -> sp.Expr:
+    """Rewrite every ``log σ(u)`` and ``log(1 − σ(u))`` as ``−logaddexp(0, ∓u)``.
+
+    ``log σ(u) = −log(1 + e^{−u})`` and ``1 − σ(u) = σ(−u)``: the same function, written so
+    that float64 never takes the logarithm of a rounded-to-zero σ. Raises ``ValueError`` if
+    a logarithm of σ is left over.
+    """
+
+    def is_log_sigmoid(e: sp.Basic) -> bool:
+        return isinstance(e, sp.log) and _log_sigmoid_argument(e.args[0]) is not None
+
+    out = expr.replace(is_log_sigmoid, lambda e: -logaddexp(0, -_log_sigmoid_argument(e.args[0])))
+    leftover = [e for e in out.atoms(sp.log) if e.has(sigma)]
+    if leftover:
+        raise ValueError(f"log of σ left after the stable rewrite: {leftover}")
+    return out
+
+
+def _bind(expr: sp.Expr) -> sp.Expr:
+    """``expr`` with a = σ(z) and then z = w x + b: a function of (w, b, x, y)."""
+    return expr.subs(a, sigma(z)).subs(z, NEURON_Z)
+
+
+@dataclass(frozen=True)
+class NeuronCost:
+    """A cost of one neuron as derive states it: C(a, y) and its closed-form ∂C/∂w, ∂C/∂b."""
+
+    name: str
+    cost: sp.Expr
+    dw: sp.Expr
+    db: sp.Expr
+    formula: str
+
+    @functools.cached_property
+    def _jax(self) -> tuple[Callable[..., jax.Array], ...]:
+        args = (w, b, x, y)
+        return (
+            to_jax(_bind(self.dw), args),
+            to_jax(_bind(self.db), args),
+            to_jax(stable_logs(_bind(self.cost)), args),
+            to_jax(sigma(NEURON_Z), (w, b, x)),
+        )
+
+    def gradient(
+        self, w_: jax.Array, b_: jax.Array, x_: float, y_: float
+    ) -> tuple[jax.Array, jax.Array]:
+        """Closed form (∂C/∂w, ∂C/∂b) at (w, b)."""
+        dw, db, _, _ = self._jax
+        return dw(w_, b_, x_, y_), db(w_, b_, x_, y_)
+
+    def value(self, w_: jax.Array, b_: jax.Array, x_: float, y_: float) -> jax.Array:
+        """C(σ(w x + b), y), with logarithms of σ in the stable form."""
+        return self._jax[2](w_, b_, x_, y_)
+
+    def output(self, w_: jax.Array, b_: jax.Array, x_: float) -> jax.Array:
+        """a = σ(w x + b)."""
+        return self._jax[3](w_, b_, x_)
+
+
+#: the two costs of the experiment, by their CLI names
+NEURON_COSTS: MappingProxyType[str, NeuronCost] = MappingProxyType(
+    {
+        "quadratic": NeuronCost(
+            "quadratic", MSE_COST, MSE_DW, MSE_DB, "C = ½(y − a)², ∂C/∂w = (a − y)σ'(z)x"
+        ),
+        "cross-entropy": NeuronCost(
+            "cross-entropy",
+            CE_COST,
+            CE_DW,
+            CE_DB,
+            "C = −(y ln a + (1 − y) ln(1 − a)), ∂C/∂w = x(σ(z) − y)",
+        ),
+    }
+)
+
+
+def _array(values: jax.Array) -> np.ndarray:
+    out = np.asarray(values, dtype=np.float64)
+    out.setflags(write=False)
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class Run:
+    """One training run: its settings and the state at every epoch 0..epochs.
+
+    ``w[k], b[k]`` are the parameters after k updates; ``a[k] = σ(w[k] x + b[k])``,
+    ``cost_values[k] = C(a[k], y)``. Arrays are read-only, of length ``epochs + 1``.
+    """
+
+    cost: str
+    w0: float
+    b0: float
+    eta: float
+    epochs: int
+    x: float
+    y: float
+    w: np.ndarray
+    b: np.ndarray
+    a: np.ndarray
+    cost_values: np.ndarray
+
+    def history(self) -> list[dict[str, float | int]]:
+        """``[{epoch, w, b, a, cost}, ...]`` from epoch 0 to the last."""
+        return [
+            {
+                "epoch": k,
+                "w": float(self.w[k]),
+                "b": float(self.b[k]),
+                "a": float(self.a[k]),
+                "cost": float(self.cost_values[k]),
+            }
+            for k in range(self.epochs + 1)
+        ]
+
+
+@functools.partial(jax.jit, static_argnames=("neuron", "epochs"))
+def _trajectory(
+    neuron: NeuronCost,
+    w0: jax.Array,
+    b0: jax.Array,
+    eta: jax.Array,
+    x_: jax.Array,
+    y_: jax.Array,
+    epochs: int,
+) -> tuple[jax.Array, ...]:
+    def state(w_: jax.Array, b_: jax.Array) -> tuple[jax.Array, ...]:
+        return w_, b_, neuron.output(w_, b_, x_), neuron.value(w_, b_, x_, y_)
+
+    def step(carry: tuple[jax.Array, jax.Array], _: None) -> tuple:
+        w_, b_ = carry
+        dw, db = neuron.gradient(w_, b_, x_, y_)
+        return (w_ - eta * dw, b_ - eta * db), state(w_, b_)
+
+    (w_last, b_last), hist = jax.lax.scan(step, (w0, b0), None, length=epochs)
+    last = state(w_last, b_last)
+    return tuple(jnp.append(h, end) for h, end in zip(hist, last, strict=True))
+
+
+def _check_settings(eta: float, epochs: int, *values: float) -> None:
+    if not (isinstance(epochs, int) and epochs >= 1):
+        raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
+    if not (math.isfinite(eta) and eta > 0):
+        raise ValueError(f"the learning rate η must be a positive finite number, got {eta!r}")
+    if not all(math.isfinite(v) for v in values):
+        raise ValueError(f"w, b, x, y must be finite numbers, got {values!r}")
+
+
+@in_float64
+def train(
+    cost: str,
+    w0: float,
+    b0: float,
+    *,
+    eta: float,
+    epochs: int,
+    x: float = LECTURE_X,
+    y: float = LECTURE_Y,
+) -> Run:
+    """Gradient descent on one neuron for ``epochs`` epochs, in float64.
+
+    ``cost`` is a key of :data:`NEURON_COSTS`. Each epoch: ``w ← w − η ∂C/∂w``,
+    ``b ← b − η ∂C/∂b`` with the closed-form gradients (one jitted ``lax.scan``).
+    """
+    if cost not in NEURON_COSTS:
+        raise ValueError(f"unknown cost {cost!r}; known: {', '.join(NEURON_COSTS)}")
+    _check_settings(eta, epochs, w0, b0, x, y)
+    f64 = functools.partial(jnp.asarray, dtype=jnp.float64)
+    w_, b_, a_, c_ = _trajectory(
+        NEURON_COSTS[cost], f64(w0), f64(b0), f64(eta), f64(x), f64(y), epochs
+    )
+    return Run(
+        cost,
+        float(w0),
+        float(b0),
+        float(eta),
+        epochs,
+        float(x),
+        float(y),
+        _array(w_),
+        _array(b_),
+        _array(a_),
+        _array(c_),
+    )
+
+
+@in_float64
+def initial_gradient(run: Run) -> tuple[float, float]:
+    """The closed-form (∂C/∂w, ∂C/∂b) at the run's start (w0, b0)."""
+    dw, db = NEURON_COSTS[run.cost].gradient(jnp.float64(run.w0), jnp.float64(run.b0), run.x, run.y)
+    return float(dw), float(db)
+
+
+@dataclass(frozen=True)
+class Verification:
+    """Closed form against ``jax.grad`` over every update of one run.
+
+    ``gradient_abs``: max |closed form − autodiff| over all epochs and both parameters;
+    ``gradient_rel``: the same divided by max(|autodiff|, 1e-300) elementwise;
+    ``update_abs``: max |recorded (w, b)[k+1] − ((w, b)[k] − η ∇C_autodiff)|.
+    ``ok`` if ``gradient_rel ≤ rtol`` and ``update_abs ≤ atol``.
+    """
+
+    updates: int
+    gradient_abs: float
+    gradient_rel: float
+    update_abs: float
+    rtol: float
+    atol: float
+
+    @property
+    def ok(self) -> bool:
+        return self.gradient_rel <= self.rtol and self.update_abs <= self.atol
+
+
+@in_float64
+def verify_run(
+    run: Run, *, rtol: float = 1e-12, atol: float = 1e-14, neuron: NeuronCost | None = None
+) -> Verification:
+    """Check every update of ``run`` against ``jax.grad`` of the stable cost.
+
+    ``neuron`` overrides the gradients checked (default: the run's own cost); the cost
+    differentiated by autodiff is always the run's. Passing another cost's gradients is how
+    the tests show that this check can fail.
+    """
+    truth = NEURON_COSTS[run.cost]
+    closed = neuron or truth
+    ws, bs = jnp.asarray(run.w[:-1]), jnp.asarray(run.b[:-1])
+    x_, y_ = jnp.float64(run.x), jnp.float64(run.y)
+
+    auto = jax.vmap(jax.grad(truth.value, argnums=(0, 1)), in_axes=(0, 0, None, None))
+    gw_auto, gb_auto = auto(ws, bs, x_, y_)
+    gw, gb = jax.vmap(closed.gradient, in_axes=(0, 0, None, None))(ws, bs, x_, y_)
+
+    g_auto = np.stack([np.asarray(gw_auto), np.asarray(gb_auto)])
+    g_closed = np.stack([np.asarray(gw), np.asarray(gb)])
+    diff = np.abs(g_closed - g_auto)
+    rel = diff / np.maximum(np.abs(g_auto), 1e-300)
+    next_w = run.w[:-1] - run.eta * g_auto[0]
+    next_b = run.b[:-1] - run.eta * g_auto[1]
+    update = np.maximum(np.abs(next_w - run.w[1:]), np.abs(next_b - run.b[1:]))
+    return Verification(
+        updates=run.epochs,
+        gradient_abs=float(diff.max()),
+        gradient_rel=float(rel.max()),
+        update_abs=float(update.max()),
+        rtol=rtol,
+        atol=atol,
+    )
