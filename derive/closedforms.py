@@ -18,16 +18,16 @@ import sympy as sp
 from .notation import SigmaPrime, a, b, sigma, w, x, y, z
 
 __all__ = [
-    "COSTS",
     "CE_COST",
-    "CE_DC_DA",
-    "CE_DCDA_EXPANDED",
     "CE_D2C_DA2",
     "CE_DB",
+    "CE_DCDA_EXPANDED",
+    "CE_DC_DA",
     "CE_DW",
+    "COSTS",
     "MSE_COST",
-    "MSE_DC_DA",
     "MSE_DB",
+    "MSE_DC_DA",
     "MSE_DW",
     "NEURON_Z",
     "OUTPUT_ACTIVATION",

@@ -17,25 +17,31 @@ from __future__ import annotations
 import sympy as sp
 
 __all__ = [
+    "SAMPLE_INDEX",
     "C",
+    "SampleSum",
     "SigmaPrime",
     "a",
     "b",
     "expand_sigma_prime",
     "layer_symbol",
+    "mean_over_samples",
     "n",
+    "r_j",
     "s",
     "sigma",
     "t",
     "u",
     "w",
+    "w_j",
     "x",
+    "x_j",
     "y",
     "z",
 ]
 
 
-class sigma(sp.Function):  # noqa: N801  (SymPy functions are lower-case, like sp.exp)
+class sigma(sp.Function):
     """The logistic function σ(z) = 1/(1 + e^{-z}), with σ'(z) = σ(z)(1 − σ(z))."""
 
     nargs = 1
@@ -108,12 +114,41 @@ class SigmaPrime(sp.Function):
         return f"sigma'({printer._print(self.args[0])})"
 
 
+class SampleSum(sp.Sum):
+    """Σ_x over the n training samples; the summand's a, y, x_j are those of sample x.
+
+    The summand is written, as in the lecture, without a sample index: the symbols stand
+    for the values of one generic sample. Proving two summands equal as functions of those
+    symbols proves the sums equal for every training set.
+    """
+
+    def _latex(self, printer: sp.printing.latex.LatexPrinter) -> str:
+        body = printer._print(self.function)
+        if isinstance(self.function, sp.Add):
+            body = rf"\left({body}\right)"
+        return rf"\sum_{{x}} {body}"
+
+    def _sympystr(self, printer: sp.printing.str.StrPrinter) -> str:
+        return f"Sum_x({printer._print(self.function)})"
+
+
+#: index of the sum over samples (never printed)
+SAMPLE_INDEX = sp.Symbol("xi", integer=True, positive=True)
+
+
+def mean_over_samples(summand: sp.Expr) -> sp.Expr:
+    """(1/n) Σ_x summand, kept unevaluated for printing."""
+    return sp.Mul(1 / n, SampleSum(summand, (SAMPLE_INDEX, 1, n)), evaluate=False)
+
+
 def expand_sigma_prime(expr: sp.Basic) -> sp.Basic:
     """Replace every σ'(u) in ``expr`` by σ(u)(1 − σ(u))."""
     return expr.replace(lambda e: isinstance(e, SigmaPrime), lambda e: e.doit())
 
 
-def layer_symbol(family: str, layer: str | int, index: str | int = "", **assumptions: bool) -> sp.Symbol:
+def layer_symbol(
+    family: str, layer: str | int, index: str | int = "", **assumptions: bool
+) -> sp.Symbol:
     """A layer-indexed symbol such as ``a^L_j`` (``family='a', layer='L', index='j'``).
 
     The superscript is a layer index, not a power: the symbol is atomic, and prints as
@@ -131,6 +166,10 @@ a = sp.Symbol("a", positive=True)
 y = sp.Symbol("y", nonnegative=True)
 #: weighted input, weight, bias, input of a single neuron: real
 z, w, b, x = sp.symbols("z w b x", real=True)
+#: one weight and its input of a neuron with several inputs, and the rest of its weighted
+#: input: z = Σ_k w_k x_k + b = w_j x_j + r_j, where r_j does not depend on w_j
+w_j, x_j = sp.symbols("w_j x_j", real=True)
+r_j = sp.Symbol("r_j", real=True)
 #: number of training samples
 n = sp.Symbol("n", positive=True, integer=True)
 #: substitution variable (t = 1/a − 1 > 0 on the domain)

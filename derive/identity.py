@@ -1,0 +1,56 @@
+"""Exact proofs that an expression is identically zero on a domain, cheapest method first.
+
+1. ``cancel(together(d)) == 0``: rational-function arithmetic with every function value
+   (``ln a``, ``σ(z)``) as an independent generator. Valid everywhere both sides are defined.
+2. Domain reparametrisation (:func:`derive.domain.reparametrise`), logarithm arguments put
+   over a common denominator and ``expand_log(force=False)``: SymPy splits ``ln(pq)`` only
+   where it knows ``p, q > 0``, so ``ln(ab) = ln a + ln b`` is never used off its domain.
+3. ``simplify`` as the last resort (after ``σ`` is rewritten with ``exp``).
+
+A result of ``False`` means *not proved*, never *unequal*: refutation is the job of
+:mod:`derive.points`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+
+from .domain import Domain, reparametrise
+from .notation import expand_sigma_prime, sigma
+
+__all__ = ["Proof", "prove_zero"]
+
+
+@dataclass(frozen=True)
+class Proof:
+    """How an identity was proved: ``method`` is a short key, ``detail`` says more."""
+
+    method: str
+    detail: str
+
+
+def _is_zero(expr: sp.Expr) -> bool:
+    return sp.cancel(sp.together(expr)) == 0
+
+
+def prove_zero(d: sp.Expr, domain: Domain, *, allow_simplify: bool = True) -> Proof | None:
+    """Prove ``d ≡ 0`` on ``domain``; return how, or ``None`` if no method succeeded."""
+    d = expand_sigma_prime(sp.sympify(d)).doit()
+    if _is_zero(d):
+        return Proof("cancel", "cancel(together(lhs − rhs)) = 0")
+    r, subs = reparametrise(d, domain)
+    if subs or r.has(sp.log):
+        if _is_zero(sp.expand_log(r, force=False)):
+            names = ", ".join(sp.sstr(k) for k in subs)
+            return Proof(
+                "domain",
+                f"reparametrised {names} = 1/(1+u), u > 0; logs expanded only for positive "
+                "factors; cancel = 0",
+            )
+    if allow_simplify:
+        e = d.replace(lambda f: isinstance(f, sigma), lambda f: f.rewrite(sp.exp))
+        if sp.simplify(e) == 0:
+            return Proof("simplify", "simplify(lhs − rhs) = 0 (fallback)")
+    return None

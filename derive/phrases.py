@@ -1,0 +1,54 @@
+"""Fixed phrases of the output, in English and Czech (justifications live in the data)."""
+
+from __future__ import annotations
+
+__all__ = ["PHRASES", "VERDICT_NAMES", "phrase"]
+
+PHRASES: dict[str, dict[str, object]] = {
+    "argument": {"en": "Argument (not machine-checked)", "cs": "Úvaha (strojově neověřená)"},
+    "checked_now": {"en": "Checked just now", "cs": "Právě ověřeno"},
+    "failed": {"en": "FAILED", "cs": "CHYBA"},
+    "notation": {
+        "en": "Notation: z = wx + b, a = σ(z) = 1/(1 + e^{-z}) ∈ (0, 1), target y ∈ [0, 1], "
+        "n training samples. Superscripts such as L in a^L_j are layer indices, not powers; "
+        "ln is the natural logarithm. Each line names the lecture claims (L0–L26) it supports.",
+        "cs": "Značení: z = wx + b, a = σ(z) = 1/(1 + e^{-z}) ∈ (0, 1), cíl y ∈ [0, 1], "
+        "n trénovacích vzorků. Horní indexy jako L v a^L_j označují vrstvu, nejsou to mocniny; "
+        "ln je přirozený logaritmus. Každý řádek uvádí tvrzení přednášky (L0–L26), která "
+        "dokládá.",
+    },
+    "table_head": {
+        "en": ("derivation", "step", "claims", "relation", "method", "verdict", "second opinion"),
+        "cs": ("odvození", "krok", "tvrzení", "vztah", "metoda", "výsledek", "druhý názor"),
+    },
+    "table_total": {
+        "en": "{total} steps checked just now, {failed} failed.",
+        "cs": "Právě ověřeno {total} kroků, z toho {failed} chybných.",
+    },
+}
+
+VERDICT_NAMES: dict[str, dict[str, str]] = {
+    "en": {
+        "proved": "proved",
+        "numeric": "numeric evidence only",
+        "refuted": "REFUTED",
+        "argument": "argument",
+        "given": "given",
+        "unverified": "UNVERIFIED",
+    },
+    "cs": {
+        "proved": "dokázáno",
+        "numeric": "jen numericky",
+        "refuted": "VYVRÁCENO",
+        "argument": "úvaha",
+        "given": "dáno",
+        "unverified": "NEOVĚŘENO",
+    },
+}
+
+
+def phrase(key: str, lang: str) -> str:
+    """The phrase ``key`` in ``lang`` ('en' or 'cs')."""
+    value = PHRASES[key][lang]
+    assert isinstance(value, str)
+    return value

@@ -1,0 +1,366 @@
+"""Check every step of a derivation, now, with the cheapest method that can prove it.
+
+Per relation (see :class:`derive.steps.Relation`):
+
+* ``=``: ``cancel`` of the difference, then domain reparametrisation, then ``simplify``
+  (:mod:`derive.identity`); a term containing an indefinite integral is compared by
+  differentiation (equal up to a constant, :mod:`derive.calculus`);
+* ``= up to a constant``: the difference has derivative zero (connected domain);
+* a substitution ``t = g(v), dt = g'(v) dv``: the claimed ``g'`` against ``diff(g, v)``;
+* ``⇔``: the two statements ``l₁ = r₁`` and ``l₂ = r₂`` have ``(l₁ − r₁)/(l₂ − r₂)`` of one
+  strict sign on the domain (:mod:`derive.sign`), so each holds exactly when the other does;
+* ``⇒``: the new statement checked under the previous one (solved for one variable);
+* facts: identities, signs (case by case), limits (``Limit.doit``), undefined values;
+* arguments in words are reported as such; only their ``core`` is checked.
+
+Every check is followed by a seeded random-point evaluation at 30 digits
+(:mod:`derive.points`), reported as a second opinion. A step that no exact method proves
+but that agrees numerically is reported as ``numeric``; one with a point of disagreement is
+``refuted`` with that point.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import Enum
+
+import sympy as sp
+
+from . import points
+from .calculus import UnsupportedIntegral, derivative, has_indefinite_integral
+from .identity import prove_zero
+from .notation import SampleSum, expand_sigma_prime
+from .sign import prove_sign
+from .steps import Derivation, Relation, Step, Undefined
+
+__all__ = ["DerivationReport", "StepResult", "Verdict", "verify", "verify_all"]
+
+
+class Verdict(Enum):
+    PROVED = "proved"  #: an exact symbolic method proved the step
+    NUMERIC = "numeric"  #: not proved; agrees at N random points (evidence only)
+    REFUTED = "refuted"  #: a counterexample or a wrong claimed derivative was found
+    ARGUMENT = "argument"  #: reasoning in words, not machine-checked (its core may be)
+    GIVEN = "given"  #: a definition or premise
+    UNVERIFIED = "unverified"  #: neither proved nor refuted
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """The outcome of checking one step (``index`` counts from 1)."""
+
+    index: int
+    claims: tuple[str, ...]
+    relation: Relation
+    verdict: Verdict
+    method: str
+    detail: str
+    evidence: points.Evidence | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.verdict not in (Verdict.REFUTED, Verdict.UNVERIFIED)
+
+    @property
+    def second_opinion(self) -> str:
+        e = self.evidence
+        if e is None:
+            return "—"
+        if e.counterexample is not None:
+            return "differs at " + ", ".join(f"{k}={v}" for k, v in e.counterexample)
+        return f"agrees at {e.points} points" + (f" ({e.note})" if e.note else "")
+
+
+@dataclass(frozen=True)
+class DerivationReport:
+    derivation: Derivation
+    results: tuple[StepResult, ...]
+
+    @property
+    def ok(self) -> bool:
+        return all(r.ok for r in self.results)
+
+    @property
+    def failures(self) -> tuple[StepResult, ...]:
+        return tuple(r for r in self.results if not r.ok)
+
+
+@dataclass
+class _State:
+    """What the steps before the current one established."""
+
+    derivation: Derivation
+    term: sp.Expr | None = None
+    statement: sp.Basic | None = None
+    substitutions: dict[sp.Symbol, sp.Expr] = field(default_factory=dict)
+
+    def define(self, expr: sp.Basic) -> sp.Basic:
+        """Apply the derivation's definitions (a = σ(z), z = w x + b …) and evaluate."""
+        for sym, value in self.derivation.definitions:
+            expr = expr.subs(sym, value)
+        return expand_sigma_prime(expr)
+
+
+def _doit(expr: sp.Basic) -> sp.Basic:
+    """Evaluate derivatives, limits and sums over samples, but keep indefinite integrals."""
+    return expr.doit(integrals=False) if has_indefinite_integral(expr) else expr.doit()
+
+
+def _linear_in_sums(d: sp.Expr) -> sp.Expr:
+    """Σ_x f₁ − Σ_x f₂ → f₁ − f₂ (sums over the same samples compared term by term)."""
+    if not d.has(SampleSum):
+        return d
+    marker = sp.Dummy("M")
+    e = sp.expand(d.replace(lambda q: isinstance(q, SampleSum), lambda q: q.function * marker))
+    poly = sp.Poly(e, marker)
+    if poly.degree() == 1 and poly.coeff_monomial(1) == 0:
+        return poly.coeff_monomial(marker)
+    return d
+
+
+def _result(
+    step: Step,
+    index: int,
+    verdict: Verdict,
+    method: str,
+    detail: str,
+    evidence: points.Evidence | None = None,
+) -> StepResult:
+    return StepResult(index, step.claims, step.relation, verdict, method, detail, evidence)
+
+
+def _judge_zero(
+    d: sp.Expr, state: _State, method_prefix: str = "", scale: sp.Expr | None = None
+) -> tuple[Verdict, str, str, points.Evidence | None]:
+    """Prove d ≡ 0, then evaluate it numerically as a second opinion."""
+    domain = state.derivation.domain
+    d = _linear_in_sums(_doit(d))
+    proof = prove_zero(d, domain)
+    evidence = points.evaluate_zero(expand_sigma_prime(d), domain, scale=scale)
+    if evidence is not None and evidence.counterexample is not None:
+        return Verdict.REFUTED, method_prefix + "random points", "the two sides differ", evidence
+    if proof is not None:
+        return Verdict.PROVED, method_prefix + proof.method, proof.detail, evidence
+    if evidence is not None:
+        return (
+            Verdict.NUMERIC,
+            method_prefix + "random points",
+            "no exact method proved it",
+            evidence,
+        )
+    return Verdict.UNVERIFIED, method_prefix + "none", "no exact method proved it", None
+
+
+def _check_equal(step: Step, state: _State, up_to_constant: bool) -> tuple:
+    prev, cur = state.define(state.term), state.define(step.expr)
+    var = state.derivation.variable
+    if up_to_constant or has_indefinite_integral(prev) or has_indefinite_integral(cur):
+        if var is None:
+            return (
+                Verdict.UNVERIFIED,
+                "none",
+                "a step up to a constant needs the derivation's variable",
+                None,
+            )
+        try:
+            d = derivative(_doit(prev) - _doit(cur), var, state.substitutions)
+        except UnsupportedIntegral as exc:
+            return Verdict.UNVERIFIED, "none", str(exc), None
+        verdict, method, detail, ev = _judge_zero(d, state, "differentiation + ")
+        return verdict, method, f"d/d{var} of the difference: {detail}", ev
+    prev, cur = _doit(prev.subs(state.substitutions)), _doit(cur.subs(state.substitutions))
+    return _judge_zero(prev - cur, state, scale=sp.Abs(prev) + sp.Abs(cur))
+
+
+def _check_fact(statement: sp.Basic, state: _State) -> tuple:
+    domain = state.derivation.domain
+    if isinstance(statement, Undefined):
+        value = statement.expr.subs(dict(statement.at))
+        at = ", ".join(f"{sp.sstr(k)} = {sp.sstr(v)}" for k, v in statement.at)
+        if value.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or value.is_finite is False:
+            return (
+                Verdict.PROVED,
+                "evaluation",
+                f"SymPy evaluates it at {at} to {sp.sstr(value)}",
+                None,
+            )
+        return Verdict.REFUTED, "evaluation", f"at {at} it evaluates to {sp.sstr(value)}", None
+    statement = state.define(statement)
+    if statement is sp.true or statement is sp.false:
+        verdict = Verdict.PROVED if statement is sp.true else Verdict.REFUTED
+        return verdict, "evaluation", f"SymPy evaluates the statement to {statement}", None
+    if isinstance(statement, sp.Equality):
+        lhs, rhs = statement.lhs, statement.rhs
+        if lhs.has(sp.Limit) or rhs.has(sp.Limit):
+            lv, rv = lhs.doit(), rhs.doit()
+            if sp.simplify(lv - rv) == 0:
+                return Verdict.PROVED, "limit", f"Limit.doit() gives {sp.sstr(lv)}", None
+            return Verdict.REFUTED, "limit", f"the limit is {sp.sstr(lv)}, not {sp.sstr(rv)}", None
+        lhs, rhs = _doit(lhs), _doit(rhs)
+        return _judge_zero(lhs - rhs, state, scale=sp.Abs(lhs) + sp.Abs(rhs))
+    if isinstance(statement, (sp.StrictGreaterThan, sp.StrictLessThan)):
+        expr = _doit(statement.lhs - statement.rhs)
+        positive = isinstance(statement, sp.StrictGreaterThan)
+        proof = prove_sign(expr, domain, positive=positive)
+        evidence = points.evaluate_sign(expr, domain, positive=positive)
+        if evidence is not None and evidence.counterexample is not None:
+            return Verdict.REFUTED, "random points", "the inequality fails", evidence
+        if proof is not None:
+            return Verdict.PROVED, "sign", proof.detail, evidence
+        if evidence is not None:
+            return Verdict.NUMERIC, "random points", "the sign was not proved", evidence
+        return Verdict.UNVERIFIED, "none", "the sign was not proved", None
+    return (
+        Verdict.UNVERIFIED,
+        "none",
+        f"no method for a statement of type {type(statement).__name__}",
+        None,
+    )
+
+
+def _difference(statement: sp.Basic) -> sp.Expr:
+    if not isinstance(statement, sp.Equality):
+        raise TypeError("equivalence is checked between equations")
+    return statement.lhs - statement.rhs
+
+
+def _check_equivalent(step: Step, state: _State) -> tuple:
+    domain = state.derivation.domain
+    d1 = _doit(state.define(_difference(state.statement)))
+    d2 = _doit(state.define(_difference(step.expr)))
+    ratio = sp.cancel(sp.together(expand_sigma_prime(d1) / expand_sigma_prime(d2)))
+    if ratio.is_number and ratio != 0 and ratio.is_finite:
+        return (
+            Verdict.PROVED,
+            "ratio",
+            f"(l₁−r₁)/(l₂−r₂) = {sp.sstr(ratio)}, a nonzero constant",
+            None,
+        )
+    for positive in (True, False):
+        proof = prove_sign(ratio, domain, positive=positive)
+        if proof is not None:
+            sign = "> 0" if positive else "< 0"
+            evidence = points.evaluate_sign(ratio, domain, positive=positive)
+            if evidence is not None and evidence.counterexample is not None:
+                break
+            return (
+                Verdict.PROVED,
+                "ratio + sign",
+                f"(l₁−r₁)/(l₂−r₂) = {sp.sstr(ratio)} {sign} on the domain ({proof.detail})",
+                evidence,
+            )
+    evidence = points.evaluate_sign(ratio, domain, positive=True)
+    evidence_neg = points.evaluate_sign(ratio, domain, positive=False)
+    if (evidence is not None and evidence.counterexample is not None) and (
+        evidence_neg is not None and evidence_neg.counterexample is not None
+    ):
+        return (
+            Verdict.REFUTED,
+            "ratio",
+            f"(l₁−r₁)/(l₂−r₂) = {sp.sstr(ratio)} changes sign or vanishes",
+            evidence,
+        )
+    return (
+        Verdict.UNVERIFIED,
+        "ratio",
+        f"(l₁−r₁)/(l₂−r₂) = {sp.sstr(ratio)}: sign not proved",
+        evidence,
+    )
+
+
+def _check_implies(step: Step, state: _State) -> tuple:
+    premise = state.define(state.statement)
+    if not isinstance(premise, sp.Equality):
+        return Verdict.UNVERIFIED, "none", "implication from a non-equation is not checked", None
+    d = _doit(premise.lhs - premise.rhs)
+    target = state.define(step.expr)
+    for sym in sorted(d.free_symbols, key=lambda q: q.name):
+        solutions = sp.solve(d, sym, dict=True)
+        if len(solutions) == 1:
+            sub = solutions[0]
+            conclusion = target.subs(sub) if isinstance(target, sp.Basic) else target
+            if conclusion is sp.true:
+                return (
+                    Verdict.PROVED,
+                    "substitution",
+                    f"with {sp.sstr(sub)} the statement is true",
+                    None,
+                )
+            if conclusion is sp.false:
+                return (
+                    Verdict.REFUTED,
+                    "substitution",
+                    f"with {sp.sstr(sub)} the statement is false",
+                    None,
+                )
+            verdict, method, detail, ev = _check_fact(conclusion, state)
+            return verdict, "substitution + " + method, f"with {sp.sstr(sub)}: {detail}", ev
+    return Verdict.UNVERIFIED, "none", "could not solve the premise for one variable", None
+
+
+def _check_step(step: Step, index: int, state: _State) -> StepResult:
+    rel = step.relation
+    if step.lhs is not None and rel in (Relation.EQUAL, Relation.UP_TO_CONSTANT):
+        state.term = step.lhs if step.lhs_value is None else step.lhs_value
+    sub_problem = None
+    if step.substitution is not None:
+        s_ = step.substitution
+        true_d = sp.diff(s_.expr, s_.wrt)
+        if sp.cancel(true_d - s_.differential) != 0:
+            sub_problem = (
+                f"d{s_.variable}/d{s_.wrt} = {sp.sstr(sp.factor(true_d))}, "
+                f"not {sp.sstr(s_.differential)}"
+            )
+        state.substitutions[s_.variable] = s_.expr
+
+    if rel is Relation.GIVEN:
+        verdict, method, detail, ev = Verdict.GIVEN, "definition", "stated, not derived", None
+    elif rel in (Relation.EQUAL, Relation.UP_TO_CONSTANT):
+        if state.term is None:
+            verdict, method, detail, ev = Verdict.UNVERIFIED, "none", "no previous term", None
+        else:
+            verdict, method, detail, ev = _check_equal(step, state, rel is Relation.UP_TO_CONSTANT)
+    elif rel is Relation.FACT:
+        verdict, method, detail, ev = _check_fact(step.expr, state)
+    elif rel is Relation.EQUIVALENT:
+        verdict, method, detail, ev = _check_equivalent(step, state)
+    elif rel is Relation.IMPLIES:
+        verdict, method, detail, ev = _check_implies(step, state)
+    else:  # ARGUMENT
+        if step.core is None:
+            verdict, method, detail, ev = (
+                Verdict.ARGUMENT,
+                "argument",
+                "reasoning in words, not machine-checked",
+                None,
+            )
+        else:
+            core_verdict, method, detail, ev = _check_fact(step.core, state)
+            if core_verdict in (Verdict.PROVED, Verdict.NUMERIC):
+                verdict = Verdict.ARGUMENT
+                detail = (
+                    f"core checked ({core_verdict.value}, {method}): {detail}; the rest is in words"
+                )
+                method = "argument + " + method
+            else:
+                verdict = core_verdict
+    if sub_problem is not None:
+        verdict, method, detail = Verdict.REFUTED, "substitution", sub_problem
+    if isinstance(step.expr, sp.Expr):
+        if rel in (Relation.GIVEN, Relation.EQUAL, Relation.UP_TO_CONSTANT):
+            state.term = step.expr
+    elif isinstance(step.expr, sp.Basic):
+        state.statement = step.expr
+    return _result(step, index, verdict, method, detail, ev)
+
+
+def verify(derivation: Derivation) -> DerivationReport:
+    """Check every step of ``derivation`` now and report per step."""
+    state = _State(derivation)
+    results = tuple(_check_step(step, i, state) for i, step in enumerate(derivation.steps, 1))
+    return DerivationReport(derivation, results)
+
+
+def verify_all(derivations: Iterable[Derivation]) -> tuple[DerivationReport, ...]:
+    return tuple(verify(d) for d in derivations)
