@@ -1,0 +1,738 @@
+"""Untrusted answers in the course's notation (LaTeX or plain text) → SymPy, without ``eval``.
+
+The text is read by an LALR grammar (``grammar.lark``, lark) and the tree is turned into SymPy
+objects by hand: no ``eval``, ``sympify`` or ``parse_expr`` ever sees user text. Reading rules:
+
+* ``\\sigma(z)``, ``sigma(z)`` is :class:`derive.notation.sigma`; ``\\sigma'(z)``,
+  ``\\sigma^\\prime(z)`` is :class:`derive.notation.SigmaPrime` (a derivative, not σ);
+* ``\\ln`` and ``\\log`` are both the natural logarithm (the ML convention); ``e^{u}``,
+  ``\\exp(u)`` is the exponential;
+* superscripts of the layer-indexed families (``a z w b delta``) are layer indices
+  (``a^L_j``, ``w^{l+1}_{kj}``), built with :func:`derive.notation.layer_symbol`; on anything
+  else, or on a parenthesised expression, a superscript is a power (``x_j^2``, ``(1-a)^2``);
+* ``a y z w b x n t s u`` are the very symbols of :mod:`derive.notation` (with their
+  assumptions); a subscripted symbol (``x_j``, ``y_j``) carries its family's assumptions;
+* ``\\sum_x f`` is :class:`derive.notation.SampleSum` (over the training samples);
+  ``\\sum_k f`` is a SymPy ``Sum`` whose summand's symbols indexed by ``k`` become
+  ``Indexed`` objects (:mod:`derive.indexing`); ``\\int f \\, da`` is ``Integral(f, a)``;
+  ``\\frac{\\partial C}{\\partial a^L_j}`` is ``Derivative(C(a^L_j), a^L_j)``;
+* symbols are case-sensitive; implicit products (``2a``, ``x(1-a)``, ``ay`` = ``a y``) and
+  ``*``, ``\\cdot``, ``\\times``, ``**`` or ``^``, ``\\frac``, ``\\left( \\right)`` all work.
+
+Bounds (refused with a :class:`ParseError`, never computed): length, bracket nesting, numeric
+exponents, the size of numeric powers, the number of digits in a literal.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import cache
+from pathlib import Path
+
+import sympy as sp
+from lark import Lark, Token, Transformer_NonRecursive, v_args
+from sympy.printing.latex import LatexPrinter
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, VisitError
+
+from . import notation as nt
+from .indexing import LAYER_FAMILIES, LAYER_WIDTH, index_symbol, indexed_form
+
+__all__ = [
+    "CONSTANT",
+    "LAYER_FAMILIES",
+    "MAX_DEPTH",
+    "MAX_EXPONENT",
+    "MAX_LENGTH",
+    "ParseError",
+    "normalise",
+    "parse_answer",
+    "parse_relation",
+    "to_latex",
+]
+
+#: longest answer accepted, in characters (after normalisation)
+MAX_LENGTH = 600
+#: deepest bracket nesting accepted: ( [ { and \left
+MAX_DEPTH = 12
+#: largest |exponent| accepted when the exponent is a number
+MAX_EXPONENT = 64
+#: largest number of decimal digits of a numeric power (base^exponent with both numbers)
+MAX_POWER_DIGITS = 60
+#: longest numeric literal, in digits
+MAX_DIGITS = 30
+
+#: the additive constant of an antiderivative, typed as ``const`` (``+ const``)
+CONSTANT = sp.Symbol("const", real=True)
+
+
+class ParseError(ValueError):
+    """The answer could not be read, or was refused; the message says where and why."""
+
+
+# --------------------------------------------------------------------------- normalisation
+
+_UNICODE = {
+    "σ": r"\sigma ",
+    "δ": r"\delta ",
+    "η": r"\eta ",
+    "π": r"\pi ",
+    "∂": r"\partial ",
+    "Σ": r"\sum ",
+    "∑": r"\sum ",
+    "∫": r"\int ",
+    "·": "*",
+    "⋅": "*",
+    "×": "*",
+    "−": "-",
+    "–": "-",
+    "′": "'",
+    "’": "'",
+    "²": "^2",
+    "³": "^3",
+    "⁻¹": "^{-1}",
+    "⊙": r"\odot ",
+    "∇": r"\nabla ",
+}
+_SPACING = re.compile(
+    r"\\(?:left|right|bigl|bigr|Bigl|Bigr|big|Big|displaystyle)(?![A-Za-z])"
+    r"|\\(?:quad|qquad)(?![A-Za-z])|\\[,;:! ]|~"
+)
+_RENAME = (
+    (re.compile(r"\\[dt]frac(?![A-Za-z])"), r"\\frac"),
+    (re.compile(r"\\frac\s*(\d)\s*(\d)"), r"\\frac{\1}{\2}"),
+    (re.compile(r"\\mathrm\{e\}|\\operatorname\{e\}"), "e"),
+    (re.compile(r"\\operatorname\{(ln|log|exp)\}"), r"\\\1"),
+    (re.compile(r"\\mathrm\{(ln|log|exp)\}"), r"\\\1"),
+    (re.compile(r"\\varepsilon(?![A-Za-z])"), r"\\epsilon"),
+    (re.compile(r"\\(?:operatorname|mathrm)\{const\}|\\text\{\s*const\s*\}"), "const"),
+)
+_KNOWN_COMMANDS = frozenset(
+    "sigma ln log exp frac sqrt sum int partial prime cdot times mathrm delta eta lambda "
+    "epsilon alpha beta gamma theta mu pi".split()
+)
+_VECTOR_COMMANDS = frozenset({"odot", "nabla", "top", "intercal", "circ", "otimes"})
+
+
+def normalise(text: str) -> str:
+    """The answer with Unicode math, spacing commands and ``$`` delimiters replaced.
+
+    Pure string rewriting (no evaluation): ``σ`` → ``\\sigma``, ``−`` → ``-``, ``\\left(`` →
+    ``(``, ``\\dfrac`` → ``\\frac``, ``$…$`` → ``…``.
+    """
+    text = unicodedata.normalize("NFC", text)
+    for src, dst in _UNICODE.items():
+        text = text.replace(src, dst)
+    text = text.strip()
+    for delim in ("$$", "$", r"\(", r"\["):
+        closing = {"$$": "$$", "$": "$", r"\(": r"\)", r"\[": r"\]"}[delim]
+        if text.startswith(delim) and text.endswith(closing) and len(text) >= 2 * len(delim):
+            text = text[len(delim) : len(text) - len(closing)].strip()
+            break
+    text = _SPACING.sub(" ", text)
+    for pattern, repl in _RENAME:
+        text = pattern.sub(repl, text)
+    return text.strip()
+
+
+def _check_bounds(text: str) -> None:
+    if len(text) > MAX_LENGTH:
+        raise ParseError(
+            f"the answer is too long ({len(text)} characters; at most {MAX_LENGTH} are read)"
+        )
+    if not text:
+        raise ParseError("the answer is empty")
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in "([{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ParseError(
+                    f"brackets nested too deeply at column {i + 1} (at most {MAX_DEPTH} levels)"
+                )
+        elif ch in ")]}":
+            depth -= 1
+            if depth < 0:
+                raise ParseError(f"unmatched closing '{ch}' at column {i + 1}\n{_caret(text, i)}")
+    if depth > 0:
+        raise ParseError("a bracket is opened but never closed")
+    for m in re.finditer(r"\d+", text):
+        if len(m.group()) > MAX_DIGITS:
+            raise ParseError(f"a number with more than {MAX_DIGITS} digits at column {m.start() + 1}")
+    for m in re.finditer(r"\\([A-Za-z]+)", text):
+        cmd = m.group(1)
+        if cmd in _VECTOR_COMMANDS:
+            raise ParseError(
+                f"\\{cmd} is vector/matrix notation, which is not graded: write one component "
+                "(e.g. δ^L_j) instead"
+            )
+        if cmd not in _KNOWN_COMMANDS:
+            raise ParseError(f"unknown LaTeX command \\{cmd} at column {m.start() + 1}")
+    if "^T" in text or "^{T}" in text:
+        raise ParseError(
+            "a transpose ^T is matrix notation, which is not graded: write one component "
+            "(e.g. Σ_k w^{l+1}_{kj} δ^{l+1}_k …) instead"
+        )
+
+
+def _caret(text: str, i: int) -> str:
+    return f"  {text}\n  {' ' * i}^"
+
+
+# --------------------------------------------------------------------------- symbols
+
+_NOTATION_SYMBOLS: dict[str, sp.Symbol] = {
+    s.name: s for s in (nt.a, nt.y, nt.z, nt.w, nt.b, nt.x, nt.n, nt.t, nt.s, nt.u)
+}
+_FAMILY_ASSUMPTIONS: dict[str, dict[str, bool]] = {
+    s.name: {k: v for k, v in s.assumptions0.items() if k in ("positive", "nonnegative", "real")}
+    for s in _NOTATION_SYMBOLS.values()
+}
+_GREEK_NAMES = frozenset({"delta", "eta", "lambda", "epsilon", "alpha", "beta", "gamma", "theta", "mu"})
+#: multi-letter names read as one symbol (never split into letters)
+_WORDS = frozenset({"const"}) | _GREEK_NAMES
+
+
+@dataclass
+class _Script:
+    kind: str  # "sub", "sup", "prime"
+    raw: str = ""
+    value: object = None
+    primes: int = 0
+
+
+@dataclass
+class _Name:
+    """A name with its scripts, not yet a symbol (``a^L`` waits for a possible ``_j``)."""
+
+    name: str
+    column: int
+    scripts: list[_Script] = field(default_factory=list)
+
+
+@dataclass
+class _Group:
+    """A parenthesised expression: ``C(a)`` / ``C'(a)`` apply C to it."""
+
+    expr: sp.Expr
+
+
+@dataclass
+class _Partial:
+    """``∂X``: meaningful only as the numerator or denominator of a fraction."""
+
+    of: object
+
+
+@dataclass
+class _Context:
+    symbols: Mapping[str, sp.Symbol] | None
+    layer_families: frozenset[str] | None
+    text: str
+
+
+def _clean_index(raw: str) -> str:
+    raw = raw.strip()
+    if raw.startswith("{") and raw.endswith("}"):
+        raw = raw[1:-1]
+    raw = re.sub(r"\s+", "", raw)
+    if raw.startswith("(") and raw.endswith(")"):
+        raw = raw[1:-1]
+    return raw
+
+
+def _is_layer(ctx: _Context, family: str, layer_raw: str, has_sub: bool) -> bool:
+    if family not in LAYER_FAMILIES:
+        return False
+    if ctx.layer_families is not None:
+        return family in ctx.layer_families
+    return has_sub or not layer_raw.lstrip("-").isdigit()
+
+
+def _lookup(ctx: _Context, sym: sp.Symbol, column: int) -> sp.Expr:
+    if ctx.symbols is None:
+        return sym
+    if sym.name in ctx.symbols:
+        return ctx.symbols[sym.name]
+    shown = _latex_name(sym.name)
+    hint = ""
+    for known in ctx.symbols:
+        if known.lower() == sym.name.lower() and known != sym.name:
+            hint = f" (symbols are case-sensitive: did you mean {_latex_name(known)}?)"
+            break
+    expected = ", ".join(_latex_name(k) for k in ctx.symbols)
+    raise ParseError(
+        f"unknown symbol {shown} at column {column}{hint}; this exercise uses: {expected}"
+    )
+
+
+def _latex_name(name: str) -> str:
+    return to_latex(sp.Symbol(name))
+
+
+def _base_symbol(ctx: _Context, name: str, column: int) -> sp.Expr:
+    if name == "const":
+        if ctx.symbols is not None and "const" not in ctx.symbols:
+            _lookup(ctx, CONSTANT, column)
+        return CONSTANT
+    if ctx.symbols is not None and name in ctx.symbols:
+        return ctx.symbols[name]
+    if name == "e":
+        return sp.E
+    if name == "pi":
+        return sp.pi
+    if name == "C" and ctx.symbols is None:
+        return sp.Symbol("C", real=True)
+    sym = _NOTATION_SYMBOLS.get(name) or sp.Symbol(name, real=True)
+    return _lookup(ctx, sym, column)
+
+
+def _symbol_with_index(ctx: _Context, family: str, index: str, column: int) -> sp.Expr:
+    assumptions = _FAMILY_ASSUMPTIONS.get(family, {"real": True})
+    name = f"{family}_{index}" if index.isalnum() else f"{family}_{{{index}}}"
+    return _lookup(ctx, sp.Symbol(name, **assumptions), column)
+
+
+def _power(base: sp.Expr, exponent: sp.Expr, column: int) -> sp.Expr:
+    if exponent.is_Number:
+        if abs(exponent) > MAX_EXPONENT:
+            raise ParseError(
+                f"exponent {exponent} at column {column} is too large (at most {MAX_EXPONENT})"
+            )
+        if base.is_Number and base != 0 and abs(base) != 1:
+            digits = float(abs(exponent)) * abs(float(sp.log(abs(base), 10).evalf(5)))
+            if digits > MAX_POWER_DIGITS:
+                raise ParseError(
+                    f"the power at column {column} would have about {digits:.0f} digits "
+                    f"(at most {MAX_POWER_DIGITS}): refused"
+                )
+    elif base.is_Number and exponent.has(sp.Pow) and any(
+        p.exp.is_Number and abs(p.exp) > 8 for p in exponent.atoms(sp.Pow)
+    ):
+        raise ParseError(f"a tower of powers at column {column} is refused")
+    if base == sp.E:
+        return sp.exp(exponent)
+    return sp.Pow(base, exponent)
+
+
+def _finish(ctx: _Context, v: object) -> sp.Expr:
+    """Turn an intermediate value into a SymPy expression (or refuse it)."""
+    if isinstance(v, _Name):
+        return _finish_name(ctx, v)
+    if isinstance(v, _Group):
+        return v.expr
+    if isinstance(v, _Partial):
+        raise ParseError("∂ must appear in a fraction, as in \\frac{\\partial C}{\\partial a}")
+    if isinstance(v, sp.Basic):
+        return v
+    raise ParseError(f"could not read a part of the answer ({type(v).__name__})")
+
+
+def _finish_name(ctx: _Context, v: _Name, *, allow_primes: bool = False) -> sp.Expr:
+    family = v.name
+    subs = [s for s in v.scripts if s.kind == "sub"]
+    sups = [s for s in v.scripts if s.kind == "sup"]
+    primes = [s for s in v.scripts if s.kind == "prime"]
+    if primes and not allow_primes:
+        raise ParseError(
+            f"{family}' at column {v.column}: a prime means a derivative and needs an "
+            f"argument, as in {family}'(z)"
+        )
+    if len(subs) > 1:
+        raise ParseError(f"two subscripts on {family} at column {v.column}")
+    index = _clean_index(subs[0].raw) if subs else ""
+    if subs and not index:
+        raise ParseError(f"empty subscript on {family} at column {v.column}")
+    powers = list(sups)
+    if sups and _is_layer(ctx, family, _clean_index(sups[0].raw), bool(subs)):
+        layer = _clean_index(powers.pop(0).raw)
+        sym = nt.layer_symbol(family, layer, index)
+        expr: sp.Expr = _lookup(ctx, sym, v.column)
+    elif index:
+        if family in ("e", "pi"):
+            raise ParseError(f"a subscript on {family} at column {v.column} is not understood")
+        expr = _symbol_with_index(ctx, family, index, v.column)
+    elif len(family) > 1 and family not in _WORDS and family not in (ctx.symbols or {}):
+        expr = _split_letters(ctx, family, v.column)
+    else:
+        expr = _base_symbol(ctx, family, v.column)
+    for p in powers:
+        expr = _power(expr, _finish(ctx, p.value), v.column)
+    return expr
+
+
+def _split_letters(ctx: _Context, name: str, column: int) -> sp.Expr:
+    """``ay`` → a·y when every letter is a known symbol; otherwise an unknown-symbol error."""
+    if ctx.symbols is not None and not all(ch in ctx.symbols or ch == "e" for ch in name):
+        _lookup(ctx, sp.Symbol(name, real=True), column)
+    return sp.Mul(*[_base_symbol(ctx, ch, column + i) for i, ch in enumerate(name)])
+
+
+_GRAMMAR = (Path(__file__).with_name("grammar.lark")).read_text(encoding="utf-8")
+
+
+@cache
+def _parser() -> Lark:
+    return Lark(_GRAMMAR, parser="lalr", propagate_positions=True, maybe_placeholders=False)
+
+
+@v_args(meta=True)
+class _Build(Transformer_NonRecursive):
+    """Parse tree → SymPy, bottom-up without recursion (deep trees cannot overflow)."""
+
+    def __init__(self, ctx: _Context) -> None:
+        super().__init__()
+        self.ctx = ctx
+
+    def f(self, v: object) -> sp.Expr:
+        return _finish(self.ctx, v)
+
+    # atoms -------------------------------------------------------------------------------
+    def name(self, meta, children):
+        tok: Token = children[0]
+        return _Name(str(tok), tok.column or 0)
+
+    def greek(self, meta, children):
+        tok: Token = children[0]
+        word = str(tok).lstrip("\\")
+        if word == "pi":
+            return sp.pi
+        return _Name(word, tok.column or 0)
+
+    def number(self, meta, children):
+        frac = Fraction(str(children[0]))
+        return sp.Rational(frac.numerator, frac.denominator)
+
+    def group(self, meta, children):
+        return _Group(self.f(children[0]))
+
+    def sqrt(self, meta, children):
+        return sp.sqrt(self.f(children[1].value))
+
+    def frac(self, meta, children):
+        num, den = children[1].value, children[2].value
+        return self._divide(num, den, meta.column)
+
+    # scripts -----------------------------------------------------------------------------
+    def sarg(self, meta, children):
+        raw = self.ctx.text[meta.start_pos : meta.end_pos]
+        if children and isinstance(children[0], Token) and children[0].type == "PRIMECMD":
+            return _Script("prime", raw, primes=len(children))
+        if len(children) > 1:
+            return _Script("arg", raw, value=None)
+        child = children[0]
+        if isinstance(child, Token):
+            if child.type == "NAME":
+                child = _Name(str(child), child.column or 0)
+            elif child.type == "GREEK":
+                child = self.greek(meta, [child])
+            else:
+                child = self.number(meta, [child])
+        return _Script("arg", raw, value=child)
+
+    def sarg_neg(self, meta, children):
+        raw = self.ctx.text[meta.start_pos : meta.end_pos]
+        inner: _Script = children[0]
+        if inner.kind == "prime" or inner.value is None:
+            raise ParseError(f"could not read the script at column {meta.column}")
+        return _Script("arg", raw, value=-self.f(inner.value))
+
+    def sub(self, meta, children):
+        arg: _Script = children[0]
+        return _Script("sub", arg.raw, value=arg.value)
+
+    def sup(self, meta, children):
+        arg: _Script = children[1]
+        if arg.kind == "prime":
+            return _Script("prime", arg.raw, primes=arg.primes)
+        if arg.value is None:
+            raise ParseError(f"a superscript with commas at column {meta.column}")
+        return _Script("sup", arg.raw, value=arg.value)
+
+    def prime(self, meta, children):
+        return _Script("prime", str(children[0]), primes=len(str(children[0])))
+
+    def scripted(self, meta, children):
+        base, script = children
+        if isinstance(base, _Name) and not any(s.kind == "prime" for s in base.scripts):
+            base.scripts.append(script)
+            return base
+        if isinstance(base, _Name) and script.kind != "prime":
+            raise ParseError(f"{base.name}' at column {base.column} needs an argument")
+        if isinstance(base, _Name):
+            base.scripts.append(script)
+            return base
+        expr = self.f(base)
+        if script.kind == "sup":
+            return _power(expr, self.f(script.value), meta.column)
+        if script.kind == "sub":
+            raise ParseError(f"a subscript on an expression at column {meta.column}")
+        raise ParseError(
+            f"a prime at column {meta.column}: only σ'(z) and C'(a) are understood"
+        )
+
+    # functions ---------------------------------------------------------------------------
+    def fprime(self, meta, children):
+        count = 0
+        for tok in children:
+            if tok.type == "PRIME":
+                count += len(str(tok))
+            elif tok.type == "PRIMECMD":
+                count += 1
+        return count
+
+    def func(self, meta, children):
+        head: Token = children[0]
+        primes = sum(c for c in children[1:-1] if isinstance(c, int))
+        arg = self.f(children[-1])
+        word = str(head).lstrip("\\")
+        if word == "sigma":
+            if primes == 0:
+                return nt.sigma(arg)
+            if primes == 1:
+                return nt.SigmaPrime(arg)
+            raise ParseError(f"σ with {primes} primes at column {head.column} is not supported")
+        if primes:
+            raise ParseError(f"a prime on \\{word} at column {head.column} is not understood")
+        if word in ("ln", "log"):
+            return sp.log(arg)
+        return sp.exp(arg)
+
+    def _call(self, callee: _Name, arg: sp.Expr) -> sp.Expr:
+        """``C(a)``, ``C'(a)``, ``C''(a)``: the cost as a function and its derivatives."""
+        primes = sum(s.primes for s in callee.scripts if s.kind == "prime")
+        cost = nt.C(arg)
+        if primes == 0:
+            return cost
+        if not isinstance(arg, sp.Symbol):
+            raise ParseError("C'(…) needs a single variable as its argument")
+        return sp.Derivative(cost, (arg, primes))
+
+    # operators ---------------------------------------------------------------------------
+    def add(self, meta, children):
+        return sp.Add(self.f(children[0]), self.f(children[1]))
+
+    def subtract(self, meta, children):
+        return sp.Add(self.f(children[0]), -self.f(children[1]))
+
+    def neg(self, meta, children):
+        return -self.f(children[0])
+
+    def mul(self, meta, children):
+        left, right = children[0], children[-1]
+        if (
+            isinstance(left, _Name)
+            and left.name == "C"
+            and isinstance(right, _Group)
+            and all(s.kind == "prime" for s in left.scripts)
+            and (left.scripts or self.ctx.symbols is None or "C" not in self.ctx.symbols)
+        ):
+            return self._call(left, right.expr)
+        return sp.Mul(self.f(left), self.f(right))
+
+    def div(self, meta, children):
+        return self._divide(children[0], children[1], meta.column)
+
+    def _divide(self, num: object, den: object, column: int) -> sp.Expr:
+        if isinstance(num, _Partial) or isinstance(den, _Partial):
+            return self._derivative(num, den, column)
+        d = self.f(den)
+        if d == 0:
+            raise ParseError(f"division by zero at column {column}")
+        return sp.Mul(self.f(num), sp.Pow(d, -1))
+
+    def _derivative(self, num: object, den: object, column: int) -> sp.Expr:
+        if not (isinstance(num, _Partial) and isinstance(den, _Partial)):
+            raise ParseError(f"a ∂ fraction at column {column} needs ∂ above and below")
+        var = self.f(den.of)
+        if not isinstance(var, sp.Symbol):
+            raise ParseError(f"∂ below the fraction bar at column {column} needs one variable")
+        top = num.of
+        if isinstance(top, _Name) and top.name == "C":
+            index = [s for s in top.scripts if s.kind == "sub"]
+            if index:
+                cost = sp.Function(f"C_{_clean_index(index[0].raw)}")(var)
+            else:
+                cost = nt.C(var)
+            return sp.Derivative(cost, var)
+        return sp.diff(self.f(top), var)
+
+    def partial(self, meta, children):
+        return _Partial(children[1])
+
+    # sums and integrals ------------------------------------------------------------------
+    def sumindex(self, meta, children):
+        letter = str(children[0])
+        low = self.f(children[1]) if len(children) > 1 else sp.S.One
+        return letter, low
+
+    def _upper(self, arg: _Script) -> sp.Expr:
+        if isinstance(arg.value, _Name) and not arg.value.scripts:
+            return sp.Symbol(arg.value.name, integer=True, positive=True)
+        return self.f(arg.value)
+
+    def sumlimits(self, meta, children):
+        children = [c for c in children if not isinstance(c, Token)]
+        letter, low = children[0]
+        high = self._upper(children[1]) if len(children) > 1 else None
+        return letter, low, high
+
+    def sumlimits_swapped(self, meta, children):
+        children = [c for c in children if not isinstance(c, Token)]
+        letter, low = children[1]
+        return letter, low, self._upper(children[0])
+
+    def summation(self, meta, children):
+        if len(children) == 2:
+            raise ParseError(
+                f"\\sum at column {meta.column} needs an index: \\sum_x (samples) or \\sum_k"
+            )
+        letter, low, high = children[1]
+        body = self.f(children[2])
+        if letter == "x":
+            return nt.SampleSum(body, (nt.SAMPLE_INDEX, 1, nt.n))
+        k = index_symbol(letter)
+        body = indexed_form(body, letter)
+        return sp.Sum(body, (k, low, LAYER_WIDTH if high is None else high))
+
+    def integral(self, meta, children):
+        body = self.f(children[1])
+        diff = str(children[2])
+        var_name = re.sub(r"^(\\mathrm\{d\}|d)\s*", "", diff).lstrip("\\")
+        var = self.f(_Name(var_name, children[2].column or 0))
+        if not isinstance(var, sp.Symbol):
+            raise ParseError(f"the integration variable d{var_name} is not a symbol")
+        return sp.Integral(body, var)
+
+    def relation(self, meta, children):
+        return ("relation", self.f(children[0]), self.f(children[1]))
+
+
+def _parse_tree(text: str, symbols: Mapping[str, sp.Symbol] | None, layer_families):
+    text = normalise(text)
+    _check_bounds(text)
+    if layer_families is None and symbols is not None:
+        layer_families = frozenset(
+            m.group(1)
+            for name in symbols
+            if (m := re.match(r"^([A-Za-z]+)\^\{", name)) and m.group(1) in LAYER_FAMILIES
+        )
+    ctx = _Context(
+        symbols=symbols,
+        layer_families=None if layer_families is None else frozenset(layer_families),
+        text=text,
+    )
+    try:
+        tree = _parser().parse(text)
+    except UnexpectedCharacters as exc:
+        raise ParseError(
+            f"unexpected character {text[exc.pos_in_stream]!r} at column {exc.column}\n"
+            f"{_caret(text, exc.pos_in_stream)}"
+        ) from None
+    except UnexpectedEOF:
+        raise ParseError("the answer ends too early (something is missing at the end)") from None
+    except UnexpectedInput as exc:
+        pos = getattr(exc, "pos_in_stream", None) or 0
+        tok = getattr(exc, "token", None)
+        what = "the end" if tok is None or tok.type == "$END" else repr(str(tok))
+        if tok is not None and tok.type == "$END":
+            raise ParseError("the answer ends too early (something is missing at the end)") from None
+        raise ParseError(
+            f"unexpected {what} at column {exc.column}\n{_caret(text, pos)}"
+        ) from None
+    try:
+        result = _Build(ctx).transform(tree)
+    except VisitError as exc:
+        if isinstance(exc.orig_exc, ParseError):
+            raise exc.orig_exc from None
+        if isinstance(exc.orig_exc, (RecursionError, MemoryError)):
+            raise ParseError("the answer is too complicated to read") from None
+        raise ParseError(f"could not read the answer: {exc.orig_exc}") from None
+    if isinstance(result, tuple):
+        return result
+    return _finish(ctx, result)
+
+
+def _checked(expr: sp.Expr) -> sp.Expr:
+    if expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        raise ParseError("the answer contains a division by zero or an infinity")
+    return expr
+
+
+def parse_answer(
+    text: str,
+    *,
+    symbols: Mapping[str, sp.Symbol] | None = None,
+    layer_families: Collection[str] | None = None,
+) -> sp.Expr:
+    """Read one expression in the course's notation; raise :class:`ParseError` if impossible.
+
+    ``symbols`` is the exercise's vocabulary (SymPy name → symbol); with it, any other symbol
+    is refused with a message naming it and the expected ones, and the superscripts of a
+    layer family (``a z w b delta``) are layer indices exactly when the vocabulary has
+    layer-indexed symbols of that family. Without it, ``a^L`` / ``a^2_j`` are layer-indexed
+    and ``a^2`` is a power. ``layer_families`` overrides that choice.
+    """
+    result = _parse_tree(text, symbols, layer_families)
+    if isinstance(result, tuple):
+        raise ParseError("write only the expression (this answer contains '=')")
+    return _checked(result)
+
+
+def parse_relation(
+    text: str,
+    *,
+    symbols: Mapping[str, sp.Symbol] | None = None,
+    layer_families: Collection[str] | None = None,
+) -> tuple[sp.Expr | None, sp.Expr]:
+    """Read ``lhs = rhs`` (or a bare expression, returned as ``(None, expr)``)."""
+    result = _parse_tree(text, symbols, layer_families)
+    if isinstance(result, tuple):
+        return _checked(result[1]), _checked(result[2])
+    return None, _checked(result)
+
+
+# --------------------------------------------------------------------------- echo
+
+_GREEK_SYMBOL = re.compile(r"^(delta|eta|lambda|epsilon|alpha|beta|gamma|theta|mu)(?=[\^_]|$)")
+
+
+class _Printer(LatexPrinter):
+    def _print_Symbol(self, expr: sp.Symbol, style: str = "plain") -> str:
+        name = expr.name
+        if "^{" in name or "_{" in name:
+            return _GREEK_SYMBOL.sub(r"\\\1", name)
+        return super()._print_Symbol(expr, style=style)
+
+    def _print_Pow(self, expr: sp.Pow, **kwargs: object) -> str:
+        if isinstance(expr.base, sp.Function) and expr.exp.is_positive:
+            base = self._print(expr.base)
+            return rf"\left({base}\right)^{{{self._print(expr.exp)}}}"
+        return super()._print_Pow(expr, **kwargs)
+
+    def _print_Derivative(self, expr: sp.Derivative) -> str:
+        inner = expr.expr
+        if isinstance(inner, sp.core.function.AppliedUndef) and len(expr.variables) == 1:
+            var = self._print(expr.variables[0])
+            order = expr.derivative_count
+            name = inner.func.__name__
+            if order == 1:
+                return rf"\frac{{\partial {name}}}{{\partial {var}}}"
+            return rf"\frac{{\partial^{{{order}}} {name}}}{{\partial {var}^{{{order}}}}}"
+        return super()._print_Derivative(expr)
+
+    def _print_IndexedBase(self, expr: sp.IndexedBase) -> str:
+        return _GREEK_SYMBOL.sub(r"\\\1", expr.name)
+
+    def _print_Indexed(self, expr: sp.Indexed) -> str:
+        base = self._print(expr.base)
+        idx = "".join(self._print(i) for i in expr.indices)
+        return f"{base}_{{{idx}}}"
+
+
+def to_latex(expr: sp.Basic) -> str:
+    """LaTeX of an answer as read: ``\\ln`` for log, ``\\delta^{L}_{j}`` for layer symbols."""
+    return _Printer({"ln_notation": True}).doprint(expr)
