@@ -1,0 +1,112 @@
+"""`python -m derive.crossentropy`: formats, languages, documents that compile, exit codes."""
+
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+import sys
+
+import pytest
+
+from derive.calculus import CONST
+from derive.cli import run
+from derive.closedforms import CE_COST
+from derive.crossentropy import DERIVATIONS, INTEGRAL, TITLE
+from derive.render import document, latex_text
+
+CMD = [sys.executable, "-m", "derive.crossentropy"]
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*CMD, *args], capture_output=True, text=True, timeout=120)
+
+
+def test_default_run_prints_latex_and_nothing_on_stderr() -> None:
+    proc = _run()
+    assert proc.returncode == 0
+    assert proc.stderr == ""  # in particular no RuntimeWarning from -m
+    assert r"\begin{align*}" in proc.stdout and r"\sigma(z) - y" in proc.stdout
+
+
+def test_check_verifies_every_step_and_exits_0() -> None:
+    proc = _run("--check")
+    assert proc.returncode == 0, proc.stdout
+    assert "0 failed" in proc.stdout and "proved" in proc.stdout
+
+
+def test_check_exits_1_and_names_a_broken_step(capsys: pytest.CaptureFixture[str]) -> None:
+    steps = list(INTEGRAL.steps)
+    steps[-1] = dataclasses.replace(steps[-1], expr=-CE_COST + CONST)
+    broken = dataclasses.replace(INTEGRAL, steps=tuple(steps))
+    assert run([broken], TITLE, ["--check"], prog="x") == 1
+    out = capsys.readouterr().out
+    assert "FAILED: integral-partial-fractions #5" in out and "differs at" in out
+
+
+@pytest.mark.parametrize("bad", [["--lang", "de"], ["--format", "html"], ["--nope"]])
+def test_bad_flags_give_usage_and_exit_2(bad: list[str]) -> None:
+    proc = _run(*bad)
+    assert proc.returncode == 2 and "usage:" in proc.stderr
+
+
+def test_standalone_needs_latex_format() -> None:
+    proc = _run("--standalone", "--format", "text")
+    assert proc.returncode == 2
+
+
+def test_derive_never_imports_jax() -> None:
+    code = (
+        "import sys, derive, derive.crossentropy, derive.verify, derive.render, derive.cli;"
+        "from derive.crossentropy import main; main(['--check', '-o', '/dev/null']);"
+        "assert not [m for m in sys.modules if m.split('.')[0] in ('jax', 'jaxlib')]"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+
+
+@pytest.mark.parametrize("lang", ["en", "cs"])
+def test_standalone_document_compiles_with_pdflatex(lang: str, compile_latex, tmp_path) -> None:
+    out = tmp_path / f"ce-{lang}.tex"
+    proc = _run("--standalone", "--lang", lang, "-o", str(out))
+    assert proc.returncode == 0 and proc.stderr == ""
+    source = out.read_text(encoding="utf-8")
+    assert source.startswith(r"\documentclass")
+    marker = "Právě ověřeno" if lang == "cs" else "Checked just now"
+    assert marker in source
+    pdf = compile_latex(source, f"ce-{lang}")
+    assert pdf.stat().st_size > 10_000
+
+
+def test_czech_output_has_real_czech() -> None:
+    out = document(DERIVATIONS, TITLE, lang="cs", fmt="text")
+    for phrase in ("Proč křížová entropie", "parciální zlomky", "řetízkové pravidlo"):
+        assert phrase in out
+
+
+def test_markdown_uses_display_math_blocks() -> None:
+    md = _run("--format", "markdown").stdout
+    assert md.count("$$\\begin{aligned}") >= len(DERIVATIONS)
+    assert md.startswith("## ")
+
+
+def test_text_format_reads_in_written_order() -> None:
+    out = _run("--format", "text").stdout
+    assert "x_j*(sigma(z) - y)" in out and "-(y*ln(a) + (1 - y)*ln(1 - a))" in out
+
+
+def test_derivation_renders_itself_in_jupyter() -> None:
+    html = INTEGRAL._repr_latex_()
+    assert html.startswith("$$") and r"\int" in html
+
+
+def test_output_file_and_unwritable_path(tmp_path) -> None:
+    target = tmp_path / "out.md"
+    assert run(DERIVATIONS[:1], TITLE, ["--format", "markdown", "-o", str(target)], prog="x") == 0
+    assert target.read_text(encoding="utf-8").startswith("## ")
+    assert run(DERIVATIONS[:1], TITLE, ["-o", str(tmp_path / "no" / "such" / "f")], prog="x") == 2
+
+
+def test_justification_words_become_safe_latex() -> None:
+    assert latex_text("σ'(z) = a(1 − a) for a^L_j, 50% & C_CE") == (
+        r"$\sigma$'(z) = a(1 $-$ a) for $a^L_j$, 50\% \& $C_{CE}$"
+    )

@@ -1,0 +1,124 @@
+"""The engine can fail: broken steps are reported as failed, named, with a counterexample."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+import sympy as sp
+
+from derive.calculus import CONST
+from derive.closedforms import CE_COST, CE_DC_DA
+from derive.crossentropy import DERIVATIONS, INTEGRAL, SUBSTITUTION
+from derive.domain import DEFAULT
+from derive.notation import a, t, y
+from derive.steps import Derivation, Relation, Step, Substitution, Text, Undefined
+from derive.verify import Verdict, verify
+
+WHY = Text("test", "test")
+
+
+def _replace_step(d: Derivation, index: int, **changes) -> Derivation:
+    steps = list(d.steps)
+    steps[index] = dataclasses.replace(steps[index], **changes)
+    return dataclasses.replace(d, steps=tuple(steps))
+
+
+def _chain(*exprs, relation=Relation.EQUAL, variable=None) -> Derivation:
+    steps = [Step(exprs[0], Relation.GIVEN, WHY)]
+    steps += [Step(e, relation, WHY) for e in exprs[1:]]
+    return Derivation("t", WHY, tuple(steps), (), variable=variable)
+
+
+def test_a_wrong_sign_in_the_final_cost_is_refuted_with_a_counterexample() -> None:
+    broken = _replace_step(INTEGRAL, 4, expr=-CE_COST + CONST)
+    rep = verify(broken)
+    assert not rep.ok
+    (fail,) = rep.failures
+    assert fail.index == 5 and fail.verdict is Verdict.REFUTED
+    assert fail.evidence is not None and fail.evidence.counterexample
+
+
+def test_the_lectures_substitution_differential_is_refuted() -> None:
+    i = next(i for i, s in enumerate(SUBSTITUTION.steps) if s.substitution is not None)
+    sub = SUBSTITUTION.steps[i].substitution
+    broken = _replace_step(
+        SUBSTITUTION, i, substitution=dataclasses.replace(sub, differential=1 / a**2)
+    )
+    rep = verify(broken)
+    fail = rep.results[i]
+    assert fail.verdict is Verdict.REFUTED and fail.method == "substitution"
+    assert "-1/a**2" in fail.detail.replace(" ", "")
+
+
+def test_the_lectures_sign_after_substitution_is_refuted() -> None:
+    # the lecture: −y ∫ 1/(a²(1/a − 1)) da = −y ∫ dt/t (sign lost with dt = da/a²)
+    d = _chain(
+        -y * sp.Integral(1 / (a**2 * (1 / a - 1)), a),
+        -y * sp.Integral(1 / t, t),
+        variable=a,
+    )
+    d = _replace_step(d, 1, substitution=Substitution(t, 1 / a - 1, -1 / a**2, a))
+    assert verify(d).results[1].verdict is Verdict.REFUTED
+
+
+def test_log_of_a_product_is_not_split_off_its_domain() -> None:
+    # ln(ab) = ln a + ln b is false for negative a, b: with a, b real it must not be proved
+    p, q = sp.symbols("p q", real=True)
+    rep = verify(_chain(sp.log(p * q), sp.log(p) + sp.log(q)))
+    assert rep.results[1].verdict is not Verdict.PROVED
+
+
+def test_log_of_a_product_is_split_on_the_unit_interval_only_by_the_domain_method() -> None:
+    # ln((1 − a)(2 − a)) = ln(1 − a) + ln(2 − a) holds for 0 < a < 1, fails for a > 2
+    rep = verify(_chain(sp.log((1 - a) * (2 - a)), sp.log(1 - a) + sp.log(2 - a)))
+    assert rep.results[1].verdict is Verdict.PROVED and rep.results[1].method == "domain"
+
+
+def test_a_false_inequality_is_refuted() -> None:
+    d = Derivation("t", WHY, (Step(sp.StrictGreaterThan(CE_COST - 1, 0), Relation.FACT, WHY),), ())
+    assert verify(d).results[0].verdict is Verdict.REFUTED
+
+
+def test_an_unprovable_true_step_is_not_reported_proved_without_a_method() -> None:
+    rep = verify(_chain(sp.sin(a) ** 2 + sp.cos(a) ** 2, sp.Integer(1)))
+    r = rep.results[1]
+    assert r.verdict is Verdict.PROVED and r.method == "simplify"
+
+
+def test_equivalence_by_a_factor_that_can_vanish_is_not_proved() -> None:
+    # multiplying by (a − y) is not an equivalence: it vanishes at a = y
+    d = Derivation(
+        "t",
+        WHY,
+        (
+            Step(sp.Eq(a, 1 - a, evaluate=False), Relation.GIVEN, WHY),
+            Step(sp.Eq(a * (a - y), (1 - a) * (a - y), evaluate=False), Relation.EQUIVALENT, WHY),
+        ),
+        (),
+    )
+    assert not verify(d).results[1].ok
+
+
+def test_undefined_claim_about_a_defined_value_is_refuted() -> None:
+    d = Derivation("t", WHY, (Step(Undefined(CE_COST, ((y, 0),)), Relation.FACT, WHY),), ())
+    assert verify(d).results[0].verdict is Verdict.REFUTED
+
+
+def test_up_to_constant_step_fails_when_the_difference_depends_on_the_variable() -> None:
+    d = _chain(CE_COST, CE_COST + a, relation=Relation.UP_TO_CONSTANT, variable=a)
+    assert verify(d).results[1].verdict is Verdict.REFUTED
+
+
+@pytest.mark.parametrize("d", DERIVATIONS, ids=lambda d: d.id)
+def test_every_step_of_the_chapter_names_its_claims(d: Derivation) -> None:
+    assert all(s.claims for s in d.steps)
+    assert set(d.claims) <= {c for s in d.steps for c in s.claims}
+
+
+def test_numeric_second_opinion_is_labelled_and_seeded() -> None:
+    r1 = verify(_chain(CE_DC_DA, (a - y) / (a - a**2)))
+    r2 = verify(_chain(CE_DC_DA, (a - y) / (a - a**2)))
+    assert r1.results[1].second_opinion == r2.results[1].second_opinion
+    assert r1.results[1].second_opinion.startswith("agrees at 12 points")
+    assert DEFAULT.sample([a, y], 3, 1) == DEFAULT.sample([a, y], 3, 1)
