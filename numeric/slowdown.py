@@ -182,7 +182,7 @@ def to_json(
         }
         if verifications is not None:
             v = verifications[i]
-            entry["verify"] = {**asdict(v), "ok": v.ok}
+            entry["verify"] = asdict(v)
         runs.append(entry)
     return {
         "runs": runs,
@@ -292,13 +292,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         print(table(exp))
         if verifications is not None:
-            worst = max(verifications, key=lambda v: v.gradient_rel)
+            v0 = verifications[0]
+            verdict = "all within" if all(v.ok for v in verifications) else "NOT all within"
             print(
                 f"verify: {sum(v.updates for v in verifications)} updates against jax.grad; "
                 f"largest gradient discrepancy {max(v.gradient_abs for v in verifications):.2e} "
-                f"absolute, {worst.gradient_rel:.2e} relative (tolerance {worst.rtol:g}); "
-                f"largest update discrepancy {max(v.update_abs for v in verifications):.2e} "
-                f"(tolerance {worst.atol:g})"
+                f"absolute, {max(v.gradient_rel for v in verifications):.2e} relative; "
+                f"largest update discrepancy {max(v.update_abs for v in verifications):.2e}; "
+                f"{verdict} |Δ| ≤ {v0.atol:g} + {v0.rtol:g}·|value|"
             )
         if figures:
             print("figures: " + ", ".join(str(p) for p in figures))
