@@ -141,3 +141,67 @@ OUTPUT_COST = MappingProxyType(
 )
 
 __all__ += ["LL_COST", "OUTPUT_COST"]
+
+# --- per-component and layer-indexed forms (homework checker, issue 6) ----------------------
+# Built from the closed forms above and derive.notation's objects; nothing is retyped.
+from .indexing import LAYER_WIDTH, component_symbol, index_symbol, indexed_form  # noqa: E402
+from .notation import C, layer_symbol  # noqa: E402
+
+#: components x_j, w_j, y_j (with the assumptions of x, w, y)
+X_J = component_symbol(x, "j")
+W_J = component_symbol(w, "j")
+Y_J = component_symbol(y, "j")
+#: one neuron with inputs x_j, cross-entropy: ∂C/∂w_j = x_j (σ(z) − y)
+CE_DW_J = CE_DW.xreplace({x: X_J})
+#: one neuron, quadratic cost: ∂C/∂w_j = (a − y) σ'(z) x_j
+MSE_DW_J = MSE_DW.xreplace({x: X_J})
+#: the a that minimises the cross-entropy C(a) for 0 < y < 1: a = y
+CE_MINIMISER = y
+
+#: output layer L: a^L_j, z^L_j, a^{L−1}_k, δ^L_j
+A_LJ = layer_symbol("a", "L", "j")
+Z_LJ = layer_symbol("z", "L", "j")
+A_PREV_K = layer_symbol("a", "L-1", "k")
+DELTA_LJ = layer_symbol("delta", "L", "j")
+#: BP1: δ^L_j = ∂C/∂a^L_j σ'(z^L_j), for any cost
+BP1 = product(sp.Derivative(C(A_LJ), A_LJ), SigmaPrime(Z_LJ))
+#: BP2: δ^l_j = Σ_k w^{l+1}_{kj} δ^{l+1}_k σ'(z^l_j) (k over the K neurons of layer l + 1)
+BP2 = product(
+    sp.Sum(
+        indexed_form(layer_symbol("w", "l+1", "kj") * layer_symbol("delta", "l+1", "k"), "k"),
+        (index_symbol("k"), 1, LAYER_WIDTH),
+    ),
+    SigmaPrime(layer_symbol("z", "l", "j")),
+)
+#: BP3: ∂C/∂b^l_j = δ^l_j
+BP3 = layer_symbol("delta", "l", "j")
+#: BP4: ∂C/∂w^l_{jk} = a^{l−1}_k δ^l_j
+BP4 = product(layer_symbol("a", "l-1", "k"), BP3)
+#: δ^L_j per cost/output pair, in a^L_j, y_j, z^L_j (OUTPUT_DELTA per component)
+OUTPUT_DELTA_J = MappingProxyType(
+    {k: v.xreplace({a: A_LJ, y: Y_J, z: Z_LJ}) for k, v in OUTPUT_DELTA.items()}
+)
+#: ∂C_x/∂w^L_{jk} = a^{L−1}_k δ^L_j per pair (BP4 at l = L)
+OUTPUT_DW_JK = MappingProxyType({k: product(A_PREV_K, v) for k, v in OUTPUT_DELTA_J.items()})
+#: ∂C_x/∂b^L_j = δ^L_j per pair (BP3 at l = L)
+OUTPUT_DB_J = OUTPUT_DELTA_J
+
+__all__ += [
+    "A_LJ",
+    "A_PREV_K",
+    "BP1",
+    "BP2",
+    "BP3",
+    "BP4",
+    "CE_DW_J",
+    "CE_MINIMISER",
+    "DELTA_LJ",
+    "MSE_DW_J",
+    "OUTPUT_DB_J",
+    "OUTPUT_DELTA_J",
+    "OUTPUT_DW_JK",
+    "W_J",
+    "X_J",
+    "Y_J",
+    "Z_LJ",
+]

@@ -12,14 +12,29 @@ import re
 
 import sympy as sp
 
-__all__ = ["LAYER_FAMILIES", "LAYER_WIDTH", "index_symbol", "indexed_form", "split_name"]
+__all__ = [
+    "LAYER_FAMILIES",
+    "LAYER_WIDTH",
+    "component_symbol",
+    "index_symbol",
+    "indexed_form",
+    "split_name",
+]
 
 #: families whose superscript is a layer index (``a^L_j``), not a power
 LAYER_FAMILIES = frozenset({"a", "z", "w", "b", "delta"})
 #: number of neurons summed over by ``Σ_k`` when no upper limit is written
 LAYER_WIDTH = sp.Symbol("K", integer=True, positive=True)
 
-_NAME = re.compile(r"^(?P<base>[A-Za-z]+(?:\^\{[^{}]*\})?)_(?:\{(?P<braced>[^{}]*)\}|(?P<plain>\w+))$")
+_NAME = re.compile(
+    r"^(?P<base>[A-Za-z]+(?:\^\{[^{}]*\})?)_(?:\{(?P<braced>[^{}]*)\}|(?P<plain>\w+))$"
+)
+
+
+def component_symbol(family: sp.Symbol, index: str) -> sp.Symbol:
+    """``x_j`` from ``x`` and ``'j'``: the component carries the family's assumptions."""
+    name = f"{family.name}_{index}" if index.isalnum() else f"{family.name}_{{{index}}}"
+    return sp.Symbol(name, **family.assumptions0)
 
 
 def index_symbol(letter: str) -> sp.Symbol:

@@ -39,7 +39,14 @@ from sympy.printing.latex import LatexPrinter
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, VisitError
 
 from . import notation as nt
-from .indexing import LAYER_FAMILIES, LAYER_WIDTH, index_symbol, indexed_form
+from .indexing import (
+    LAYER_FAMILIES,
+    LAYER_WIDTH,
+    component_symbol,
+    index_symbol,
+    indexed_form,
+    split_name,
+)
 
 __all__ = [
     "CONSTANT",
@@ -161,7 +168,9 @@ def _check_bounds(text: str) -> None:
         raise ParseError("a bracket is opened but never closed")
     for m in re.finditer(r"\d+", text):
         if len(m.group()) > MAX_DIGITS:
-            raise ParseError(f"a number with more than {MAX_DIGITS} digits at column {m.start() + 1}")
+            raise ParseError(
+                f"a number with more than {MAX_DIGITS} digits at column {m.start() + 1}"
+            )
     for m in re.finditer(r"\\([A-Za-z]+)", text):
         cmd = m.group(1)
         if cmd in _VECTOR_COMMANDS:
@@ -187,11 +196,9 @@ def _caret(text: str, i: int) -> str:
 _NOTATION_SYMBOLS: dict[str, sp.Symbol] = {
     s.name: s for s in (nt.a, nt.y, nt.z, nt.w, nt.b, nt.x, nt.n, nt.t, nt.s, nt.u)
 }
-_FAMILY_ASSUMPTIONS: dict[str, dict[str, bool]] = {
-    s.name: {k: v for k, v in s.assumptions0.items() if k in ("positive", "nonnegative", "real")}
-    for s in _NOTATION_SYMBOLS.values()
-}
-_GREEK_NAMES = frozenset({"delta", "eta", "lambda", "epsilon", "alpha", "beta", "gamma", "theta", "mu"})
+_GREEK_NAMES = frozenset(
+    {"delta", "eta", "lambda", "epsilon", "alpha", "beta", "gamma", "theta", "mu"}
+)
 #: multi-letter names read as one symbol (never split into letters)
 _WORDS = frozenset({"const"}) | _GREEK_NAMES
 
@@ -257,6 +264,9 @@ def _lookup(ctx: _Context, sym: sp.Symbol, column: int) -> sp.Expr:
         return sym
     if sym.name in ctx.symbols:
         return ctx.symbols[sym.name]
+    family = _family(sym.name)
+    if family != sym.name and any(_family(k) == family and k != family for k in ctx.symbols):
+        return sym  # another index or layer of a declared family: graded, not refused
     shown = _latex_name(sym.name)
     hint = ""
     for known in ctx.symbols:
@@ -267,6 +277,11 @@ def _lookup(ctx: _Context, sym: sp.Symbol, column: int) -> sp.Expr:
     raise ParseError(
         f"unknown symbol {shown} at column {column}{hint}; this exercise uses: {expected}"
     )
+
+
+def _family(name: str) -> str:
+    """``'a^{L}_{j}'`` → ``'a'``, ``'x_j'`` → ``'x'``."""
+    return re.split(r"[\^_]", name, maxsplit=1)[0]
 
 
 def _latex_name(name: str) -> str:
@@ -291,9 +306,8 @@ def _base_symbol(ctx: _Context, name: str, column: int) -> sp.Expr:
 
 
 def _symbol_with_index(ctx: _Context, family: str, index: str, column: int) -> sp.Expr:
-    assumptions = _FAMILY_ASSUMPTIONS.get(family, {"real": True})
-    name = f"{family}_{index}" if index.isalnum() else f"{family}_{{{index}}}"
-    return _lookup(ctx, sp.Symbol(name, **assumptions), column)
+    base = _NOTATION_SYMBOLS.get(family) or sp.Symbol(family, real=True)
+    return _lookup(ctx, component_symbol(base, index), column)
 
 
 def _power(base: sp.Expr, exponent: sp.Expr, column: int) -> sp.Expr:
@@ -309,8 +323,10 @@ def _power(base: sp.Expr, exponent: sp.Expr, column: int) -> sp.Expr:
                     f"the power at column {column} would have about {digits:.0f} digits "
                     f"(at most {MAX_POWER_DIGITS}): refused"
                 )
-    elif base.is_Number and exponent.has(sp.Pow) and any(
-        p.exp.is_Number and abs(p.exp) > 8 for p in exponent.atoms(sp.Pow)
+    elif (
+        base.is_Number
+        and exponent.has(sp.Pow)
+        and any(p.exp.is_Number and abs(p.exp) > 8 for p in exponent.atoms(sp.Pow))
     ):
         raise ParseError(f"a tower of powers at column {column} is refused")
     if base == sp.E:
@@ -470,9 +486,7 @@ class _Build(Transformer_NonRecursive):
             return _power(expr, self.f(script.value), meta.column)
         if script.kind == "sub":
             raise ParseError(f"a subscript on an expression at column {meta.column}")
-        raise ParseError(
-            f"a prime at column {meta.column}: only σ'(z) and C'(a) are understood"
-        )
+        raise ParseError(f"a prime at column {meta.column}: only σ'(z) and C'(a) are understood")
 
     # functions ---------------------------------------------------------------------------
     def fprime(self, meta, children):
@@ -639,10 +653,10 @@ def _parse_tree(text: str, symbols: Mapping[str, sp.Symbol] | None, layer_famili
         tok = getattr(exc, "token", None)
         what = "the end" if tok is None or tok.type == "$END" else repr(str(tok))
         if tok is not None and tok.type == "$END":
-            raise ParseError("the answer ends too early (something is missing at the end)") from None
-        raise ParseError(
-            f"unexpected {what} at column {exc.column}\n{_caret(text, pos)}"
-        ) from None
+            raise ParseError(
+                "the answer ends too early (something is missing at the end)"
+            ) from None
+        raise ParseError(f"unexpected {what} at column {exc.column}\n{_caret(text, pos)}") from None
     try:
         result = _Build(ctx).transform(tree)
     except VisitError as exc:
