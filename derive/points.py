@@ -92,7 +92,7 @@ def _values(
             except (ZeroDivisionError, ValueError, OverflowError):
                 skipped += 1
                 continue
-            if not all(_finite(q) for q in (v if isinstance(v, tuple) else (v,))):
+            if not all(_finite(q) for q in v):
                 skipped += 1
                 continue
             out.append((point, v))
@@ -110,23 +110,20 @@ def evaluate_zero(
     *,
     count: int = DEFAULT_POINTS,
     seed: int = DEFAULT_SEED,
-    scale: sp.Expr | None = None,
+    scale: tuple[sp.Expr, ...] = (),
 ) -> Evidence | None:
     """Is ``expr`` zero at ``count`` seeded points of ``domain``? ``None``: cannot evaluate.
 
-    ``scale`` (e.g. |lhs| + |rhs|) makes the tolerance relative.
+    With ``scale`` (e.g. the two sides), the tolerance is relative to the sum of their
+    absolute values at each point.
     """
-    got = _values(expr if scale is None else sp.Tuple(expr, scale), domain, count, seed)
+    got = _values(sp.Tuple(expr, *scale), domain, count, seed)
     if got is None:
         return None
     values, note = got
     worst = mpmath.mpf(0)
-    for point, v in values:
-        if scale is not None:
-            v, sc = v
-            bound = TOLERANCE * (1 + abs(sc))
-        else:
-            bound = TOLERANCE
+    for point, (v, *parts) in values:
+        bound = TOLERANCE * (1 + sum(abs(q) for q in parts))
         if abs(v) > bound:
             return Evidence(
                 len(values),
@@ -147,10 +144,11 @@ def evaluate_sign(
     seed: int = DEFAULT_SEED,
 ) -> Evidence | None:
     """Is ``expr`` > 0 (or < 0) at ``count`` seeded points? ``worst`` is the smallest margin."""
-    got = _values(expr, domain, count, seed)
+    got = _values(sp.Tuple(expr), domain, count, seed)
     if got is None:
         return None
     values, note = got
+    values = [(point, v[0]) for point, v in values]
     margin = math.inf
     for point, v in values:
         v = v.real if isinstance(v, mpmath.mpc) else v

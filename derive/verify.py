@@ -131,7 +131,7 @@ def _result(
 
 
 def _judge_zero(
-    d: sp.Expr, state: _State, method_prefix: str = "", scale: sp.Expr | None = None
+    d: sp.Expr, state: _State, method_prefix: str = "", scale: tuple[sp.Expr, ...] = ()
 ) -> tuple[Verdict, str, str, points.Evidence | None]:
     """Prove d ≡ 0, then evaluate it numerically as a second opinion."""
     domain = state.derivation.domain
@@ -170,7 +170,7 @@ def _check_equal(step: Step, state: _State, up_to_constant: bool) -> tuple:
         verdict, method, detail, ev = _judge_zero(d, state, "differentiation + ")
         return verdict, method, f"d/d{var} of the difference: {detail}", ev
     prev, cur = _doit(prev.subs(state.substitutions)), _doit(cur.subs(state.substitutions))
-    return _judge_zero(prev - cur, state, scale=sp.Abs(prev) + sp.Abs(cur))
+    return _judge_zero(prev - cur, state, scale=(prev, cur))
 
 
 def _check_fact(statement: sp.Basic, state: _State) -> tuple:
@@ -198,7 +198,7 @@ def _check_fact(statement: sp.Basic, state: _State) -> tuple:
                 return Verdict.PROVED, "limit", f"Limit.doit() gives {sp.sstr(lv)}", None
             return Verdict.REFUTED, "limit", f"the limit is {sp.sstr(lv)}, not {sp.sstr(rv)}", None
         lhs, rhs = _doit(lhs), _doit(rhs)
-        return _judge_zero(lhs - rhs, state, scale=sp.Abs(lhs) + sp.Abs(rhs))
+        return _judge_zero(lhs - rhs, state, scale=(lhs, rhs))
     if isinstance(statement, (sp.StrictGreaterThan, sp.StrictLessThan)):
         expr = _doit(statement.lhs - statement.rhs)
         positive = isinstance(statement, sp.StrictGreaterThan)
