@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -38,6 +39,7 @@ from .slowdown_numbers import (
     gradient_ratios,
     lecture_verdict,
     saturation_lines,
+    slide_convention_line,
     summarize,
 )
 
@@ -63,6 +65,7 @@ class Experiment:
     verdict: Verdict
     saturation: tuple[str, ...]
     comparisons: tuple[str, ...]
+    convention: str | None
 
 
 def _comparison_lines(runs: Sequence[Run], numbers: Sequence[RunNumbers]) -> list[str]:
@@ -119,6 +122,7 @@ def run_experiment(
         lecture_verdict(runs, numbers),
         tuple(saturation_lines(runs, numbers)),
         tuple(_comparison_lines(runs, numbers)),
+        slide_convention_line(runs, numbers),
     )
 
 
@@ -158,6 +162,8 @@ def table(exp: Experiment) -> str:
             f"(1/σ'(z0) = {r.inverse_sigma_prime:.2f})"
         )
     rows += [*exp.saturation, *exp.comparisons, exp.verdict.text]
+    if exp.convention:
+        rows.append(exp.convention)
     return "\n".join(rows)
 
 
@@ -188,7 +194,11 @@ def to_json(
         "runs": runs,
         "quadratic_cost": QUADRATIC_NOTE,
         "gradient_ratios": [asdict(r) for r in exp.ratios],
-        "L2": {"holds": exp.verdict.holds, "text": exp.verdict.text},
+        "L2": {
+            "holds": exp.verdict.holds,
+            "text": exp.verdict.text,
+            "slide_convention": exp.convention,
+        },
         "L4": list(exp.saturation),
         "L15": list(exp.comparisons),
         "figures": [str(p) for p in figures],
@@ -311,5 +321,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
+def _cli() -> int:
+    """``main`` for ``python -m``: a closed pipe (``| head``) ends quietly, as in the docs."""
+    try:
+        return main()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(_cli())

@@ -26,7 +26,7 @@ from derive.closedforms import SIGMA_PRIME
 from derive.notation import z
 
 from .lambdify import to_jax
-from .neuron import Run, initial_gradient
+from .neuron import Run, initial_gradient, train
 from .precision import in_float64
 
 __all__ = [
@@ -44,6 +44,7 @@ __all__ = [
     "gradient_ratios",
     "lecture_verdict",
     "saturation_lines",
+    "slide_convention_line",
     "summarize",
 ]
 
@@ -163,6 +164,16 @@ class Verdict:
     text: str
 
 
+def _lecture_run(
+    runs: Sequence[Run], numbers: Sequence[RunNumbers]
+) -> tuple[Run, RunNumbers] | None:
+    """The quadratic run from (2, 2) at η = 0.15, if present."""
+    for run, num in zip(runs, numbers, strict=True):
+        if (run.cost, (run.w0, run.b0), run.eta) == ("quadratic", LECTURE_START, LECTURE_ETA):
+            return run, num
+    return None
+
+
 def lecture_verdict(runs: Sequence[Run], numbers: Sequence[RunNumbers]) -> Verdict:
     """Does the quadratic run from (2, 2) at η = 0.15 have a plateau of about 150 epochs?"""
     criterion = (
@@ -170,17 +181,13 @@ def lecture_verdict(runs: Sequence[Run], numbers: Sequence[RunNumbers]) -> Verdi
         f"{LECTURE_PLATEAU} ± {LECTURE_TOLERANCE} epochs"
     )
     claim = "L2 'w = b = 2 practically does not learn for about 150 epochs'"
-    lecture = [
-        (run, num)
-        for run, num in zip(runs, numbers, strict=True)
-        if (run.cost, (run.w0, run.b0), run.eta) == ("quadratic", LECTURE_START, LECTURE_ETA)
-    ]
-    if not lecture:
+    lecture = _lecture_run(runs, numbers)
+    if lecture is None:
         return Verdict(
             None,
             f"{claim}: not assessed (no quadratic run from (2, 2) at η = 0.15 here)",
         )
-    run, num = lecture[0]
+    run, num = lecture
     low, high = LECTURE_PLATEAU - LECTURE_TOLERANCE, LECTURE_PLATEAU + LECTURE_TOLERANCE
     if num.plateau is None:
         plateau = f"the cost stays ≥ {PLATEAU_FRACTION:.0%} of its start for all {run.epochs}"
@@ -221,3 +228,28 @@ def saturation_lines(runs: Sequence[Run], numbers: Sequence[RunNumbers]) -> list
         )
         lines.append(f"L4 {cost}: {parts} -> the initial gradient {trend}")
     return lines
+
+
+def slide_convention_line(runs: Sequence[Run], numbers: Sequence[RunNumbers]) -> str | None:
+    """L2 under the slide's cost ``(y − a)²`` (no ½), at the lecture's η = 0.15.
+
+    ``(y − a)² = 2 · ½(y − a)²`` has twice the gradient, so its run at η is the ½-form run at
+    2η; that run is trained here and its plateau reported. None without the lecture's run.
+    """
+    found = _lecture_run(runs, numbers)
+    if found is None:
+        return None
+    run, num = found
+    slide = summarize(train("quadratic", *LECTURE_START, eta=2 * LECTURE_ETA, epochs=run.epochs))
+    low, high = LECTURE_PLATEAU - LECTURE_TOLERANCE, LECTURE_PLATEAU + LECTURE_TOLERANCE
+    if slide.plateau is None:
+        epochs, inside = f"all {run.epochs}", None if run.epochs <= high else False
+    else:
+        epochs, inside = str(slide.plateau), low <= slide.plateau <= high
+    where = {True: "within", False: "outside", None: "undecided for"}[inside]
+    return (
+        f"L2 with the slide's C = (y − a)² at η = {LECTURE_ETA:g} (= ½(y − a)² at "
+        f"η = {2 * LECTURE_ETA:g}): the cost stays ≥ {PLATEAU_FRACTION:.0%} of its start for "
+        f"{epochs} epochs (vs {num.plateau} with Nielsen's ½(y − a)²) -> {where} "
+        f"{LECTURE_PLATEAU} ± {LECTURE_TOLERANCE}"
+    )

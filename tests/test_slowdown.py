@@ -236,3 +236,12 @@ def test_cli_exits_1_when_a_verification_fails(monkeypatch, capsys):
     assert "verify FAILED for: cross-entropy η=0.005 (2, 2), cross-entropy η=0.15 (2, 2)" in (
         captured.err
     )
+
+
+def test_L2_about_150_epochs_goes_with_nielsens_half_not_the_slides_cost(experiment):
+    _, nielsen = _run(experiment, "quadratic", (2.0, 2.0), 0.15)
+    slide = summarize(train("quadratic", 2.0, 2.0, eta=0.3, epochs=EPOCHS))
+    # (y − a)² at η = 0.15 is ½(y − a)² at η = 0.3: twice the step, about half the plateau.
+    assert 0.4 < slide.plateau / nielsen.plateau < 0.6
+    assert f"for {slide.plateau} epochs" in experiment.convention
+    assert experiment.convention.endswith("outside 150 ± 50")
