@@ -44,6 +44,7 @@ def test_domain_samples_stay_inside_open_unit_interval() -> None:
 def test_reparametrisation_is_exact_on_the_unit_interval() -> None:
     expr = sp.log(1 - a) - sp.log(a)
     r, subs = reparametrise(expr, DEFAULT)
+    assert set(subs) == {a}
     (u,) = r.free_symbols
     rng = random.Random(0)
     for _ in range(5):
