@@ -347,19 +347,40 @@ def _check_step(step: Step, index: int, state: _State) -> StepResult:
                 verdict = core_verdict
     if sub_problem is not None:
         verdict, method, detail = Verdict.REFUTED, "substitution", sub_problem
+    _advance(step, state)
+    return _result(step, index, verdict, method, detail, ev)
+
+
+def _advance(step: Step, state: _State) -> None:
+    """The next step is judged against this one (right or wrong: errors do not cascade)."""
     if isinstance(step.expr, sp.Expr):
-        if rel in (Relation.GIVEN, Relation.EQUAL, Relation.UP_TO_CONSTANT):
+        if step.relation in (Relation.GIVEN, Relation.EQUAL, Relation.UP_TO_CONSTANT):
             state.term = step.expr
     elif isinstance(step.expr, sp.Basic):
         state.statement = step.expr
-    return _result(step, index, verdict, method, detail, ev)
 
 
 def verify(derivation: Derivation) -> DerivationReport:
     """Check every step of ``derivation`` now and report per step."""
     state = _State(derivation)
-    results = tuple(_check_step(step, i, state) for i, step in enumerate(derivation.steps, 1))
-    return DerivationReport(derivation, results)
+    results = []
+    for i, step in enumerate(derivation.steps, 1):
+        try:
+            results.append(_check_step(step, i, state))
+        except (
+            ValueError,
+            TypeError,
+            ArithmeticError,
+            NotImplementedError,
+            RecursionError,
+            sp.PolynomialError,
+        ) as exc:
+            # SymPy gave up on this step: say so, keep checking the rest against it
+            results.append(
+                _result(step, i, Verdict.UNVERIFIED, "error", f"{type(exc).__name__}: {exc}")
+            )
+            _advance(step, state)
+    return DerivationReport(derivation, tuple(results))
 
 
 def verify_all(derivations: Iterable[Derivation]) -> tuple[DerivationReport, ...]:

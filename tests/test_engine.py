@@ -122,3 +122,19 @@ def test_numeric_second_opinion_is_labelled_and_seeded() -> None:
     assert r1.results[1].second_opinion == r2.results[1].second_opinion
     assert r1.results[1].second_opinion.startswith("agrees at 12 points")
     assert DEFAULT.sample([a, y], 3, 1) == DEFAULT.sample([a, y], 3, 1)
+
+
+def test_a_step_sympy_cannot_handle_is_unverified_not_a_crash() -> None:
+    d = Derivation(
+        "t",
+        WHY,
+        (
+            Step(sp.StrictGreaterThan(a, 0), Relation.GIVEN, WHY),
+            Step(sp.Eq(a, a * y, evaluate=False), Relation.EQUIVALENT, WHY),
+            Step(sp.Eq(a, a, evaluate=False), Relation.EQUIVALENT, WHY),
+        ),
+        (),
+    )
+    rep = verify(d)
+    assert rep.results[1].verdict is Verdict.UNVERIFIED and "TypeError" in rep.results[1].detail
+    assert len(rep.results) == 3 and not rep.ok
