@@ -229,6 +229,8 @@ def _check_equivalent(step: Step, state: _State) -> tuple:
     domain = state.derivation.domain
     d1 = _doit(state.define(_difference(state.statement)))
     d2 = _doit(state.define(_difference(step.expr)))
+    if sp.cancel(d1) == 0 or sp.cancel(d2) == 0:
+        return Verdict.UNVERIFIED, "ratio", "an identically true statement is not compared", None
     ratio = sp.cancel(sp.together(expand_sigma_prime(d1) / expand_sigma_prime(d2)))
     if ratio.is_number and ratio != 0 and ratio.is_finite:
         return (
@@ -367,14 +369,7 @@ def verify(derivation: Derivation) -> DerivationReport:
     for i, step in enumerate(derivation.steps, 1):
         try:
             results.append(_check_step(step, i, state))
-        except (
-            ValueError,
-            TypeError,
-            ArithmeticError,
-            NotImplementedError,
-            RecursionError,
-            sp.PolynomialError,
-        ) as exc:
+        except Exception as exc:  # any SymPy failure is a verdict, not a crash
             # SymPy gave up on this step: say so, keep checking the rest against it
             results.append(
                 _result(step, i, Verdict.UNVERIFIED, "error", f"{type(exc).__name__}: {exc}")
