@@ -43,7 +43,7 @@ from .slowdown_numbers import (
     summarize,
 )
 
-__all__ = ["MAX_EPOCHS", "Experiment", "main", "run_experiment"]
+__all__ = ["MAX_EPOCHS", "Experiment", "main", "run_experiment", "table", "to_json"]
 
 #: the runs' JSON history grows with the epochs; beyond this it is not a lecture experiment
 MAX_EPOCHS = 100_000

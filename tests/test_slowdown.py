@@ -22,7 +22,7 @@ from derive.notation import a, b, sigma, w, x, y, z
 from numeric.lambdify import to_jax
 from numeric.neuron import NEURON_COSTS, stable_logs, train, verify_run
 from numeric.precision import float64
-from numeric.slowdown import main, run_experiment
+from numeric.slowdown import main, run_experiment, table
 from numeric.slowdown_numbers import lecture_verdict, summarize
 
 EPOCHS = 300
@@ -245,3 +245,20 @@ def test_L2_about_150_epochs_goes_with_nielsens_half_not_the_slides_cost(experim
     assert 0.4 < slide.plateau / nielsen.plateau < 0.6
     assert f"for {slide.plateau} epochs" in experiment.convention
     assert experiment.convention.endswith("outside 150 ± 50")
+
+
+def test_readme_shows_the_numbers_the_command_prints_now(experiment):
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    start, end = "<!-- section: slowdown -->", "<!-- /section: slowdown -->"
+    section = readme[readme.index(start) : readme.index(end)]
+    rows = table(experiment).splitlines()[:8]  # header, rule, the six runs
+    for row in rows:
+        assert row in section, row
+    for r in experiment.ratios:
+        assert f"{r.ratio:.2f}" in section
+    _, lecture = _run(experiment, "quadratic", (2.0, 2.0), 0.15)
+    slide = summarize(train("quadratic", 2.0, 2.0, eta=0.3, epochs=EPOCHS))
+    assert f"for {lecture.plateau} epochs" in section
+    assert f"plateau is {slide.plateau} epochs" in section
+    assert "docs/figures/slowdown.png" in section
+    assert (Path(__file__).resolve().parents[1] / "docs/figures/slowdown.png").exists()
