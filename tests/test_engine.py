@@ -6,6 +6,8 @@ import dataclasses
 
 import pytest
 import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from derive.calculus import CONST
 from derive.closedforms import CE_COST, CE_DC_DA
@@ -138,3 +140,18 @@ def test_a_step_sympy_cannot_handle_is_unverified_not_a_crash() -> None:
     rep = verify(d)
     assert rep.results[1].verdict is Verdict.UNVERIFIED and "TypeError" in rep.results[1].detail
     assert len(rep.results) == 3 and not rep.ok
+
+
+coeffs = st.lists(st.integers(-5, 5), min_size=1, max_size=4)
+
+
+@settings(max_examples=25, deadline=None)
+@given(p=coeffs, q=coeffs, r=coeffs, k=st.integers(1, 9))
+def test_random_rational_identities_are_proved_and_perturbations_refuted(p, q, r, k) -> None:
+    poly = lambda cs: sum(c * a**i for i, c in enumerate(cs)) + 1  # noqa: E731
+    num, den, fac = poly(p), poly(q) + a**4 + 2, poly(r) ** 2 + 1  # fac > 0 everywhere
+    same = verify(_chain(num / den, sp.expand(num * fac) / sp.expand(den * fac)))
+    assert same.results[1].verdict is Verdict.PROVED
+    off = verify(_chain(num / den, num / den + sp.Rational(k, 1000) * y))
+    assert off.results[1].verdict is Verdict.REFUTED
+    assert off.results[1].evidence.counterexample
