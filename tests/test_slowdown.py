@@ -262,3 +262,12 @@ def test_readme_shows_the_numbers_the_command_prints_now(experiment):
     assert f"plateau is {slide.plateau} epochs" in section
     assert "docs/figures/slowdown.png" in section
     assert (Path(__file__).resolve().parents[1] / "docs/figures/slowdown.png").exists()
+
+
+def test_training_in_float64_leaves_the_global_jax_config_alone():
+    before = bool(jax.config.jax_enable_x64)
+    run = train("cross-entropy", 2.0, 2.0, eta=0.15, epochs=3)
+    # computed in float64 (float32 would be off by ~1e-8 here)
+    assert run.a[0] == pytest.approx(1 / (1 + np.exp(-4.0)), rel=1e-15)
+    assert run.w[1] == pytest.approx(2.0 - 0.15 * run.a[0], rel=1e-15)
+    assert bool(jax.config.jax_enable_x64) == before
