@@ -13,10 +13,10 @@ The quadratic cost is the repository's ``C = ½(y − a)²`` (Nielsen's book, wh
 belongs to this form); the lecture's slide writes ``(y − a)²``, whose gradient is twice as
 large, so its η = 0.15 would be η = 0.3 here.
 
-:func:`verify_run` is the independent check: ``jax.grad`` of the cost (``CE_COST`` /
-``MSE_COST`` with the same bindings, logarithms of σ rewritten stably as
-``log σ(u) = −logaddexp(0, −u)``) at every point of the trajectory, against the closed form,
-and every recorded update against the update autodiff implies.
+:func:`verify_run` is the independent check: ``jax.grad`` of the cost at every point of the
+trajectory, against the closed form, and every recorded update against the update autodiff
+implies. The cost is :func:`numeric.costs.sample_costs`: derive's per-neuron cost with
+``ln σ(z)`` evaluated as ``log_sigmoid(z)`` and ``ln(1 − σ(z))`` as ``log_sigmoid(−z)``.
 """
 
 from __future__ import annotations
@@ -32,9 +32,10 @@ import jax.numpy as jnp
 import numpy as np
 import sympy as sp
 
-from derive.closedforms import CE_COST, CE_DB, CE_DW, MSE_COST, MSE_DB, MSE_DW, NEURON_Z
+from derive.closedforms import CE_DB, CE_DW, MSE_DB, MSE_DW, NEURON_Z
 from derive.notation import a, b, sigma, w, x, y, z
 
+from .costs import sample_costs
 from .lambdify import to_jax
 from .precision import in_float64
 
@@ -46,7 +47,6 @@ __all__ = [
     "Run",
     "Verification",
     "initial_gradient",
-    "stable_logs",
     "train",
     "verify_run",
 ]
@@ -56,40 +56,6 @@ LECTURE_X = 1.0
 LECTURE_Y = 0.0
 
 
-class logaddexp(sp.Function):  # lambdify prints it as jax.numpy.logaddexp
-    """log(e^p + e^q), evaluated stably by ``jax.numpy.logaddexp`` once lambdified."""
-
-    nargs = 2
-
-
-def _log_sigmoid_argument(arg: sp.Expr) -> sp.Expr | None:
-    """``u`` if ``arg`` is σ(u), ``−u`` if ``arg`` is 1 − σ(u) (= σ(−u)); else None."""
-    if isinstance(arg, sigma):
-        return arg.args[0]
-    complement = sp.expand(1 - arg)
-    if isinstance(complement, sigma):
-        return -complement.args[0]
-    return None
-
-
-def stable_logs(expr: sp.Expr) -> sp.Expr:
-    """Rewrite every ``log σ(u)`` and ``log(1 − σ(u))`` as ``−logaddexp(0, ∓u)``.
-
-    ``log σ(u) = −log(1 + e^{−u})`` and ``1 − σ(u) = σ(−u)``: the same function, written so
-    that float64 never takes the logarithm of a rounded-to-zero σ. Raises ``ValueError`` if
-    a logarithm of σ is left over.
-    """
-
-    def is_log_sigmoid(e: sp.Basic) -> bool:
-        return isinstance(e, sp.log) and _log_sigmoid_argument(e.args[0]) is not None
-
-    out = expr.replace(is_log_sigmoid, lambda e: -logaddexp(0, -_log_sigmoid_argument(e.args[0])))
-    leftover = [e for e in out.atoms(sp.log) if e.has(sigma)]
-    if leftover:
-        raise ValueError(f"log of σ left after the stable rewrite: {leftover}")
-    return out
-
-
 def _bind(expr: sp.Expr) -> sp.Expr:
     """``expr`` with a = σ(z) and then z = w x + b: a function of (w, b, x, y)."""
     return expr.subs(a, sigma(z)).subs(z, NEURON_Z)
@@ -97,13 +63,11 @@ def _bind(expr: sp.Expr) -> sp.Expr:
 
 @dataclass(frozen=True)
 class NeuronCost:
-    """A cost of one neuron as derive states it: C(a, y) and its closed-form ∂C/∂w, ∂C/∂b."""
+    """One cost of one neuron: its name in :mod:`numeric.costs` and derive's ∂C/∂w, ∂C/∂b."""
 
     name: str
-    cost: sp.Expr
     dw: sp.Expr
     db: sp.Expr
-    formula: str
 
     @functools.cached_property
     def _jax(self) -> tuple[Callable[..., jax.Array], ...]:
@@ -111,7 +75,7 @@ class NeuronCost:
         return (
             to_jax(_bind(self.dw), args),
             to_jax(_bind(self.db), args),
-            to_jax(stable_logs(_bind(self.cost)), args),
+            to_jax(NEURON_Z, (w, b, x)),
             to_jax(sigma(NEURON_Z), (w, b, x)),
         )
 
@@ -123,8 +87,9 @@ class NeuronCost:
         return dw(w_, b_, x_, y_), db(w_, b_, x_, y_)
 
     def value(self, w_: jax.Array, b_: jax.Array, x_: float, y_: float) -> jax.Array:
-        """C(σ(w x + b), y), with logarithms of σ in the stable form."""
-        return self._jax[2](w_, b_, x_, y_)
+        """C(σ(w x + b), y) by :func:`numeric.costs.sample_costs` (logs of σ stable)."""
+        z_ = jnp.reshape(self._jax[2](w_, b_, x_), (1, 1))
+        return sample_costs(self.name, z_, jnp.reshape(y_, (1, 1)))[0]
 
     def output(self, w_: jax.Array, b_: jax.Array, x_: float) -> jax.Array:
         """a = σ(w x + b)."""
@@ -134,16 +99,8 @@ class NeuronCost:
 #: the two costs of the experiment, by their CLI names
 NEURON_COSTS: MappingProxyType[str, NeuronCost] = MappingProxyType(
     {
-        "quadratic": NeuronCost(
-            "quadratic", MSE_COST, MSE_DW, MSE_DB, "C = ½(y − a)², ∂C/∂w = (a − y)σ'(z)x"
-        ),
-        "cross-entropy": NeuronCost(
-            "cross-entropy",
-            CE_COST,
-            CE_DW,
-            CE_DB,
-            "C = −(y ln a + (1 − y) ln(1 − a)), ∂C/∂w = x(σ(z) − y)",
-        ),
+        "quadratic": NeuronCost("quadratic", MSE_DW, MSE_DB),
+        "cross-entropy": NeuronCost("cross-entropy", CE_DW, CE_DB),
     }
 )
 

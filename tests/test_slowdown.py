@@ -13,14 +13,13 @@ import jax.numpy as jnp
 import matplotlib.image
 import numpy as np
 import pytest
-import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from derive.closedforms import CE_COST, NEURON_Z
+from derive.closedforms import CE_COST, MSE_COST, NEURON_Z
 from derive.notation import a, b, sigma, w, x, y, z
 from numeric.lambdify import to_jax
-from numeric.neuron import NEURON_COSTS, stable_logs, train, verify_run
+from numeric.neuron import NEURON_COSTS, train, verify_run
 from numeric.precision import float64
 from numeric.slowdown import main, run_experiment, table
 from numeric.slowdown_numbers import lecture_verdict, summarize
@@ -135,23 +134,22 @@ def test_closed_form_updates_equal_autodiff_from_random_starts(cost, w0, b0, eta
     assert v.ok, v
 
 
-def test_stable_cross_entropy_is_the_same_function_and_finite_when_saturated():
-    bound = CE_COST.subs(a, sigma(z)).subs(z, NEURON_Z)
-    naive = to_jax(bound, (w, b, x, y))
-    stable = to_jax(stable_logs(bound), (w, b, x, y))
+def test_neuron_cost_is_derives_cost_and_stays_finite_when_saturated():
+    """The cost in the histories (numeric.costs, stable) is CE_COST / MSE_COST of σ(w x + b)."""
+    for name, expr in (("cross-entropy", CE_COST), ("quadratic", MSE_COST)):
+        naive = to_jax(expr.subs(a, sigma(z)).subs(z, NEURON_Z), (w, b, x, y))
+        value = jax.vmap(NEURON_COSTS[name].value, in_axes=(0, None, None, None))
+        with float64():
+            ws = jnp.linspace(-5.0, 5.0, 41)
+            np.testing.assert_allclose(
+                value(ws, 0.3, 1.0, 0.2), naive(ws, 0.3, 1.0, 0.2), rtol=1e-13
+            )
     with float64():
-        ws = jnp.linspace(-5.0, 5.0, 41)
-        np.testing.assert_allclose(stable(ws, 0.3, 1.0, 0.2), naive(ws, 0.3, 1.0, 0.2), rtol=1e-13)
-        # a = σ(800) rounds to 1 in float64: the naive form is infinite, the stable one is z.
-        assert not np.isfinite(naive(400.0, 400.0, 1.0, 0.0))
-        assert float(stable(400.0, 400.0, 1.0, 0.0)) == pytest.approx(800.0)
-        grad = jax.grad(stable, argnums=(0, 1))(400.0, 400.0, 1.0, 0.0)
+        ce = NEURON_COSTS["cross-entropy"].value
+        # a = σ(800) rounds to 1 in float64: ln(1 − a) is −∞, the stable cost is z = 800.
+        assert float(ce(400.0, 400.0, 1.0, 0.0)) == pytest.approx(800.0)
+        grad = jax.grad(ce, argnums=(0, 1))(400.0, 400.0, 1.0, 0.0)
         assert [float(g) for g in grad] == [1.0, 1.0]
-
-
-def test_stable_logs_refuses_a_log_it_cannot_rewrite():
-    with pytest.raises(ValueError, match="log of σ"):
-        stable_logs(sp.log(sigma(z) + sigma(w)))
 
 
 def test_verdict_is_undecided_or_missing_when_the_runs_cannot_tell():
