@@ -243,6 +243,21 @@ class Verification:
     ok: bool
 
 
+@functools.partial(jax.jit, static_argnames=("closed", "truth"))
+def _both_gradients(
+    closed: NeuronCost,
+    truth: NeuronCost,
+    ws: jax.Array,
+    bs: jax.Array,
+    x_: jax.Array,
+    y_: jax.Array,
+) -> tuple[jax.Array, jax.Array]:
+    """(closed-form, autodiff) gradients at every (w, b), each of shape (2, len(ws))."""
+    auto = jax.vmap(jax.grad(truth.value, argnums=(0, 1)), in_axes=(0, 0, None, None))
+    closed_form = jax.vmap(closed.gradient, in_axes=(0, 0, None, None))
+    return jnp.stack(closed_form(ws, bs, x_, y_)), jnp.stack(auto(ws, bs, x_, y_))
+
+
 @in_float64
 def verify_run(
     run: Run, *, rtol: float = 1e-12, atol: float = 1e-14, neuron: NeuronCost | None = None
@@ -254,16 +269,17 @@ def verify_run(
     the tests show that this check can fail.
     """
     truth = NEURON_COSTS[run.cost]
-    closed = neuron or truth
-    ws, bs = jnp.asarray(run.w[:-1]), jnp.asarray(run.b[:-1])
-    x_, y_ = jnp.float64(run.x), jnp.float64(run.y)
-
-    auto = jax.vmap(jax.grad(truth.value, argnums=(0, 1)), in_axes=(0, 0, None, None))
-    gw_auto, gb_auto = auto(ws, bs, x_, y_)
-    gw, gb = jax.vmap(closed.gradient, in_axes=(0, 0, None, None))(ws, bs, x_, y_)
-
-    g_auto = np.stack([np.asarray(gw_auto), np.asarray(gb_auto)])
-    g_closed = np.stack([np.asarray(gw), np.asarray(gb)])
+    g_closed, g_auto = (
+        np.asarray(g)
+        for g in _both_gradients(
+            neuron or truth,
+            truth,
+            jnp.asarray(run.w[:-1]),
+            jnp.asarray(run.b[:-1]),
+            jnp.float64(run.x),
+            jnp.float64(run.y),
+        )
+    )
     diff = np.abs(g_closed - g_auto)
     sizable = np.abs(g_auto) >= 1e-8
     rel = diff[sizable] / np.abs(g_auto[sizable])

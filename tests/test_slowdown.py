@@ -137,8 +137,8 @@ def test_closed_form_updates_equal_autodiff_from_random_starts(cost, w0, b0, eta
 def test_neuron_cost_is_derives_cost_and_stays_finite_when_saturated():
     """The cost in the histories (numeric.costs, stable) is CE_COST / MSE_COST of σ(w x + b)."""
     for name, expr in (("cross-entropy", CE_COST), ("quadratic", MSE_COST)):
-        naive = to_jax(expr.subs(a, sigma(z)).subs(z, NEURON_Z), (w, b, x, y))
-        value = jax.vmap(NEURON_COSTS[name].value, in_axes=(0, None, None, None))
+        naive = jax.jit(to_jax(expr.subs(a, sigma(z)).subs(z, NEURON_Z), (w, b, x, y)))
+        value = jax.jit(jax.vmap(NEURON_COSTS[name].value, in_axes=(0, None, None, None)))
         with float64():
             ws = jnp.linspace(-5.0, 5.0, 41)
             np.testing.assert_allclose(
