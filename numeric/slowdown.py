@@ -36,6 +36,7 @@ from .slowdown_numbers import (
     GradientRatio,
     RunNumbers,
     Verdict,
+    comparison_lines,
     gradient_ratios,
     lecture_verdict,
     saturation_lines,
@@ -68,37 +69,6 @@ class Experiment:
     convention: str | None
 
 
-def _comparison_lines(runs: Sequence[Run], numbers: Sequence[RunNumbers]) -> list[str]:
-    """L15 per start: every quadratic run against every cross-entropy run.
-
-    At equal η the comparison is fair; at unequal η (the lecture's 0.15 against 0.005) the
-    line says so.
-    """
-    lines = []
-    pairs = list(zip(runs, numbers, strict=True))
-    for q_run, q in pairs:
-        if q_run.cost != "quadratic":
-            continue
-        for ce_run, ce in pairs:
-            if ce_run.cost != "cross-entropy" or (ce_run.w0, ce_run.b0) != (q_run.w0, q_run.b0):
-                continue
-            if ce_run.eta == q_run.eta:
-                kind = f"fair, same η = {q_run.eta:g}"
-            else:
-                kind = f"unequal η: {q_run.eta:g} vs {ce_run.eta:g}"
-
-            def when(k: int | None, epochs: int = q_run.epochs) -> str:
-                return f"epoch {k}" if k is not None else f"never within {epochs}"
-
-            lines.append(
-                f"L15 ({kind}) from ({q_run.w0:g}, {q_run.b0:g}), quadratic vs cross-entropy: "
-                f"cost below 90 % at {when(q.plateau)} vs {when(ce.plateau)}; output below 0.5 at "
-                f"{when(q.output_below_half)} vs {when(ce.output_below_half)}; "
-                f"a({q_run.epochs}) = {q_run.a[-1]:.3f} vs {ce_run.a[-1]:.3f}"
-            )
-    return lines
-
-
 def run_experiment(
     *,
     starts: Sequence[tuple[float, float]] = ((0.6, 0.9), (2.0, 2.0)),
@@ -121,7 +91,7 @@ def run_experiment(
         tuple(gradient_ratios(runs, numbers)),
         lecture_verdict(runs, numbers),
         tuple(saturation_lines(runs, numbers)),
-        tuple(_comparison_lines(runs, numbers)),
+        tuple(comparison_lines(runs, numbers)),
         slide_convention_line(runs, numbers),
     )
 
