@@ -35,8 +35,8 @@ from pathlib import Path
 
 import sympy as sp
 from lark import Lark, Token, Transformer_NonRecursive, v_args
-from sympy.printing.latex import LatexPrinter
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, VisitError
+from sympy.printing.latex import LatexPrinter
 
 from . import notation as nt
 from .indexing import (
@@ -45,7 +45,6 @@ from .indexing import (
     component_symbol,
     index_symbol,
     indexed_form,
-    split_name,
 )
 
 __all__ = [
@@ -239,6 +238,7 @@ class _Context:
     symbols: Mapping[str, sp.Symbol] | None
     layer_families: frozenset[str] | None
     text: str
+    unknown: dict[sp.Symbol, int] = field(default_factory=dict)
 
 
 def _clean_index(raw: str) -> str:
@@ -256,7 +256,7 @@ def _is_layer(ctx: _Context, family: str, layer_raw: str, has_sub: bool) -> bool
         return False
     if ctx.layer_families is not None:
         return family in ctx.layer_families
-    return has_sub or not layer_raw.lstrip("-").isdigit()
+    return has_sub or re.fullmatch(r"[lL]([+-]\d+)?", layer_raw) is not None
 
 
 def _lookup(ctx: _Context, sym: sp.Symbol, column: int) -> sp.Expr:
@@ -267,6 +267,19 @@ def _lookup(ctx: _Context, sym: sp.Symbol, column: int) -> sp.Expr:
     family = _family(sym.name)
     if family != sym.name and any(_family(k) == family and k != family for k in ctx.symbols):
         return sym  # another index or layer of a declared family: graded, not refused
+    ctx.unknown.setdefault(sym, column)  # refused later, if it is still in the answer
+    return sym
+
+
+def _refuse_unknown(ctx: _Context, expr: sp.Expr) -> None:
+    """Unknown symbols that made it into the answer (not those read as layer indices)."""
+    if ctx.symbols is None or not ctx.unknown:
+        return
+    present = expr.free_symbols
+    found = sorted((col, sym) for sym, col in ctx.unknown.items() if sym in present)
+    if not found:
+        return
+    column, sym = found[0]
     shown = _latex_name(sym.name)
     hint = ""
     for known in ctx.symbols:
@@ -666,8 +679,12 @@ def _parse_tree(text: str, symbols: Mapping[str, sp.Symbol] | None, layer_famili
             raise ParseError("the answer is too complicated to read") from None
         raise ParseError(f"could not read the answer: {exc.orig_exc}") from None
     if isinstance(result, tuple):
+        for part in result[1:]:
+            _refuse_unknown(ctx, part)
         return result
-    return _finish(ctx, result)
+    expr = _finish(ctx, result)
+    _refuse_unknown(ctx, expr)
+    return expr
 
 
 def _checked(expr: sp.Expr) -> sp.Expr:
@@ -687,8 +704,10 @@ def parse_answer(
     ``symbols`` is the exercise's vocabulary (SymPy name → symbol); with it, any other symbol
     is refused with a message naming it and the expected ones, and the superscripts of a
     layer family (``a z w b delta``) are layer indices exactly when the vocabulary has
-    layer-indexed symbols of that family. Without it, ``a^L`` / ``a^2_j`` are layer-indexed
-    and ``a^2`` is a power. ``layer_families`` overrides that choice.
+    layer-indexed symbols of that family. Without it, a superscript of a layer family is a
+    layer index when a subscript is present (``a^2_j``) or when it is ``l``/``L`` (± an
+    integer): ``a^L``, ``a^{l-1}``; otherwise a power (``a^2``, ``a^y``).
+    ``layer_families`` overrides that choice.
     """
     result = _parse_tree(text, symbols, layer_families)
     if isinstance(result, tuple):

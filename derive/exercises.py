@@ -1,0 +1,124 @@
+"""The homework catalog (``derive/data/exercises.toml``) as validated, frozen data.
+
+Each exercise names its reference answer in :mod:`derive.closedforms` (never retyped), its
+vocabulary, its definitions (``a = σ(z)``, ``z = w x + b``), its domain and its known mistakes
+with feedback in English and Czech. Mistakes and definitions are written in the course's
+notation and read by :mod:`derive.parse`, like the students' answers.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from types import MappingProxyType
+
+import sympy as sp
+
+from . import closedforms
+from .equivalence import Definition, Domain, Interval
+from .parse import parse_answer, parse_relation
+
+__all__ = ["Exercise", "Mistake", "catalog", "exercise"]
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A typical wrong answer and the feedback it earns."""
+
+    answer: str
+    expr: sp.Expr
+    feedback: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One catalog entry; ``reference`` is the closed form the answers are graded against."""
+
+    id: str
+    asks: str
+    statement: Mapping[str, str]
+    reference_name: str
+    reference: sp.Expr
+    vocabulary: Mapping[str, sp.Symbol]
+    definitions: tuple[Definition, ...]
+    domain: Domain
+    mistakes: tuple[Mistake, ...]
+    variable: sp.Symbol | None = None
+    up_to_constant: bool = False
+    forbid_sigma_prime: bool = False
+
+    def parse(self, text: str) -> tuple[sp.Expr | None, sp.Expr]:
+        """Read an answer with this exercise's vocabulary (``lhs = rhs`` allowed)."""
+        return parse_relation(text, symbols=self.vocabulary)
+
+
+def _reference(name: str) -> sp.Expr:
+    attr, _, key = name.partition(":")
+    value = getattr(closedforms, attr)
+    return value[key] if key else value
+
+
+def _vocabulary(names: list[str]) -> Mapping[str, sp.Symbol]:
+    vocab: dict[str, sp.Symbol] = {}
+    for name in names:
+        sym = parse_answer(name)  # the same reading rules as the answers: same objects
+        if not isinstance(sym, sp.Symbol):
+            raise ValueError(f"vocabulary entry {name!r} is not a symbol")
+        vocab[sym.name] = sym
+    return MappingProxyType(vocab)
+
+
+def _build(entry: dict) -> Exercise:
+    vocab = _vocabulary(entry["vocabulary"])
+    definitions = []
+    for text in entry.get("definitions", []):
+        lhs, rhs = parse_relation(text, symbols=vocab)
+        if not isinstance(lhs, sp.Symbol):
+            raise ValueError(f"{entry['id']}: definition {text!r} needs a symbol on the left")
+        definitions.append(Definition(lhs, rhs))
+    domain = Domain().with_intervals(
+        {fam: Interval(*bounds) for fam, bounds in entry.get("domain", {}).items()}
+    )
+    mistakes = tuple(
+        Mistake(
+            m["answer"], parse_answer(m["answer"], symbols=vocab), {"en": m["en"], "cs": m["cs"]}
+        )
+        for m in entry.get("mistake", [])
+    )
+    variable = None
+    if "variable" in entry:
+        variable = parse_answer(entry["variable"], symbols=vocab)
+    return Exercise(
+        id=entry["id"],
+        asks=entry.get("asks", ""),
+        statement=MappingProxyType(dict(entry["statement"])),
+        reference_name=entry["reference"],
+        reference=_reference(entry["reference"]),
+        vocabulary=vocab,
+        definitions=tuple(definitions),
+        domain=domain,
+        mistakes=mistakes,
+        variable=variable,
+        up_to_constant=bool(entry.get("up_to_constant", False)),
+        forbid_sigma_prime=bool(entry.get("forbid_sigma_prime", False)),
+    )
+
+
+@cache
+def catalog() -> Mapping[str, Exercise]:
+    """Every exercise, by its stable ID, in catalog order."""
+    raw = resources.files("derive").joinpath("data/exercises.toml").read_text(encoding="utf-8")
+    entries = tomllib.loads(raw)["exercise"]
+    return MappingProxyType({e["id"]: _build(e) for e in entries})
+
+
+def exercise(exercise_id: str) -> Exercise:
+    """One exercise; ``KeyError`` with the known IDs when unknown."""
+    try:
+        return catalog()[exercise_id]
+    except KeyError:
+        known = ", ".join(catalog())
+        raise KeyError(f"unknown exercise {exercise_id!r}; known: {known}") from None

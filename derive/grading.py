@@ -1,0 +1,283 @@
+"""Grade one answer to one catalog exercise: verdict, feedback that helps, and how we know.
+
+This module does the work without a time limit; :func:`derive.check.grade` runs it in a
+worker process that is killed on time-out (:mod:`derive.sandbox`). Verdicts:
+
+* ``correct``   equal to the reference on the domain, under the exercise's definitions;
+* ``incorrect`` not equal (the feedback names a known mistake, a sign error, a missing or
+  extra factor, an integral for a derivative … or a point where the two differ);
+* ``invalid``   the answer could not be read (the feedback says where and why);
+* ``undecided`` the time limit ran out, or no point of the domain could decide.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+
+import sympy as sp
+
+from . import notation as nt
+from .equivalence import Comparison, Definition, Domain, canonical, compare
+from .exercises import Exercise, exercise
+from .parse import CONSTANT, ParseError, parse_answer, to_latex
+
+__all__ = [
+    "VERDICTS",
+    "GradeResult",
+    "compare_adhoc",
+    "grade_expression",
+    "grade_now",
+    "phrase",
+]
+
+VERDICTS = ("correct", "incorrect", "invalid", "undecided")
+
+_PHRASES: Mapping[str, Mapping[str, str]] = {
+    "correct": {"en": "Correct.", "cs": "Správně."},
+    "incorrect": {
+        "en": "Not equal to the expected answer",
+        "cs": "Neodpovídá očekávané odpovědi",
+    },
+    "differ_at": {"en": "they differ at {point}", "cs": "liší se v bodě {point}"},
+    "undefined_at": {
+        "en": "your answer is not a real number on part of the domain (e.g. at {point})",
+        "cs": "vaše odpověď není na části definičního oboru reálná (např. v bodě {point})",
+    },
+    "invalid": {"en": "Could not read the answer: {msg}", "cs": "Odpověď nelze přečíst: {msg}"},
+    "unknown_exercise": {
+        "en": "Unknown exercise {id!r}; `python -m derive.check --list` shows the catalog.",
+        "cs": "Neznámá úloha {id!r}; katalog ukáže `python -m derive.check --list`.",
+    },
+    "undecided": {
+        "en": "Could not decide within the time limit ({seconds:g} s); a teacher will look.",
+        "cs": "V časovém limitu ({seconds:g} s) nelze rozhodnout; odpověď posoudí vyučující.",
+    },
+    "undecided_domain": {
+        "en": "Could not decide: no point of the domain where both sides are defined.",
+        "cs": "Nelze rozhodnout: v definičním oboru není bod, kde jsou definovány obě strany.",
+    },
+    "sign": {
+        "en": "Sign error: your answer is the negative of the expected one (e.g. y − a for a − y).",
+        "cs": "Chyba ve znaménku: vaše odpověď je opačná k očekávané (např. y − a místo a − y).",
+    },
+    "factor_number": {
+        "en": "Off by a constant factor: your answer is {factor} times the expected one.",
+        "cs": "Liší se konstantním násobkem: vaše odpověď je {factor}násobkem očekávané.",
+    },
+    "factor_extra": {
+        "en": "An extra factor {factor}: without it the answer would be right.",
+        "cs": "Navíc činitel {factor}: bez něj by odpověď byla správně.",
+    },
+    "factor_missing": {
+        "en": "A factor {factor} is missing: with it the answer would be right.",
+        "cs": "Chybí činitel {factor}: s ním by odpověď byla správně.",
+    },
+    "antiderivative": {
+        "en": "That is an antiderivative (the integral) of what is asked; the exercise asks "
+        "for its derivative with respect to {var}.",
+        "cs": "To je primitivní funkce (integrál) hledaného výrazu; úloha se ptá na jeho "
+        "derivaci podle {var}.",
+    },
+    "derivative": {
+        "en": "That is the derivative with respect to {var} of what is asked; one "
+        "differentiation too many (or integrate instead).",
+        "cs": "To je derivace hledaného výrazu podle {var}; o jedno derivování víc "
+        "(nebo naopak integrujte).",
+    },
+    "integral_left": {
+        "en": "The integral is not evaluated: write the antiderivative itself.",
+        "cs": "Integrál není spočten: napište samotnou primitivní funkci.",
+    },
+    "sigma_prime_used": {
+        "en": "That restates the question: write σ'(z) without σ', in terms of σ(z).",
+        "cs": "To jen opakuje zadání: vyjádřete σ'(z) bez σ', pomocí σ(z).",
+    },
+    "note_average": {
+        "en": "You gave the average over the training set, 1/n Σ_x(…); its summand is the "
+        "per-sample answer, which is right.",
+        "cs": "Uvedli jste průměr přes trénovací množinu, 1/n Σ_x(…); jeho sčítanec je "
+        "odpověď pro jeden vzorek a ta je správně.",
+    },
+    "note_constant_kept": {
+        "en": "The constant of integration is kept: fine for an antiderivative.",
+        "cs": "Integrační konstanta je ponechána: u primitivní funkce v pořádku.",
+    },
+    "note_constant_differs": {
+        "en": "Your answer differs from the reference by a constant: fine for an "
+        "antiderivative (the lecture drops the constant).",
+        "cs": "Vaše odpověď se od vzoru liší o konstantu: u primitivní funkce v pořádku "
+        "(přednáška konstantu vynechává).",
+    },
+}
+
+
+def phrase(key: str, lang: str = "en", **fields: object) -> str:
+    """A feedback phrase in ``lang`` (``en`` or ``cs``; English when unknown)."""
+    table = _PHRASES[key]
+    return table.get(lang, table["en"]).format(**fields)
+
+
+@dataclass(frozen=True)
+class GradeResult:
+    """The outcome of grading one answer; ``read_as`` is the answer as read, in LaTeX."""
+
+    exercise: str
+    answer: str
+    verdict: str
+    feedback: str
+    method: str
+    read_as: str = ""
+
+    def to_json(self) -> dict[str, str]:
+        return asdict(self)
+
+
+def _ratio_feedback(ans: sp.Expr, ref: sp.Expr, lang: str) -> str | None:
+    """Sign error, constant factor, one extra or missing factor."""
+    if ref == 0:
+        return None
+    ratio = sp.cancel(sp.together(ans / ref))
+    if ratio == -1:
+        return phrase("sign", lang)
+    if ratio.is_Number and ratio != 0:
+        return phrase("factor_number", lang, factor=to_latex(ratio))
+    if ratio.has(sp.Add) or sp.count_ops(ratio) > 6 or ratio.free_symbols == set():
+        return None
+    num, den = sp.fraction(ratio)
+    if den == 1:
+        return phrase("factor_extra", lang, factor=to_latex(num))
+    if num == 1:
+        return phrase("factor_missing", lang, factor=to_latex(den))
+    return None
+
+
+def _incorrect_feedback(
+    ex: Exercise, expr: sp.Expr, ans: sp.Expr, ref: sp.Expr, result: Comparison, lang: str
+) -> str:
+    seed = ex.id
+    for mistake in ex.mistakes:
+        if compare(
+            expr, mistake.expr, definitions=ex.definitions, domain=ex.domain, seed=seed
+        ).equal:
+            return mistake.feedback.get(lang, mistake.feedback["en"])
+    if compare(ans, -ref, domain=ex.domain, seed=seed, canonicalised=True).equal:
+        return phrase("sign", lang)
+    var = ex.variable
+    if var is not None and var in ref.free_symbols:
+        name = to_latex(var)
+        if compare(sp.diff(ans, var), ref, domain=ex.domain, seed=seed, canonicalised=True).equal:
+            return phrase("antiderivative", lang, var=name)
+        if compare(ans, sp.diff(ref, var), domain=ex.domain, seed=seed, canonicalised=True).equal:
+            return phrase("derivative", lang, var=name)
+    ratio = _ratio_feedback(ans, ref, lang)
+    if ratio:
+        return ratio
+    head = phrase("incorrect", lang)
+    if result.method.startswith("numeric (undefined") and result.counterexample:
+        return f"{head}: {phrase('undefined_at', lang, point=result.counterexample)}."
+    if result.counterexample:
+        return f"{head}: {phrase('differ_at', lang, point=result.counterexample)}."
+    return f"{head}."
+
+
+def _differs_by_constant(
+    ans: sp.Expr, ref: sp.Expr, var: sp.Symbol, domain: Domain, seed: str
+) -> Comparison:
+    return compare(
+        sp.diff(ans, var), sp.diff(ref, var), domain=domain, seed=seed, canonicalised=True
+    )
+
+
+def grade_expression(
+    ex: Exercise, expr: sp.Expr, *, answer: str, lang: str = "en", notes: tuple[str, ...] = ()
+) -> GradeResult:
+    """Grade an already parsed answer against the exercise's reference."""
+    read_as = to_latex(expr)
+
+    def result(verdict: str, feedback: str, method: str) -> GradeResult:
+        text = " ".join([feedback, *notes]) if verdict == "correct" else feedback
+        return GradeResult(ex.id, answer, verdict, text, method, read_as)
+
+    if ex.forbid_sigma_prime and expr.has(nt.SigmaPrime):
+        return result("incorrect", phrase("sigma_prime_used", lang), "rule")
+    if expr.has(sp.Integral):
+        return result("incorrect", phrase("integral_left", lang), "rule")
+    extra: list[str] = []
+    if expr.has(nt.SampleSum):
+        extra.append(phrase("note_average", lang))
+    ans = canonical(expr, ex.definitions)
+    ref = canonical(ex.reference, ex.definitions)
+    if ex.up_to_constant and ex.variable is not None:
+        outcome = _differs_by_constant(ans, ref, ex.variable, ex.domain, ex.id)
+        if outcome.equal:
+            if expr.free_symbols & {CONSTANT, *(ex.vocabulary.get(c) for c in ("C", "c", "K"))}:
+                extra.append(phrase("note_constant_kept", lang))
+            elif not compare(ans, ref, domain=ex.domain, seed=ex.id, canonicalised=True).equal:
+                extra.append(phrase("note_constant_differs", lang))
+    else:
+        outcome = compare(ans, ref, domain=ex.domain, seed=ex.id, canonicalised=True)
+    notes = (*notes, *extra)
+    if outcome.equal:
+        return result("correct", phrase("correct", lang), outcome.method)
+    if outcome.equal is None:
+        return result("undecided", phrase("undecided_domain", lang), outcome.method)
+    feedback = _incorrect_feedback(ex, expr, ans, ref, outcome, lang)
+    return result("incorrect", feedback, outcome.method)
+
+
+def grade_now(exercise_id: str, answer: str, *, lang: str = "en") -> GradeResult:
+    """Grade ``answer`` to ``exercise_id`` in this process, with no time limit."""
+    try:
+        ex = exercise(exercise_id)
+    except KeyError:
+        return GradeResult(
+            exercise_id,
+            answer,
+            "invalid",
+            phrase("unknown_exercise", lang, id=exercise_id),
+            "catalog",
+        )
+    if not isinstance(answer, str):
+        return GradeResult(
+            ex.id, str(answer), "invalid", phrase("invalid", lang, msg="not text"), "parse"
+        )
+    try:
+        _lhs, expr = ex.parse(answer)  # 'C = …' is graded by its right-hand side
+    except ParseError as exc:
+        return GradeResult(ex.id, answer, "invalid", phrase("invalid", lang, msg=str(exc)), "parse")
+    return grade_expression(ex, expr, answer=answer, lang=lang)
+
+
+def compare_adhoc(
+    reference: str,
+    answer: str,
+    *,
+    domain: Domain | None = None,
+    lang: str = "en",
+) -> GradeResult:
+    """Teachers' ad-hoc comparison of two expressions (no catalog, default vocabulary)."""
+    try:
+        ref = parse_answer(reference)
+    except ParseError as exc:
+        return GradeResult("--reference", answer, "invalid", f"reference: {exc}", "parse")
+    try:
+        expr = parse_answer(answer)
+    except ParseError as exc:
+        return GradeResult(
+            "--reference", answer, "invalid", phrase("invalid", lang, msg=str(exc)), "parse"
+        )
+    definitions: tuple[Definition, ...] = ()
+    outcome = compare(expr, ref, definitions=definitions, domain=domain, seed=reference)
+    if outcome.equal:
+        verdict, feedback = "correct", phrase("correct", lang)
+    elif outcome.equal is None:
+        verdict, feedback = "undecided", phrase("undecided_domain", lang)
+    else:
+        verdict = "incorrect"
+        feedback = _ratio_feedback(expr, ref, lang) or phrase("incorrect", lang) + (
+            f": {phrase('differ_at', lang, point=outcome.counterexample)}."
+            if outcome.counterexample
+            else "."
+        )
+    return GradeResult("--reference", answer, verdict, feedback, outcome.method, to_latex(expr))
