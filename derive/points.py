@@ -58,6 +58,8 @@ def _compile(expr: sp.Expr, symbols: list[sp.Symbol]) -> Callable[..., object] |
         sp.core.function.AppliedUndef
     ):
         return None
+    if any(q.function.has(sp.Indexed) for q in expr.atoms(sp.Sum)):
+        return None  # a sum of indexed values over a symbolic range has no value at a point
     return sp.lambdify(symbols, expr, modules=_MODULES)
 
 

@@ -103,8 +103,17 @@ class _State:
 
 
 def _doit(expr: sp.Basic) -> sp.Basic:
-    """Evaluate derivatives, limits and sums over samples, but keep indefinite integrals."""
-    return expr.doit(integrals=False) if has_indefinite_integral(expr) else expr.doit()
+    """Evaluate derivatives, limits and sums over samples, but keep indefinite integrals.
+
+    Repeated until nothing changes (at most 3 rounds): the derivative of a sum over an
+    index is a sum with a ``KroneckerDelta`` that only a second ``doit`` collapses.
+    """
+    for _ in range(3):
+        done = expr.doit(integrals=False) if has_indefinite_integral(expr) else expr.doit()
+        if done == expr:
+            break
+        expr = done
+    return expr
 
 
 def _linear_in_sums(d: sp.Expr) -> sp.Expr:
