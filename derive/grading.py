@@ -211,9 +211,18 @@ def grade_expression(
     if ex.up_to_constant and ex.variable is not None:
         outcome = _differs_by_constant(ans, ref, ex.variable, ex.domain, ex.id)
         if outcome.equal:
+            # the same derivative is not enough: ln(a − 1) has the derivative of ln(1 − a) but
+            # is not real on (0, 1) (the "constant" iπ); so the answer itself is evaluated too
+            direct = compare(ans, ref, domain=ex.domain, seed=ex.id, canonicalised=True)
+            if direct.method.startswith("numeric (undefined"):
+                point = direct.counterexample
+                feedback = (
+                    f"{phrase('incorrect', lang)}: {phrase('undefined_at', lang, point=point)}."
+                )
+                return result("incorrect", feedback, direct.method)
             if expr.free_symbols & {CONSTANT, *(ex.vocabulary.get(c) for c in ("C", "c", "K"))}:
                 extra.append(phrase("note_constant_kept", lang))
-            elif not compare(ans, ref, domain=ex.domain, seed=ex.id, canonicalised=True).equal:
+            elif not direct.equal:
                 extra.append(phrase("note_constant_differs", lang))
     else:
         outcome = compare(ans, ref, domain=ex.domain, seed=ex.id, canonicalised=True)

@@ -170,6 +170,12 @@ def _check_bounds(text: str) -> None:
             raise ParseError(
                 f"a number with more than {MAX_DIGITS} digits at column {m.start() + 1}"
             )
+    m = re.search(r"\d[eE][+-]?\d", text)
+    if m:
+        raise ParseError(
+            f"scientific notation at column {m.start() + 1} is not read (is it e = 2.718…?): "
+            "write 10^{…}, or put a space or * around e"
+        )
     for m in re.finditer(r"\\([A-Za-z]+)", text):
         cmd = m.group(1)
         if cmd in _VECTOR_COMMANDS:
