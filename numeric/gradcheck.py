@@ -40,14 +40,21 @@ def _costs(text: str) -> tuple[str, ...]:
     return names
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
-    return value
+def _int_at_least(low: int, what: str):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"expected {what}, got {value}")
+        return value
+
+    return parse
+
+
+_positive_int = _int_at_least(1, "a positive integer")
+_seed = _int_at_least(0, "a non-negative integer")
 
 
 def _positive_float(text: str) -> float:
@@ -102,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--batch", type=_positive_int, default=16, help="samples per network (default 16)"
     )
-    p.add_argument("--seed", type=int, default=0, help="seed (default 0): same seed, same output")
+    p.add_argument("--seed", type=_seed, default=0, help="seed (default 0): same seed, same output")
     p.add_argument(
         "--scale",
         type=_positive_float,
