@@ -95,6 +95,7 @@ class CostResult:
     worst_sizes: tuple[int, ...]
     mismatched_nets: int
     mismatched_arrays: tuple[str, ...]
+    array_worst: tuple[tuple[str, float], ...]
     threshold: float
 
     @property
@@ -110,7 +111,8 @@ class CostResult:
             return head
         return (
             f"{head}\n  {self.mismatched_nets} of {self.nets} networks disagree with autodiff; "
-            f"arrays that disagree: {', '.join(self.mismatched_arrays)}"
+            f"arrays that disagree: {', '.join(self.mismatched_arrays)}\n  worst error per array: "
+            + ", ".join(f"{name} {err:.1e}" for name, err in self.array_worst)
         )
 
 
@@ -144,6 +146,7 @@ def check_cost(
     worst: tuple[float, ArrayError, int, tuple[int, ...]] | None = None
     mismatched_nets = 0
     mismatched_arrays: set[str] = set()
+    array_worst: dict[str, float] = {}
     offset = 0
     for sizes, count, group_seed in zip(shapes, counts, group_seeds, strict=True):
         if count == 0:
@@ -157,6 +160,8 @@ def check_cost(
         bad = per_array > threshold  # inf > threshold too; NaN cannot occur (see array_errors)
         mismatched_nets += int(bad.any(axis=1).sum())
         mismatched_arrays.update(names[j] for j in np.flatnonzero(bad.any(axis=0)))
+        for name, err in zip(names, per_array.max(axis=0), strict=True):
+            array_worst[name] = max(array_worst.get(name, 0.0), float(err))
         i, j = np.unravel_index(int(np.argmax(per_array)), per_array.shape)
         if worst is None or per_array[i, j] > worst[0]:
             err = ArrayError(names[j], float(errors[i, j, 0]), float(errors[i, j, 1]))
@@ -176,5 +181,6 @@ def check_cost(
         worst_sizes=worst[3],
         mismatched_nets=mismatched_nets,
         mismatched_arrays=tuple(sorted(mismatched_arrays, key=order.__getitem__)),
+        array_worst=tuple(sorted(array_worst.items(), key=lambda kv: order[kv[0]])),
         threshold=threshold,
     )

@@ -13,7 +13,7 @@ import argparse
 import json
 import math
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import sympy as sp
 from tqdm import tqdm
@@ -40,7 +40,7 @@ def _costs(text: str) -> tuple[str, ...]:
     return names
 
 
-def _int_at_least(low: int, what: str):
+def _int_at_least(low: int, what: str) -> Callable[[str], int]:
     def parse(text: str) -> int:
         try:
             value = int(text)
@@ -184,6 +184,7 @@ def _json(results: Sequence[CostResult], args: argparse.Namespace, delta: sp.Exp
                 "elementwise": _finite_or_none(r.worst.elementwise),
                 "mismatched_nets": r.mismatched_nets,
                 "mismatched_arrays": list(r.mismatched_arrays),
+                "array_worst": {name: _finite_or_none(e) for name, e in r.array_worst},
             }
             for r in results
         ],
