@@ -203,6 +203,8 @@ class LineResult:
     counterexample: tuple[tuple[str, str], ...] | None = None
     against: int | None = None
     claims: tuple[str, ...] = ()
+    #: the engine's verdict behind ``verdict``: proved, numeric, given, refuted, unverified …
+    strength: str = ""
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -214,6 +216,7 @@ class LineResult:
             "against": self.against,
             "counterexample": dict(self.counterexample) if self.counterexample else None,
             "claims": list(self.claims),
+            "strength": self.strength,
         }
 
 
@@ -344,6 +347,7 @@ class _Reader:
 
     def substitution(self, text: str) -> Substitution:
         """``t = g(a), dt = g'(a) da`` (brackets removed)."""
+        text = re.sub(r"\\[,;:! ]", " ", text)  # LaTeX spacing (\, contains a comma)
         parts = _split_top(text, ",")
         if len(parts) != 2:
             raise ParseError("a substitution is [t = g(a), dt = g'(a) da]: two parts, a comma")
@@ -849,6 +853,7 @@ def _check_chain(chain: Chain, lang: str) -> tuple[list[LineResult], ChainConclu
             ev.counterexample if ev is not None and verdict == "wrong" else None,
             against,
             chain.claims,
+            r.verdict.value,
         )
         verdict_of[ln.number] = verdict
         if is_sub:
