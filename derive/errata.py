@@ -316,8 +316,9 @@ class Experiment:
         )
         en = (
             f"quadratic cost ½(y − a)², η = {ETA_MSE}, {EPOCHS} epochs (run now, float64): "
-            f"the cost stays ≥ {PLATEAU_FRACTION:.0%} of its start for {_ep(far.plateau)} epochs from "
-            f"(2, 2) (a = {far.outputs[0]:.3f} → {far.outputs[150]:.3f} at epoch 150) and "
+            f"the cost stays ≥ {PLATEAU_FRACTION:.0%} of its start for {_ep(far.plateau)} "
+            f"epochs from (2, 2) (a = {far.outputs[0]:.3f} → {far.outputs[150]:.3f} at epoch "
+            f"150) and "
             f"{_ep(near.plateau)} from (0.6, 0.9); criterion {LECTURE_PLATEAU} ± "
             f"{LECTURE_TOLERANCE} epochs and slower from the worse start: "
             f"{'met' if self.l2 else 'NOT met'}; with the slides' (y − a)² (twice the gradient) "
