@@ -10,7 +10,8 @@ Order of methods (the first that decides is reported):
    ``expand_log(force=False)`` may split only logarithms of positive factors
    (``log(ab) = log a + log b`` is never assumed off its domain).
 2. **numeric**: seeded random points inside the domain (``a ∈ (0, 1)`` away from the edges,
-   ``y ∈ [0, 1]`` …), evaluated with mpmath at :data:`DIGITS` digits. One point where the two
+   ``y ∈ [0, 1]`` …; a defined symbol takes its defined value, ``a = σ(z)`` at the drawn z),
+   evaluated with mpmath at :data:`DIGITS` digits. One point where the two
    sides differ refutes the equality; agreement at every point is evidence (not a proof), and
    is reported as such. A small expression that agrees numerically gets one bounded
    ``simplify`` attempt to upgrade the evidence to a proof.
@@ -128,10 +129,14 @@ def _sigma_arg_matches(u: sp.Expr, target: sp.Expr) -> bool:
 
 
 def _rewrite_sigma(expr: sp.Expr, name: sp.Symbol, arg: sp.Expr) -> sp.Expr:
-    """σ(arg) → name; e^{−arg} → (1 − name)/name; e^{arg} → name/(1 − name)."""
+    """σ(arg) → name, σ(−arg) → 1 − name; e^{−arg} → (1 − name)/name; e^{arg} → name/(1 − name)."""
     expr = expr.replace(
         lambda e: isinstance(e, nt.sigma) and _sigma_arg_matches(e.args[0], arg),
         lambda e: name,
+    )
+    expr = expr.replace(
+        lambda e: isinstance(e, nt.sigma) and _sigma_arg_matches(e.args[0], -arg),
+        lambda e: 1 - name,
     )
 
     def exp_match(e: sp.Basic) -> bool:
@@ -182,6 +187,20 @@ def canonical(expr: sp.Expr, definitions: Sequence[Definition] = ()) -> sp.Expr:
         for p in plain:
             arg = arg.xreplace({p.lhs: p.rhs})
         expr = _rewrite_sigma(expr, d.lhs, arg)
+    return expr
+
+
+def _in_base_variables(expr: sp.Expr, definitions: Sequence[Definition]) -> sp.Expr:
+    """Every defined symbol replaced by its definition (a → σ(z), z → w x + b …).
+
+    The numeric check evaluates this form, so that a point is consistent with the
+    definitions (a is σ(z) at the drawn z, not an independent number).
+    """
+    for _ in range(len(definitions)):
+        before = expr
+        expr = expr.xreplace({d.lhs: d.rhs for d in definitions})
+        if expr == before:
+            break
     return expr
 
 
@@ -274,10 +293,13 @@ def evaluate(
     *,
     seed: int,
     points: int = POINTS,
+    definitions: Sequence[Definition] = (),
 ) -> Comparison:
-    """Compare at seeded random points of the domain, at DIGITS digits."""
+    """Compare at seeded random points of the domain, at DIGITS digits (defined symbols take
+    their defined values)."""
     opaque = _opaque_atoms(lhs, rhs)
-    lhs, rhs = lhs.xreplace(opaque), rhs.xreplace(opaque)
+    lhs = _in_base_variables(lhs.xreplace(opaque), definitions)
+    rhs = _in_base_variables(rhs.xreplace(opaque), definitions)
     families = {}
     for atom, stand_in in opaque.items():
         families[stand_in] = family(atom)
@@ -335,7 +357,7 @@ def compare(
     method = _is_zero_symbolic(lhs - rhs)
     if method:
         return Comparison(True, method)
-    numeric = evaluate(lhs, rhs, domain, seed=seed)
+    numeric = evaluate(lhs, rhs, domain, seed=seed, definitions=definitions)
     if numeric.equal and sp.count_ops(lhs - rhs) <= SIMPLIFY_MAX_OPS:
         if sp.simplify(lhs - rhs) == 0:
             return Comparison(True, "symbolic (simplify)", numeric.points)

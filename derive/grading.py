@@ -152,23 +152,33 @@ def _ratio_feedback(ans: sp.Expr, ref: sp.Expr, lang: str) -> str | None:
     return None
 
 
+def _same(ex: Exercise, lhs: sp.Expr, rhs: sp.Expr) -> Comparison:
+    """Compare two sides already in canonical form, on the exercise's domain."""
+    return compare(
+        lhs,
+        rhs,
+        definitions=ex.definitions,
+        domain=ex.domain,
+        seed=ex.id,
+        canonicalised=True,
+    )
+
+
 def _incorrect_feedback(
-    ex: Exercise, expr: sp.Expr, ans: sp.Expr, ref: sp.Expr, result: Comparison, lang: str
+    ex: Exercise, ans: sp.Expr, ref: sp.Expr, result: Comparison, lang: str
 ) -> str:
-    seed = ex.id
+    """The most specific feedback for an answer ``ans`` that is not equal to ``ref``."""
     for mistake in ex.mistakes:
-        if compare(
-            expr, mistake.expr, definitions=ex.definitions, domain=ex.domain, seed=seed
-        ).equal:
+        if _same(ex, ans, canonical(mistake.expr, ex.definitions)).equal:
             return mistake.feedback.get(lang, mistake.feedback["en"])
-    if compare(ans, -ref, domain=ex.domain, seed=seed, canonicalised=True).equal:
+    if _same(ex, ans, -ref).equal:
         return phrase("sign", lang)
     var = ex.variable
     if var is not None and var in ref.free_symbols:
         name = to_latex(var)
-        if compare(sp.diff(ans, var), ref, domain=ex.domain, seed=seed, canonicalised=True).equal:
+        if _same(ex, sp.diff(ans, var), ref).equal:
             return phrase("antiderivative", lang, var=name)
-        if compare(ans, sp.diff(ref, var), domain=ex.domain, seed=seed, canonicalised=True).equal:
+        if _same(ex, ans, sp.diff(ref, var)).equal:
             return phrase("derivative", lang, var=name)
     ratio = _ratio_feedback(ans, ref, lang)
     if ratio:
@@ -179,14 +189,6 @@ def _incorrect_feedback(
     if result.counterexample:
         return f"{head}: {phrase('differ_at', lang, point=result.counterexample)}."
     return f"{head}."
-
-
-def _differs_by_constant(
-    ans: sp.Expr, ref: sp.Expr, var: sp.Symbol, domain: Domain, seed: str
-) -> Comparison:
-    return compare(
-        sp.diff(ans, var), sp.diff(ref, var), domain=domain, seed=seed, canonicalised=True
-    )
 
 
 def grade_expression(
@@ -209,11 +211,11 @@ def grade_expression(
     ans = canonical(expr, ex.definitions)
     ref = canonical(ex.reference, ex.definitions)
     if ex.up_to_constant and ex.variable is not None:
-        outcome = _differs_by_constant(ans, ref, ex.variable, ex.domain, ex.id)
+        outcome = _same(ex, sp.diff(ans, ex.variable), sp.diff(ref, ex.variable))
         if outcome.equal:
             # the same derivative is not enough: ln(a − 1) has the derivative of ln(1 − a) but
             # is not real on (0, 1) (the "constant" iπ); so the answer itself is evaluated too
-            direct = compare(ans, ref, domain=ex.domain, seed=ex.id, canonicalised=True)
+            direct = _same(ex, ans, ref)
             if direct.method.startswith("numeric (undefined"):
                 point = direct.counterexample
                 feedback = (
@@ -225,13 +227,13 @@ def grade_expression(
             elif not direct.equal:
                 extra.append(phrase("note_constant_differs", lang))
     else:
-        outcome = compare(ans, ref, domain=ex.domain, seed=ex.id, canonicalised=True)
+        outcome = _same(ex, ans, ref)
     notes = (*notes, *extra)
     if outcome.equal:
         return result("correct", phrase("correct", lang), outcome.method)
     if outcome.equal is None:
         return result("undecided", phrase("undecided_domain", lang), outcome.method)
-    feedback = _incorrect_feedback(ex, expr, ans, ref, outcome, lang)
+    feedback = _incorrect_feedback(ex, ans, ref, outcome, lang)
     return result("incorrect", feedback, outcome.method)
 
 

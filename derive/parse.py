@@ -139,6 +139,10 @@ def normalise(text: str) -> str:
             text = text[len(delim) : len(text) - len(closing)].strip()
             break
     text = _SPACING.sub(" ", text)
+    # a decorated left-hand side, "a^* = y": the decoration names the optimum; drop it
+    text = re.sub(
+        r"^(\s*[A-Za-z]+)\s*\^\s*(?:\*|\{\s*\*\s*\}|\\ast|\{\\ast\})(?=\s*=)", r"\1", text
+    )
     for pattern, repl in _RENAME:
         text = pattern.sub(repl, text)
     return text.strip()
@@ -234,9 +238,11 @@ class _Group:
 
 @dataclass
 class _Partial:
-    """``∂X``: meaningful only as the numerator or denominator of a fraction."""
+    """``∂X`` (times ``coefficient``): meaningful only as the numerator or denominator of a
+    fraction, as in ``\\frac{\\partial C}{\\partial a}`` or ``σ'(z) ∂C/∂a``."""
 
     of: object
+    coefficient: sp.Expr = sp.S.One
 
 
 @dataclass
@@ -564,6 +570,8 @@ class _Build(Transformer_NonRecursive):
             and (left.scripts or self.ctx.symbols is None or "C" not in self.ctx.symbols)
         ):
             return self._call(left, right.expr)
+        if isinstance(right, _Partial) and not isinstance(left, _Partial):
+            return _Partial(right.of, right.coefficient * self.f(left))
         return sp.Mul(self.f(left), self.f(right))
 
     def div(self, meta, children):
@@ -590,8 +598,8 @@ class _Build(Transformer_NonRecursive):
                 cost = sp.Function(f"C_{_clean_index(index[0].raw)}")(var)
             else:
                 cost = nt.C(var)
-            return sp.Derivative(cost, var)
-        return sp.diff(self.f(top), var)
+            return num.coefficient * sp.Derivative(cost, var)
+        return num.coefficient * sp.diff(self.f(top), var)
 
     def partial(self, meta, children):
         return _Partial(children[1])
