@@ -282,6 +282,10 @@ _PARTIAL = re.compile(
     r"\s*\{\s*\\partial\s*(?P<v>[^{}]+?)\s*\}"
 )
 _PLACEHOLDER = "theta"
+#: longest step file accepted, in lines
+MAX_LINES = 300
+#: default wall-time limit of the CLI for one file, in seconds
+DEFAULT_TIMEOUT = 60.0
 
 
 def _strip_comment(raw: str) -> str:
@@ -408,10 +412,10 @@ def _interval(spec: str) -> Interval:
 
 
 def parse_domain(spec: str) -> tuple[str, Interval]:
-    """``y in (0,1)`` or ``y=(0,1)`` → (family ``'y'``, interval); the family covers ``y_j`` …"""
-    m = re.fullmatch(r"\s*([A-Za-z]+)\s*(?:\\in|in|=|∈)\s*(.+)", spec)
+    """``y in (0,1)``, ``y:(0,1)`` → (family ``'y'``, interval); the family covers ``y_j`` …"""
+    m = re.fullmatch(r"\s*([A-Za-z]+)\s*(?:\\in|in|=|∈|:)\s*(.+)", spec)
     if m is None:
-        raise ValueError(f"{spec!r} is not a domain such as 'y in (0, 1)'")
+        raise ValueError(f"{spec!r} is not a domain such as 'y in (0, 1)' or 'y:(0,1)'")
     return m.group(1), _interval(m.group(2))
 
 
@@ -459,6 +463,8 @@ def read_steps(
     variable: sp.Symbol | None = None,
 ) -> StepFile:
     """Parse a step file into chains (no checking). Unreadable lines are kept with the error."""
+    if text.count("\n") >= MAX_LINES:
+        raise ValueError(f"a step file has at most {MAX_LINES} lines")
     state = _FileState(_Reader(symbols), list(definitions), list(domain_spec), variable=variable)
     chains: list[Chain] = []
     errors: list[Line] = []
@@ -703,6 +709,9 @@ def _build(chain: Chain, lang: str) -> _Built:
             if isinstance(e, sp.Basic):
                 exprs.append(e)
     exprs.extend(value for _, value in defs)
+    if antiderivative and variable is not None:
+        # an antiderivative in a: a definition a = σ(z) would rename the integration variable
+        defs = tuple((sym, value) for sym, value in defs if sym != variable)
     derivation = Derivation(
         id="steps",
         title=Text("step file", "soubor kroků"),
@@ -995,14 +1004,15 @@ def format_report(report: StepReport, lang: str = "en") -> str:
     for c in report.conclusions:
         out.append(c.detail)
     first = report.first_wrong
-    out.append(
-        _p("first_wrong", lang, line=first)
-        if first is not None
-        else _p("all_ok", lang)
-        if report.exit_code == 0
-        else ""
-    )
-    return "\n".join(q for q in out if q is not None).rstrip() + "\n"
+    if first is not None:
+        out.append(_p("first_wrong", lang, line=first))
+    elif report.exit_code == 0:
+        out.append(_p("all_ok", lang))
+    for verdict in ("unverified", "unreadable"):
+        lines = [str(r.line) for r in report.results if r.verdict == verdict]
+        if lines:
+            out.append(f"{_p(verdict, lang)}: {', '.join(lines)}")
+    return "\n".join(out).rstrip() + "\n"
 
 
 def build_parser(prog: str = "python -m derive.stepcheck") -> argparse.ArgumentParser:
@@ -1022,7 +1032,19 @@ def build_parser(prog: str = "python -m derive.stepcheck") -> argparse.ArgumentP
     )
     ap.add_argument("--json", action="store_true", help="JSON output")
     ap.add_argument("--lang", choices=("en", "cs"), default="en")
+    ap.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        help=f"seconds for the whole file (default {DEFAULT_TIMEOUT:g})",
+    )
     return ap
+
+
+def _task(text: str, exercise: str | None, domain: list[str], lang: str, source: str):
+    """Run in a worker process (killed on time-out); the report without SymPy objects."""
+    report = check_text(text, exercise=exercise, domain=domain, lang=lang, source=source)
+    return replace(report, stepfile=None)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -1037,15 +1059,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (OSError, UnicodeDecodeError) as exc:
         print(f"{ap.prog}: cannot read {path}: {exc}", file=sys.stderr)
         return 2
-    try:
-        report = check_text(
-            text, exercise=args.exercise, domain=args.domain, lang=args.lang, source=path
-        )
+    if not args.timeout > 0:
+        ap.error("--timeout must be > 0")
+    try:  # bad options and oversized files are refused before any work
+        if args.exercise is not None:
+            _from_exercise(args.exercise)
+        for spec in args.domain:
+            parse_domain(spec)
+        if text.count("\n") >= MAX_LINES:
+            raise ValueError(f"a step file has at most {MAX_LINES} lines")
     except KeyError as exc:
         print(f"{ap.prog}: {exc.args[0]}", file=sys.stderr)
         return 2
     except ValueError as exc:
         print(f"{ap.prog}: {exc}", file=sys.stderr)
+        return 2
+    from .sandbox import Crashed, TimedOut, WorkerPool
+
+    with WorkerPool(_task) as pool:
+        report = pool.run((text, args.exercise, args.domain, args.lang, path), args.timeout)
+    if isinstance(report, TimedOut):
+        print(f"{ap.prog}: checking {path} took longer than {report.seconds:g} s", file=sys.stderr)
+        return 2
+    if isinstance(report, Crashed):
+        print(f"{ap.prog}: could not check {path}: {report.reason}", file=sys.stderr)
         return 2
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
