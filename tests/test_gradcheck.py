@@ -9,6 +9,9 @@ derive's).
 from __future__ import annotations
 
 import functools
+import os
+import subprocess
+import sys
 
 import jax
 import jax.numpy as jnp
@@ -129,3 +132,16 @@ def test_gradients_api_rejects_mismatched_shapes_and_names() -> None:
         gradients(net.weights, net.biases, batch.x, batch.y, cost="mse")
     with pytest.raises(ValueError, match="unknown method"):
         gradients(net.weights, net.biases, batch.x, batch.y, cost="quadratic", method="fd")
+
+
+def test_importing_numeric_leaves_jax_in_its_default_precision() -> None:
+    code = (
+        "import jax, numeric, numeric.gradcheck, numeric.strategies; "
+        "print(jax.config.jax_enable_x64, jax.numpy.ones(1).dtype)"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "JAX_ENABLE_X64"}
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["False", "float32"]
