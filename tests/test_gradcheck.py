@@ -50,7 +50,7 @@ def _worst_error(cost, net, batch) -> float:
         return float(np.max(_errors_fn(cost)(*args)))
 
 
-@settings(max_examples=40, deadline=None, derandomize=True)
+@settings(max_examples=25, deadline=None, derandomize=True)
 @given(cases(max_layers=3, max_width=3, max_batch=3))
 def test_L20_bp1_to_bp4_with_derive_delta_equal_autodiff(case) -> None:
     cost, net, batch = case
