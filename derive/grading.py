@@ -12,13 +12,14 @@ worker process that is killed on time-out (:mod:`derive.sandbox`). Verdicts:
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 
 import sympy as sp
 
 from . import notation as nt
-from .equivalence import Comparison, Definition, Domain, canonical, compare
+from .equivalence import Comparison, Definition, Domain, canonical, compare, evaluate
 from .exercises import Exercise, exercise
 from .parse import CONSTANT, ParseError, parse_answer, to_latex
 
@@ -164,21 +165,31 @@ def _same(ex: Exercise, lhs: sp.Expr, rhs: sp.Expr) -> Comparison:
     )
 
 
+def _resembles(ex: Exercise, lhs: sp.Expr, rhs: sp.Expr) -> bool:
+    """For feedback only (the verdict is already decided): agreement at 6 seeded points."""
+    if lhs == rhs:
+        return True
+    points = evaluate(
+        lhs, rhs, ex.domain, seed=zlib.crc32(ex.id.encode()), points=6, definitions=ex.definitions
+    )
+    return points.equal is True
+
+
 def _incorrect_feedback(
     ex: Exercise, ans: sp.Expr, ref: sp.Expr, result: Comparison, lang: str
 ) -> str:
     """The most specific feedback for an answer ``ans`` that is not equal to ``ref``."""
     for mistake in ex.mistakes:
-        if _same(ex, ans, canonical(mistake.expr, ex.definitions)).equal:
+        if _resembles(ex, ans, canonical(mistake.expr, ex.definitions)):
             return mistake.feedback.get(lang, mistake.feedback["en"])
-    if _same(ex, ans, -ref).equal:
+    if _resembles(ex, ans, -ref):
         return phrase("sign", lang)
     var = ex.variable
     if var is not None and var in ref.free_symbols:
         name = to_latex(var)
-        if _same(ex, sp.diff(ans, var), ref).equal:
+        if _resembles(ex, sp.diff(ans, var), ref):
             return phrase("antiderivative", lang, var=name)
-        if _same(ex, ans, sp.diff(ref, var)).equal:
+        if _resembles(ex, ans, sp.diff(ref, var)):
             return phrase("derivative", lang, var=name)
     ratio = _ratio_feedback(ans, ref, lang)
     if ratio:
