@@ -1,6 +1,6 @@
 """Untrusted answers in the course's notation (LaTeX or plain text) → SymPy, without ``eval``.
 
-The text is read by an LALR grammar (``grammar.lark``, lark) and the tree is turned into SymPy
+The text is read by an LALR grammar (``data/grammar.lark``, lark) and the tree is turned into SymPy
 objects by hand: no ``eval``, ``sympify`` or ``parse_expr`` ever sees user text. Reading rules:
 
 * ``\\sigma(z)``, ``sigma(z)`` is :class:`derive.notation.sigma`; ``\\sigma'(z)``,
@@ -31,7 +31,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cache
-from pathlib import Path
+from importlib import resources
 
 import sympy as sp
 from lark import Lark, Token, Transformer_NonRecursive, v_args
@@ -412,7 +412,7 @@ def _split_letters(ctx: _Context, name: str, column: int) -> sp.Expr:
     return sp.Mul(*[_base_symbol(ctx, ch, column + i) for i, ch in enumerate(name)])
 
 
-_GRAMMAR = (Path(__file__).with_name("grammar.lark")).read_text(encoding="utf-8")
+_GRAMMAR = resources.files("derive").joinpath("data/grammar.lark").read_text(encoding="utf-8")
 
 
 @cache
