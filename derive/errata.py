@@ -59,6 +59,8 @@ __all__ = [
 SOURCES = ("derive.crossentropy", "derive.quadratic", "derive.backprop")
 #: where the lecture's chains, transcribed as written, live (inside the package)
 LECTURE_DIR = "data/lecture"
+#: evidence that informs but decides nothing (whether a lecture chain's end follows its start)
+NOTE = "note"
 #: every status, weakest first; the weakest piece of evidence decides a claim's status
 STATUSES = ("refuted", "unverified", "argument", "numeric", "proved")
 OTHER_STATUSES = ("not-mathematical", "unchecked")
@@ -110,6 +112,7 @@ _WORDS = {
     "corrected": {"en": "Corrected", "cs": "Oprava"},
     "difference": {"en": "Note", "cs": "Poznámka"},
     "where": {"en": "Derived in", "cs": "Odvozeno v"},
+    "related": {"en": "related checks", "cs": "související kontroly"},
     "status": {"en": "Status", "cs": "Stav"},
     "chain": {"en": "the lecture's chain", "cs": "řetězec z přednášky"},
     "lecture_ok": {"en": "every line follows", "cs": "všechny řádky platí"},
@@ -137,9 +140,22 @@ class Evidence:
 
     claim: str
     source: str
-    item: str
+    item: Text
     verdict: str
-    detail: str = ""
+    detail: Text
+    #: the checked line itself (a step file's LaTeX), shown as mathematics
+    text: str = ""
+
+    def describe(self, lang: str = "en", fmt: str = "text") -> str:
+        """``source item: text — detail``; in LaTeX the line is typeset as mathematics."""
+        head, detail = f"{self.source} {self.item(lang)}:", self.detail(lang)
+        if fmt == "latex":
+            line = f" ${self.text}$ —" if self.text else ""
+            return f"{_path(self.source)} {_tex(self.item(lang))}:{line} {_tex(detail)}"
+        line = f" {self.text} —" if self.text else ""
+        if fmt == "markdown" and self.text:
+            line = f" `{self.text}` —"
+        return f"{head}{line} {detail}"
 
 
 @dataclass(frozen=True)
@@ -153,27 +169,37 @@ class ClaimStatus:
     extra: Text | None = None  # numbers of an experiment
     difference: Text | None = None  # the toolkit's note on how the lecture's wording differs
 
-    def detail(self, lang: str) -> str:
-        """What the checks found, in words (computed from the evidence)."""
+    def detail(self, lang: str, fmt: str = "text") -> str:
+        """What the checks found, in words (computed from the evidence), for ``fmt``."""
+        words = _tex if fmt == "latex" else (lambda q: q)
         parts: list[str] = []
-        bad = [e for e in self.evidence if e.verdict in ("refuted", "unverified")]
-        if bad:
-            parts.extend(f"{e.source} {e.item}: {e.detail}" for e in bad)
-        elif self.status == "not-mathematical" and self.claim.reason is not None:
-            parts.append(self.claim.reason(lang))
-        elif self.evidence:
-            counts: dict[str, int] = {}
-            for e in self.evidence:
-                counts[e.verdict] = counts.get(e.verdict, 0) + 1
-            kinds = _WORDS["kinds"][lang]
-            listed = ", ".join(kinds[k].format(n=v) for k, v in counts.items() if k in kinds)
-            parts.append(_WORDS["steps"][lang].format(n=len(self.evidence), parts=listed))
-            lecture = sorted({e.source for e in self.evidence if e.source.endswith(".steps")})
-            for src in lecture:
-                parts.append(f"{_w('chain', lang)} {src}: {_w('lecture_ok', lang)}")
+        if self.status == "not-mathematical" and self.claim.reason is not None:
+            parts.append(words(self.claim.reason(lang)))
+            if self.evidence and self.claim.kind == "not-mathematical":
+                parts.append(words(f"{_w('related', lang)}: {self._counts(lang)}"))
+        else:
+            bad = [e for e in self.evidence if e.verdict in ("refuted", "unverified")]
+            if bad:
+                parts.extend(e.describe(lang, fmt) for e in bad)
+                parts.extend(e.describe(lang, fmt) for e in self.evidence if e.verdict == NOTE)
+            elif self.evidence:
+                parts.append(words(self._counts(lang)))
+                lecture = sorted({e.source for e in self.evidence if e.source.endswith(".steps")})
+                for src in lecture:
+                    parts.append(words(f"{_w('chain', lang)} {src}: {_w('lecture_ok', lang)}"))
         if self.extra is not None:
-            parts.append(self.extra(lang))
+            parts.append(words(self.extra(lang)))
         return "; ".join(parts)
+
+    def _counts(self, lang: str) -> str:
+        counts: dict[str, int] = {}
+        for e in self.evidence:
+            if e.verdict == NOTE:
+                continue
+            counts[e.verdict] = counts.get(e.verdict, 0) + 1
+        kinds = _WORDS["kinds"][lang]
+        listed = ", ".join(kinds[k].format(n=v) for k, v in counts.items() if k in kinds)
+        return _WORDS["steps"][lang].format(n=sum(counts.values()), parts=listed)
 
     def correction(self, lang: str) -> str | None:
         if self.status != "refuted":
@@ -199,7 +225,15 @@ def _derivation_evidence(module: str, derivations: Iterable[Derivation]) -> list
         for r in verify(d).results:
             for c in r.claims or d.claims:
                 detail = r.detail + (f"; {r.second_opinion}" if r.evidence else "")
-                out.append(Evidence(c, f"{module}:{d.id}", f"#{r.index}", r.verdict.value, detail))
+                out.append(
+                    Evidence(
+                        c,
+                        f"{module}:{d.id}",
+                        Text(f"step {r.index}", f"krok {r.index}"),
+                        r.verdict.value,
+                        Text(detail, detail),  # the engine reports in English
+                    )
+                )
     return out
 
 
@@ -213,9 +247,17 @@ def _line_evidence(source: str, results: Sequence[LineResult]) -> list[Evidence]
     out = []
     for r in results:
         verdict = {"wrong": "refuted", "unreadable": "unverified"}.get(r.verdict, r.strength)
-        detail = f"{r.text} — {r.detail}"
         for c in r.claims:
-            out.append(Evidence(c, source, f"line {r.line}", verdict or "unverified", detail))
+            out.append(
+                Evidence(
+                    c,
+                    source,
+                    Text(f"line {r.line}", f"řádek {r.line}"),
+                    verdict or "unverified",
+                    r.details or Text(r.detail, r.detail),
+                    r.text,
+                )
+            )
     return out
 
 
@@ -406,24 +448,46 @@ def collect(
         for cid, text in getattr(module, "DIFFERENCES", ()):
             differences[cid] = text
     for source, text in _lecture_files() if lecture is None else lecture:
-        evidence.extend(_line_evidence(source, check_text(text, source=source).results))
+        report = check_text(text, source=source)
+        evidence.extend(_line_evidence(source, report.results))
+        claims = report.stepfile.claims if report.stepfile is not None else ()
+        for concl in report.conclusions:  # does the chain end where it should?
+            for c in claims:
+                item = Text(
+                    f"lines {concl.first}–{concl.last}", f"řádky {concl.first}–{concl.last}"
+                )
+                evidence.append(Evidence(c, source, item, NOTE, concl.details))
     exp = experiment() if run_experiment else None
     if exp is not None:
         where = "derive.errata:experiment"
         evidence.append(
-            Evidence("L2", where, "runs", "numeric" if exp.l2 else "refuted", exp.text_l2("en"))
+            Evidence(
+                "L2",
+                where,
+                Text("runs", "běhy"),
+                "numeric" if exp.l2 else "refuted",
+                Text(exp.text_l2("en"), exp.text_l2("cs")),
+            )
         )
         evidence.append(
-            Evidence("L15", where, "runs", "numeric" if exp.l15 else "refuted", exp.text_l15("en"))
+            Evidence(
+                "L15",
+                where,
+                Text("runs", "běhy"),
+                "numeric" if exp.l15 else "refuted",
+                Text(exp.text_l15("en"), exp.text_l15("cs")),
+            )
         )
     return evidence, differences, exp
 
 
 def _status(claim: Claim, items: Sequence[Evidence]) -> str:
-    checked = [e for e in items if e.verdict != "given"]
+    if claim.kind == "not-mathematical":
+        return "not-mathematical"  # a plan or a name: derivations tagged with it are related
+    checked = [e for e in items if e.verdict not in ("given", NOTE)]
     if not checked:
-        if claim.kind == "not-mathematical" or (claim.kind == "definition" and items):
-            return "not-mathematical"  # a plan, a name, or a definition stated as given
+        if claim.kind == "definition" and items:
+            return "not-mathematical"  # a definition, stated as given by a derivation
         return "unchecked"
     verdicts = {e.verdict for e in checked}
     return next(s for s in STATUSES if s in verdicts)
@@ -497,7 +561,7 @@ def _render_markdown(statuses: Sequence[ClaimStatus], lang: str) -> str:
         if s.status == "refuted":
             status = f"**{status}**"
         out.append(f"- **{s.claim.id}** ({status}): {s.claim.statement(lang)}")
-        out.append(f"  - {s.detail(lang)}")
+        out.append(f"  - {s.detail(lang, 'markdown')}")
         corr = s.correction(lang)
         if corr:
             out.append(f"  - {_w('corrected', lang)}: {corr}")
@@ -508,9 +572,35 @@ def _render_markdown(statuses: Sequence[ClaimStatus], lang: str) -> str:
     return "\n".join(out) + "\n"
 
 
+#: characters that :func:`derive.render.latex_text` leaves as they are, and their LaTeX
+_TEX_EXTRA = {
+    "η": r"$\eta$",
+    "‖": r"$\|$",
+    "½": r"$\tfrac{1}{2}$",
+    "∇": r"$\nabla$",
+    "±": r"$\pm$",
+    "≥": r"$\geq$",
+    "≤": r"$\leq$",
+    "→": r"$\to$",
+    "⊙": r"$\odot$",
+    "ᵀ": r"$^{T}$",
+    "\u2038": r"\textasciicircum{}",
+}
+
+
+def _path(name: str) -> str:
+    """A module or file name in LaTeX, breakable at / . : - (``\\path`` of the url package)."""
+    return rf"\path{{{name}}}"
+
+
 def _tex(words: str) -> str:
     """Words (with the lecture's notation) for LaTeX text mode."""
-    return latex_text(words.replace("^", "\u2038")).replace("\u2038", r"\textasciicircum{}")
+    pieces = latex_text(words).split("$")  # odd pieces are mathematics
+    for i in range(0, len(pieces), 2):
+        pieces[i] = pieces[i].replace("^", "\u2038")
+        for char, tex in _TEX_EXTRA.items():
+            pieces[i] = pieces[i].replace(char, tex)
+    return "$".join(pieces)
 
 
 def _render_latex(statuses: Sequence[ClaimStatus], lang: str) -> str:
@@ -526,7 +616,7 @@ def _render_latex(statuses: Sequence[ClaimStatus], lang: str) -> str:
         if s.status == "refuted":
             status = rf"\textbf{{{status}}}"
         out.append(rf"\item[{s.claim.id}] {status}: {_tex(s.claim.statement(lang))}")
-        out.append(r"\\ {\small " + _tex(s.detail(lang)) + "}")
+        out.append(r"\\ {\small " + s.detail(lang, "latex") + "}")
         corr = s.correction(lang)
         if corr:
             out.append(r"\\ \emph{" + _tex(_w("corrected", lang)) + "}: " + _tex(corr))
@@ -535,7 +625,8 @@ def _render_latex(statuses: Sequence[ClaimStatus], lang: str) -> str:
                 r"\\ \emph{" + _tex(_w("difference", lang)) + "}: " + _tex(s.difference(lang))
             )
         if s.where:
-            out.append(r"\\ {\small " + _tex(_w("where", lang) + ": " + ", ".join(s.where)) + "}")
+            where = ", ".join(_path(q) for q in s.where)
+            out.append(r"\\ {\small " + _tex(_w("where", lang)) + ": " + where + "}")
     out.append(r"\end{description}")
     return "\n".join(out) + "\n"
 
@@ -549,7 +640,10 @@ def _standalone(body: str, title: str) -> str:
             r"\usepackage{lmodern}",
             r"\usepackage{amsmath,amssymb}",
             r"\usepackage[a4paper,margin=1.6cm]{geometry}",
-            r"\usepackage{url}",
+            r"\usepackage[hyphens]{url}",
+            r"\urlstyle{same}",
+            r"\sloppy",
+            r"\emergencystretch=3em",
             rf"\title{{{_tex(title)}}}",
             r"\date{}",
             r"\begin{document}",

@@ -67,6 +67,8 @@ __all__ = [
 ]
 
 R = Relation
+#: the report languages; every detail is written in each
+LANGS = ("en", "cs")
 
 # --------------------------------------------------------------------------- phrases
 
@@ -205,6 +207,8 @@ class LineResult:
     claims: tuple[str, ...] = ()
     #: the engine's verdict behind ``verdict``: proved, numeric, given, refuted, unverified …
     strength: str = ""
+    #: ``detail`` in both languages (unreadable lines: the parser's message, in English)
+    details: Text | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -228,6 +232,7 @@ class ChainConclusion:
     last: int
     holds: bool | None
     detail: str
+    details: Text | None = None
 
 
 @dataclass(frozen=True)
@@ -833,36 +838,42 @@ def _check_chain(chain: Chain, lang: str) -> tuple[list[LineResult], ChainConclu
     results_by_line: dict[int, LineResult] = {}
     for r, ln, step in zip(report.results, built.lines, built.derivation.steps, strict=True):
         note = built.notes.get(r.index)
-        verdict, detail = _describe(r, ln, step, note, lang)
         is_sub = isinstance(ln.expr, Substitution)
         against = prev_line.number if prev_line is not None and ln.relation != "start" else None
+        verdict = _describe(r, ln, step, note, "en")[0]
+        true_lhs = true_prev = None
         if verdict == "wrong" and against is not None and not is_sub:
-            true = _true_value(_previous_value(built, r.index, prev_line), defs)
-            if true is not None:
-                detail += "; " + _p("true_value", lang, line=against, value=_show(true))
+            true_prev = _true_value(_previous_value(built, r.index, prev_line), defs)
         elif verdict == "wrong" and step.lhs_value is not None:
-            true = _true_value(step.lhs_value, defs)
-            if true is not None:
-                detail += "; " + _p("lhs_value", lang, lhs=_show(ln.lhs), value=_show(true))
-        if against is not None and not is_sub:
-            skipped = [n for n in unreadable if against < n < ln.number]
-            if skipped:
-                detail += "; " + _p("after_unreadable", lang, line=against, skipped=skipped[-1])
-            elif verdict_of.get(against) == "wrong":
-                detail += "; " + _p("after_wrong", lang, line=against)
-            if subs_since:
-                detail += "; " + _p("with_substitution", lang, line=subs_since[-1])
+            true_lhs = _true_value(step.lhs_value, defs)
+        skipped = [n for n in unreadable if against is not None and against < n < ln.number]
+        details = {}
+        for lg in LANGS:
+            detail = _describe(r, ln, step, note, lg)[1]
+            if true_prev is not None:
+                detail += "; " + _p("true_value", lg, line=against, value=_show(true_prev))
+            if true_lhs is not None:
+                detail += "; " + _p("lhs_value", lg, lhs=_show(ln.lhs), value=_show(true_lhs))
+            if against is not None and not is_sub:
+                if skipped:
+                    detail += "; " + _p("after_unreadable", lg, line=against, skipped=skipped[-1])
+                elif verdict_of.get(against) == "wrong":
+                    detail += "; " + _p("after_wrong", lg, line=against)
+                if subs_since:
+                    detail += "; " + _p("with_substitution", lg, line=subs_since[-1])
+            details[lg] = detail
         ev = r.evidence
         results_by_line[ln.number] = LineResult(
             ln.number,
             ln.text,
             verdict,
-            detail,
+            details[lang],
             r.method,
             ev.counterexample if ev is not None and verdict == "wrong" else None,
             against,
             chain.claims,
             r.verdict.value,
+            Text(details["en"], details["cs"]),
         )
         verdict_of[ln.number] = verdict
         if is_sub:
@@ -914,14 +925,17 @@ def _conclusion(built: _Built, report_lines: list[LineResult], lang: str) -> Cha
         holds, key = False, "conclusion_fails"
     else:
         holds, key = None, "conclusion_unknown"
-    detail = _p("conclusion", lang, first=a_, last=b_, verdict=_p(key, lang))
-    if r.verdict is Verdict.PROVED:
-        detail += f" ({_p('proved', lang, m=r.method)})"
-    elif r.verdict is Verdict.NUMERIC:
-        detail += f" ({_p('numeric', lang, n=r.evidence.points if r.evidence else 0)})"
-    elif r.verdict is Verdict.REFUTED and r.evidence is not None and r.evidence.counterexample:
-        detail += f" ({_p('differs', lang, pt=_point(r.evidence.counterexample, lang))})"
-    return ChainConclusion(a_, b_, holds, detail)
+    details = {}
+    for lg in LANGS:
+        detail = _p("conclusion", lg, first=a_, last=b_, verdict=_p(key, lg))
+        if r.verdict is Verdict.PROVED:
+            detail += f" ({_p('proved', lg, m=r.method)})"
+        elif r.verdict is Verdict.NUMERIC:
+            detail += f" ({_p('numeric', lg, n=r.evidence.points if r.evidence else 0)})"
+        elif r.verdict is Verdict.REFUTED and r.evidence is not None and r.evidence.counterexample:
+            detail += f" ({_p('differs', lg, pt=_point(r.evidence.counterexample, lg))})"
+        details[lg] = detail
+    return ChainConclusion(a_, b_, holds, details[lang], Text(details["en"], details["cs"]))
 
 
 def check_steps(stepfile: StepFile, *, lang: str = "en", source: str = "") -> StepReport:
