@@ -171,6 +171,10 @@ class ClaimStatus:
 
     def detail(self, lang: str, fmt: str = "text") -> str:
         """What the checks found, in words (computed from the evidence), for ``fmt``."""
+        return "; ".join(self.details(lang, fmt))
+
+    def details(self, lang: str, fmt: str = "text") -> list[str]:
+        """The findings one by one (each refuting line, the counts, the numbers)."""
         words = _tex if fmt == "latex" else (lambda q: q)
         parts: list[str] = []
         if self.status == "not-mathematical" and self.claim.reason is not None:
@@ -189,7 +193,7 @@ class ClaimStatus:
                     parts.append(words(f"{_w('chain', lang)} {src}: {_w('lecture_ok', lang)}"))
         if self.extra is not None:
             parts.append(words(self.extra(lang)))
-        return "; ".join(parts)
+        return parts
 
     def _counts(self, lang: str) -> str:
         counts: dict[str, int] = {}
@@ -542,7 +546,7 @@ def _render_text(statuses: Sequence[ClaimStatus], lang: str) -> str:
     for s in statuses:
         out.append(f"{s.claim.id:<4} {_w(s.status, lang)}")
         out.append(f"     {s.claim.statement(lang)}")
-        out.append(f"     {s.detail(lang)}")
+        out.extend(f"     {part}" for part in s.details(lang))
         corr = s.correction(lang)
         if corr:
             out.append(f"     {_w('corrected', lang)}: {corr}")

@@ -743,7 +743,14 @@ def _point(ce: tuple[tuple[str, str], ...], lang: str) -> str:
 
 
 def _show(expr: sp.Basic) -> str:
-    """Plain text of an expression, with ^ for powers."""
+    """Plain text of an expression, with ^ for powers and ``1/a^2`` rather than ``a^(-2)``."""
+    if isinstance(expr, (sp.Mul, sp.Pow)):
+        num, den = sp.fraction(expr)
+        if den != 1 and num.is_number:
+            den_text = _show(den)
+            if isinstance(den, (sp.Add, sp.Mul)):
+                den_text = f"({den_text})"
+            return f"{_show(num)}/{den_text}"
     return render.text(expr).replace("**", "^")
 
 
