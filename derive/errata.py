@@ -433,6 +433,18 @@ def experiment() -> Experiment:
 # --------------------------------------------------------------------------- the report
 
 
+_END = {
+    True: Text(
+        "the last line follows from the first (checked directly)",
+        "poslední řádek plyne z prvního (ověřeno přímo)",
+    ),
+    False: Text(
+        "the last line does not follow from the first either (checked directly)",
+        "ani poslední řádek neplyne z prvního (ověřeno přímo)",
+    ),
+}
+
+
 def collect(
     modules: Sequence[str] = SOURCES,
     lecture: Sequence[tuple[str, str]] | None = None,
@@ -456,11 +468,13 @@ def collect(
         evidence.extend(_line_evidence(source, report.results))
         claims = report.stepfile.claims if report.stepfile is not None else ()
         for concl in report.conclusions:  # does the chain end where it should?
+            if concl.holds is None:
+                continue
             for c in claims:
                 item = Text(
                     f"lines {concl.first}–{concl.last}", f"řádky {concl.first}–{concl.last}"
                 )
-                evidence.append(Evidence(c, source, item, NOTE, concl.details))
+                evidence.append(Evidence(c, source, item, NOTE, _END[concl.holds]))
     exp = experiment() if run_experiment else None
     if exp is not None:
         where = "derive.errata:experiment"
