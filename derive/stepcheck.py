@@ -634,6 +634,10 @@ def _build(chain: Chain, lang: str) -> _Built:
     """Turn a chain's readable lines into a :class:`Derivation` for :func:`verify`."""
     defs = _ordered_definitions(chain.definitions)
     defined = dict(defs)
+    # a definition may use another defined function: δ = ∂C_x/∂a · σ'(z) with C_x defined
+    defs = tuple((sym, _resolve_functions(value, defined)) for sym, value in defs)
+    defs = _ordered_definitions(defs)
+    defined = dict(defs)
     readable = [ln for ln in chain.lines if ln.error is None]
     statement_chain = len(readable) > 1 and readable[1].relation in ("<=>", "=>")
     steps: list[Step] = []

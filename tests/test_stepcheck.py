@@ -256,3 +256,20 @@ def test_exercise_vocabulary_refuses_unknown_symbols():
 def test_exercise_definitions_and_vocabulary_check_a_student_chain():
     text = _read(EXAMPLES, "cross-entropy-integral.steps")
     assert stepcheck.check_text(text, exercise="ce-cost").exit_code == 0
+
+
+def test_L23_to_L24_a_first_line_defines_delta_for_later_chains():
+    """δ^L_j defined by BP1 with C_x's derivative; a later chain uses δ and a slip is caught."""
+    text = "\n".join(
+        [
+            r"%! define: C_x = -(y_j \ln(a_j^L) + (1 - y_j)\ln(1 - a_j^L)); a_j^L = \sigma(z_j^L)",
+            r"\delta_j^L = \frac{\partial C_x}{\partial a_j^L} \sigma'(z_j^L)",
+            "",
+            r"a_k^{L-1}\delta_j^L",
+            r"= a_k^{L-1}(a_j^L - y_j)",
+            r"= a_k^{L-1}(a_j^L + y_j)",
+        ]
+    )
+    report = check_text(text)
+    assert _verdicts(report) == {2: "ok", 4: "ok", 5: "ok", 6: "wrong"}
+    assert report.results[2].strength == "proved"
