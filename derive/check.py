@@ -88,7 +88,7 @@ def _shared_pool() -> WorkerPool:
     global _POOL
     if _POOL is None:
         catalog()  # loaded before the fork: every worker starts warm
-        _POOL = WorkerPool(_task, size=1)
+        _POOL = WorkerPool(_task, size=1, initializer=catalog)
         atexit.register(_POOL.close)
     return _POOL
 
@@ -133,7 +133,7 @@ def grade_many(
     unique = list(dict.fromkeys((str(e), str(a)) for e, a in items))
     results: dict[tuple[str, str], GradeResult] = {}
     catalog()
-    with WorkerPool(_task, size=max(1, jobs)) as pool:
+    with WorkerPool(_task, size=max(1, jobs), initializer=catalog) as pool:
         outcomes = pool.map([("grade", e, a, lang) for e, a in unique], timeout)
         bar = tqdm(
             zip(unique, outcomes, strict=True),

@@ -268,7 +268,13 @@ def grade_now(exercise_id: str, answer: str, *, lang: str = "en") -> GradeResult
         _lhs, expr = ex.parse(answer)  # 'C = …' is graded by its right-hand side
     except ParseError as exc:
         return GradeResult(ex.id, answer, "invalid", phrase("invalid", lang, msg=str(exc)), "parse")
-    return grade_expression(ex, expr, answer=answer, lang=lang)
+    try:
+        return grade_expression(ex, expr, answer=answer, lang=lang)
+    except Exception as exc:  # never a traceback: SymPy can raise on odd input
+        reason = f"{type(exc).__name__}: {exc}"[:200]
+        return GradeResult(
+            ex.id, answer, "undecided", phrase("undecided_domain", lang), f"error: {reason}"
+        )
 
 
 def compare_adhoc(

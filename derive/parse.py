@@ -129,6 +129,10 @@ def normalise(text: str) -> str:
     Pure string rewriting (no evaluation): ``σ`` → ``\\sigma``, ``−`` → ``-``, ``\\left(`` →
     ``(``, ``\\dfrac`` → ``\\frac``, ``$…$`` → ``…``.
     """
+    if len(text) > 4 * MAX_LENGTH:  # refuse before doing any work on a huge input
+        raise ParseError(
+            f"the answer is too long ({len(text)} characters; at most {MAX_LENGTH} are read)"
+        )
     text = unicodedata.normalize("NFC", text)
     for src, dst in _UNICODE.items():
         text = text.replace(src, dst)
@@ -408,7 +412,7 @@ def _finish_name(ctx: _Context, v: _Name, *, allow_primes: bool = False) -> sp.E
 def _split_letters(ctx: _Context, name: str, column: int) -> sp.Expr:
     """``ay`` → a·y when every letter is a known symbol; otherwise an unknown-symbol error."""
     if ctx.symbols is not None and not all(ch in ctx.symbols or ch == "e" for ch in name):
-        _lookup(ctx, sp.Symbol(name, real=True), column)
+        return _lookup(ctx, sp.Symbol(name, real=True), column)
     return sp.Mul(*[_base_symbol(ctx, ch, column + i) for i, ch in enumerate(name)])
 
 

@@ -10,6 +10,9 @@ the batch. Results come back in input order.
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
+import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -34,7 +37,11 @@ class Crashed:
     reason: str
 
 
-def _worker_main(conn: Connection, task: Callable[..., Any]) -> None:
+def _worker_main(
+    conn: Connection, task: Callable[..., Any], initializer: Callable[[], object] | None
+) -> None:
+    if initializer is not None:
+        initializer()
     while True:
         try:
             message = conn.recv()
@@ -54,9 +61,13 @@ def _worker_main(conn: Connection, task: Callable[..., Any]) -> None:
 
 
 class _Worker:
-    def __init__(self, ctx: Any, task: Callable[..., Any]) -> None:
+    def __init__(
+        self, ctx: Any, task: Callable[..., Any], initializer: Callable[[], object] | None
+    ) -> None:
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker_main, args=(child, task), daemon=True)
+        self.process = ctx.Process(
+            target=_worker_main, args=(child, task, initializer), daemon=True
+        )
         self.process.start()
         child.close()
 
@@ -78,17 +89,46 @@ class _Worker:
 
 
 def _context() -> Any:
+    """``fork`` when it is safe (one thread, no JAX: cheap and warm), else ``forkserver``.
+
+    Forking a multi-threaded process (JAX starts threads) can deadlock the child; the fork
+    server is a fresh single-threaded process that preloads the checker and forks from there.
+    ``DERIVE_CHECK_START_METHOD`` overrides the choice.
+    """
     methods = mp.get_all_start_methods()
-    return mp.get_context("fork" if "fork" in methods else "spawn")
+    wanted = os.environ.get("DERIVE_CHECK_START_METHOD", "")
+    if not wanted:
+        single = threading.active_count() == 1 and "jax" not in sys.modules
+        wanted = "fork" if single and "fork" in methods else "forkserver"
+    if wanted not in methods:
+        wanted = "spawn"
+    ctx = mp.get_context(wanted)
+    if wanted == "forkserver":
+        ctx.set_forkserver_preload(["derive.grading"])
+    return ctx
 
 
 class WorkerPool:
-    """``size`` persistent workers running ``task(*args)`` with a time limit per call."""
+    """``size`` persistent workers running ``task(*args)`` with a time limit per call.
 
-    def __init__(self, task: Callable[..., Any], size: int = 1) -> None:
+    ``task`` and ``initializer`` (run once per worker, e.g. to load a catalog) must be
+    module-level functions, so that a fork server can import them.
+    """
+
+    def __init__(
+        self,
+        task: Callable[..., Any],
+        size: int = 1,
+        *,
+        initializer: Callable[[], object] | None = None,
+    ) -> None:
         self._ctx = _context()
         self._task = task
-        self._workers = [_Worker(self._ctx, task) for _ in range(max(1, size))]
+        self._initializer = initializer
+        self._workers = [self._spawn() for _ in range(max(1, size))]
+
+    def _spawn(self) -> _Worker:
+        return _Worker(self._ctx, self._task, self._initializer)
 
     def __enter__(self) -> WorkerPool:
         return self
@@ -103,7 +143,7 @@ class WorkerPool:
 
     def _replace(self, worker: _Worker) -> _Worker:
         worker.kill()
-        fresh = _Worker(self._ctx, self._task)
+        fresh = self._spawn()
         self._workers[self._workers.index(worker)] = fresh
         return fresh
 
