@@ -187,13 +187,6 @@ CLAIMS: tuple[Claim, ...] = (
         "∂C/∂b^L_k = 1/n Σ_x (a^L_j − y_j).",
         "∂C/∂w^L_jk = 1/n Σ_x a^{L-1}_k (a^L_j − y_j) a, jak je vytištěno, "
         "∂C/∂b^L_k = 1/n Σ_x (a^L_j − y_j).",
-        correction=Text(
-            "The bias gradient has one index on both sides: ∂C/∂b^L_j = 1/n Σ_x (a^L_j − y_j) "
-            "(with the slide's b^L_k the right side is 1/n Σ_x (a^L_k − y_k)).",
-            "Gradient podle prahu má na obou stranách týž index: "
-            "∂C/∂b^L_j = 1/n Σ_x (a^L_j − y_j) (pro b^L_k ze slajdu je pravá strana "
-            "1/n Σ_x (a^L_k − y_k)).",
-        ),
     ),
     _c(
         "L25",

@@ -1024,7 +1024,7 @@ def format_report(report: StepReport, lang: str = "en") -> str:
         out.append(report.source)
     for r in report.results:
         word = _p(r.verdict, lang)
-        out.append(f"{r.line:>4}  {word:<11} {r.text[:width]:<{width}}")
+        out.append(f"{r.line:>4}  {word:<11} {r.text[:width]}")
         out.append(f"{'':>17}{r.detail}")
     for c in report.conclusions:
         out.append(c.detail)

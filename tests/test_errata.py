@@ -132,3 +132,13 @@ def test_cli_refuses_standalone_without_latex():
     with pytest.raises(SystemExit) as exc:
         errata.main(["--standalone"])
     assert exc.value.code == 2
+
+
+def test_readme_shows_the_real_errata_for_L8(statuses):
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("<!-- section: errata -->", 1)[1].split("<!-- /section: errata -->")[0]
+    text = errata.render(list(statuses.values()), lang="en", fmt="text")
+    l8 = text.split("\nL8 ", 1)[1].split("\n\n", 1)[0]
+    assert "\nL8 " + l8 + "\n" in section

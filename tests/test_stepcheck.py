@@ -273,3 +273,13 @@ def test_L23_to_L24_a_first_line_defines_delta_for_later_chains():
     report = check_text(text)
     assert _verdicts(report) == {2: "ok", 4: "ok", 5: "ok", 6: "wrong"}
     assert report.results[2].strength == "proved"
+
+
+def test_readme_shows_the_real_output_for_the_lecture_L8_chain():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    cmd = "$ python -m derive.stepcheck derive/data/lecture/L8.steps\n"
+    shown = readme.split(cmd, 1)[1].split("```", 1)[0]
+    report = check_text(_read(LECTURE, "L8.steps"), source="derive/data/lecture/L8.steps")
+    assert shown == stepcheck.format_report(report, "en")
