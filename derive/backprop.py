@@ -158,6 +158,11 @@ def _label(latex: str) -> sp.Symbol:
     return sp.Symbol(latex)
 
 
+def delta_label(layer: str, index: str) -> sp.Symbol:
+    """δ^layer_index as a display label (printed as LaTeX ``\\delta^{layer}_{index}``)."""
+    return sp.Symbol(rf"\delta^{{{layer}}}_{{{index}}}")
+
+
 def weighted_input(
     weights: sp.IndexedBase,
     inputs: sp.Expr,
@@ -187,21 +192,21 @@ BP1_PROOF = Derivation(
     claims=("L20", "L21"),
     intro=Text(
         "Any cost C of the K outputs a^L_k = σ(z^L_k); ∂C/∂a^L_k are arbitrary numbers. "
-        "δ^L_j ≡ ∂C/∂z^L_j. Proved for every number of outputs K ≥ j.",
+        "δ^L_j = ∂C/∂z^L_j. Proved for every number of outputs K ≥ j.",
         "Libovolná cena C z K výstupů a^L_k = σ(z^L_k); ∂C/∂a^L_k jsou libovolná čísla. "
-        "δ^L_j ≡ ∂C/∂z^L_j. Dokázáno pro každý počet výstupů K ≥ j.",
+        "δ^L_j = ∂C/∂z^L_j. Dokázáno pro každý počet výstupů K ≥ j.",
     ),
     definitions=_J_RANGE,
     steps=(
         Step(
-            NeuronSum(_d(C(A[k]), A[k]) * _d(sigma(Z[k]), Z[j]), (k, 1, K)),
+            NeuronSum(product(_d(C(A[k]), A[k]), _d(sigma(Z[k]), Z[j])), (k, 1, K)),
             R.GIVEN,
             Text(
                 "chain rule through a^L_1, …, a^L_K",
                 "řetízkové pravidlo přes a^L_1, …, a^L_K",
             ),
             ("L21",),
-            lhs=layer_symbol("delta", "L", "j"),
+            lhs=delta_label("L", "j"),
         ),
         Step(
             NeuronSum(_d(C(A[k]), A[k]) * sp.KroneckerDelta(j, k) * SigmaPrime(Z[k]), (k, 1, K)),
@@ -238,14 +243,14 @@ BP2_PROOF = Derivation(
     definitions=((M, j - 1 + M_J),),
     steps=(
         Step(
-            NeuronSum(D_lp1[k] * _d(_Z_NEXT, Z_l[j]), (k, 1, K)),
+            NeuronSum(product(D_lp1[k], _d(_Z_NEXT, Z_l[j])), (k, 1, K)),
             R.GIVEN,
             Text(
                 "chain rule, δ^{l+1}_k = ∂C/∂z^{l+1}_k",
                 "řetízkové pravidlo, δ^{l+1}_k = ∂C/∂z^{l+1}_k",
             ),
             ("L20",),
-            lhs=layer_symbol("delta", "l", "j"),
+            lhs=delta_label("l", "j"),
         ),
         Step(
             NeuronSum(D_lp1[k] * W_lp1[k, j] * SigmaPrime(Z_l[j]), (k, 1, K)),
@@ -271,8 +276,8 @@ BP2_PROOF = Derivation(
             ),
             R.EQUAL,
             Text(
-                "σ'(z^l_j) does not depend on k: ((w^{l+1})ᵀ δ^{l+1})_j σ'(z^l_j)",
-                "σ'(z^l_j) nezávisí na k: ((w^{l+1})ᵀ δ^{l+1})_j σ'(z^l_j)",
+                "σ'(z^l_j) does not depend on k; as vectors δ^l = ((w^{l+1})ᵀ δ^{l+1}) ⊙ σ'(z^l)",
+                "σ'(z^l_j) nezávisí na k; vektorově δ^l = ((w^{l+1})ᵀ δ^{l+1}) ⊙ σ'(z^l)",
             ),
             ("L20",),
         ),
@@ -285,13 +290,13 @@ BP3_PROOF = Derivation(
     title=Text("BP3: the bias gradient", "BP3: gradient podle prahu"),
     claims=("L20",),
     intro=Text(
-        "z^l_i = Σ_q w^l_iq a^{l−1}_q + b^l_i, δ^l_i = ∂C/∂z^l_i. Every width M ≥ j.",
-        "z^l_i = Σ_q w^l_iq a^{l−1}_q + b^l_i, δ^l_i = ∂C/∂z^l_i. Každá šířka M ≥ j.",
+        "z^l_i = Σ_q w^l_iq a^{l-1}_q + b^l_i, δ^l_i = ∂C/∂z^l_i. Every width M ≥ j.",
+        "z^l_i = Σ_q w^l_iq a^{l-1}_q + b^l_i, δ^l_i = ∂C/∂z^l_i. Každá šířka M ≥ j.",
     ),
     definitions=((M, j - 1 + M_J),),
     steps=(
         Step(
-            NeuronSum(D_l[i] * _d(_Z_L, B_l[j]), (i, 1, M)),
+            NeuronSum(product(D_l[i], _d(_Z_L, B_l[j])), (i, 1, M)),
             R.GIVEN,
             Text("chain rule through z^l_1, …, z^l_M", "řetízkové pravidlo přes z^l_1, …, z^l_M"),
             ("L20",),
@@ -323,7 +328,7 @@ BP4_PROOF = Derivation(
     definitions=((M, j - 1 + M_J), (N, k - 1 + M_K)),
     steps=(
         Step(
-            NeuronSum(D_l[i] * _d(_Z_L, W_l[j, k]), (i, 1, M)),
+            NeuronSum(product(D_l[i], _d(_Z_L, W_l[j, k])), (i, 1, M)),
             R.GIVEN,
             Text("chain rule through z^l_1, …, z^l_M", "řetízkové pravidlo přes z^l_1, …, z^l_M"),
             ("L20",),
@@ -332,7 +337,7 @@ BP4_PROOF = Derivation(
         Step(
             NeuronSum(D_l[i] * sp.KroneckerDelta(i, j) * A_lm1[k], (i, 1, M)),
             R.EQUAL,
-            Text("∂z^l_i/∂w^l_jk = δ_ij a^{l−1}_k", "∂z^l_i/∂w^l_jk = δ_ij a^{l−1}_k"),
+            Text("∂z^l_i/∂w^l_jk = δ_ij a^{l-1}_k", "∂z^l_i/∂w^l_jk = δ_ij a^{l-1}_k"),
             ("L20",),
         ),
         Step(
@@ -351,7 +356,7 @@ _Z_OF_W = ((Z[j], _Z_OUT[j]),)
 _OUT_DOMAIN = DEFAULT.with_(A[j], UNIT_OPEN).with_(Y[j], DEFAULT.interval(y))
 _LABELS = {
     "dCda": _label(r"\frac{\partial C_x}{\partial a^{L}_{j}}"),
-    "delta": layer_symbol("delta", "L", "j"),
+    "delta": delta_label("L", "j"),
     "dCxdw": _label(r"\frac{\partial C_x}{\partial w^{L}_{jk}}"),
     "dCxdb": _label(r"\frac{\partial C_x}{\partial b^{L}_{j}}"),
     "dCdw": _label(r"\frac{\partial C}{\partial w^{L}_{jk}}"),
@@ -366,7 +371,7 @@ def _gradient_steps(
     claims: tuple[str, ...],
     why_delta: Text,
 ) -> tuple[Step, ...]:
-    """∂C_x/∂w^L_jk = a^{L−1}_k δ^L_j and ∂C_x/∂b^L_j = δ^L_j, per sample and averaged.
+    """∂C_x/∂w^L_jk = a^{L-1}_k δ^L_j and ∂C_x/∂b^L_j = δ^L_j, per sample and averaged.
 
     ``cost`` is the per-output cost of closedforms, ``activation`` a_i as a function of z_i
     (written in ``_Z_OUT[i]``), ``gradients`` the claimed (∂C_x/∂w^L_jk, ∂C_x/∂b^L_j). The
@@ -420,8 +425,8 @@ MSE_DCDA = Derivation(
     title=Text("Quadratic cost: the output derivative", "Kvadratická cena: derivace podle výstupu"),
     claims=("L22",),
     intro=Text(
-        "C_x = ½ Σ_i (y_i − a^L_i)² over the K outputs (with L1's ½); every K ≥ j.",
-        "C_x = ½ Σ_i (y_i − a^L_i)² přes K výstupů (s ½ z L1); každé K ≥ j.",
+        "C_x = 1/2 Σ_i (y_i − a^L_i)² over the K outputs (with L1's 1/2); every K ≥ j.",
+        "C_x = 1/2 Σ_i (y_i − a^L_i)² přes K výstupů (s 1/2 z L1); každé K ≥ j.",
     ),
     definitions=_J_RANGE,
     domain=_OUT_DOMAIN,
@@ -441,8 +446,8 @@ MSE_OUTPUT = Derivation(
     title=Text("Quadratic cost: δ^L keeps σ'", "Kvadratická cena: δ^L si σ' ponechá"),
     claims=("L19", "L22"),
     intro=Text(
-        "The same cost with a^L_i = σ(z^L_i); δ^L_j ≡ ∂C_x/∂z^L_j; every K ≥ j.",
-        "Tatáž cena s a^L_i = σ(z^L_i); δ^L_j ≡ ∂C_x/∂z^L_j; každé K ≥ j.",
+        "The same cost with a^L_i = σ(z^L_i); δ^L_j = ∂C_x/∂z^L_j; every K ≥ j.",
+        "Tatáž cena s a^L_i = σ(z^L_i); δ^L_j = ∂C_x/∂z^L_j; každé K ≥ j.",
     ),
     definitions=(*_A_OF_Z, *_J_RANGE),
     domain=_OUT_DOMAIN,
@@ -470,9 +475,9 @@ MSE_GRADIENTS = Derivation(
     ),
     claims=("L19", "L22"),
     intro=Text(
-        "The cost written out in the weights: z^L_i = Σ_q w^L_iq a^{L−1}_q + b^L_i; "
+        "The cost written out in the weights: z^L_i = Σ_q w^L_iq a^{L-1}_q + b^L_i; "
         "every K ≥ j outputs and N ≥ k inputs.",
-        "Cena rozepsaná ve vahách: z^L_i = Σ_q w^L_iq a^{L−1}_q + b^L_i; "
+        "Cena rozepsaná ve vahách: z^L_i = Σ_q w^L_iq a^{L-1}_q + b^L_i; "
         "každé K ≥ j výstupů a N ≥ k vstupů.",
     ),
     definitions=(*_A_OF_Z, *_Z_OF_W, *_J_RANGE, *_K_RANGE),
@@ -516,8 +521,8 @@ CE_OUTPUT = Derivation(
     title=Text("Cross-entropy: δ^L = a^L − y", "Křížová entropie: δ^L = a^L − y"),
     claims=("L19", "L23"),
     intro=Text(
-        "The same cost with a^L_i = σ(z^L_i); δ^L_j ≡ ∂C_x/∂z^L_j; every K ≥ j.",
-        "Tatáž cena s a^L_i = σ(z^L_i); δ^L_j ≡ ∂C_x/∂z^L_j; každé K ≥ j.",
+        "The same cost with a^L_i = σ(z^L_i); δ^L_j = ∂C_x/∂z^L_j; every K ≥ j.",
+        "Tatáž cena s a^L_i = σ(z^L_i); δ^L_j = ∂C_x/∂z^L_j; každé K ≥ j.",
     ),
     definitions=(*_A_OF_Z, *_J_RANGE),
     domain=_OUT_DOMAIN,
@@ -581,8 +586,8 @@ LINEAR_OUTPUT = Derivation(
     title=Text("Linear outputs with the quadratic cost", "Lineární výstupy s kvadratickou cenou"),
     claims=("L25",),
     intro=Text(
-        "No sigmoid on the last layer: a^L_i = z^L_i, C_x = ½ Σ_i (a^L_i − y_i)²; every K ≥ j.",
-        "Poslední vrstva bez sigmoidy: a^L_i = z^L_i, C_x = ½ Σ_i (a^L_i − y_i)²; každé K ≥ j.",
+        "No sigmoid on the last layer: a^L_i = z^L_i, C_x = 1/2 Σ_i (a^L_i − y_i)²; every K ≥ j.",
+        "Poslední vrstva bez sigmoidy: a^L_i = z^L_i, C_x = 1/2 Σ_i (a^L_i − y_i)²; každé K ≥ j.",
     ),
     definitions=((A[j], Z[j]), *_J_RANGE),
     steps=(
@@ -610,8 +615,8 @@ LINEAR_GRADIENTS = Derivation(
     title=Text("Linear outputs: the gradients", "Lineární výstupy: gradienty"),
     claims=("L25",),
     intro=Text(
-        "a^L_i = z^L_i = Σ_q w^L_iq a^{L−1}_q + b^L_i; every K ≥ j and N ≥ k.",
-        "a^L_i = z^L_i = Σ_q w^L_iq a^{L−1}_q + b^L_i; každé K ≥ j a N ≥ k.",
+        "a^L_i = z^L_i = Σ_q w^L_iq a^{L-1}_q + b^L_i; every K ≥ j and N ≥ k.",
+        "a^L_i = z^L_i = Σ_q w^L_iq a^{L-1}_q + b^L_i; každé K ≥ j a N ≥ k.",
     ),
     definitions=((A[j], Z[j]), *_Z_OF_W, *_J_RANGE, *_K_RANGE),
     steps=(
@@ -745,8 +750,8 @@ def _bp1_fixed(size: int) -> Derivation:
             ),
             R.FACT,
             Text(
-                f"SymPy's chain rule, C an arbitrary function of {size} outputs, j = {r + 1}",
-                f"řetízkové pravidlo SymPy, C libovolná funkce {size} výstupů, j = {r + 1}",
+                f"SymPy's chain rule; C is any function of the {size} output(s); j = {r + 1}",
+                f"řetízkové pravidlo SymPy; C je libovolná funkce {size} výstupu(ů); j = {r + 1}",
             ),
             ("L21",),
         )
@@ -776,10 +781,11 @@ DIFFERENCES: tuple[tuple[str, Text], ...] = (
     (
         "L22",
         Text(
-            "∂C_x/∂a^L_j = a^L_j − y_j holds for C_x = ½ Σ_j (y_j − a^L_j)² (with the ½ of L1); "
-            "without the ½, as the slides write the one-neuron cost (L3), it is 2(a^L_j − y_j).",
-            "∂C_x/∂a^L_j = a^L_j − y_j platí pro C_x = ½ Σ_j (y_j − a^L_j)² (s ½ z L1); "
-            "bez ½, jak slajdy píší cenu jednoho neuronu (L3), je to 2(a^L_j − y_j).",
+            "∂C_x/∂a^L_j = a^L_j − y_j holds for C_x = 1/2 Σ_j (y_j − a^L_j)² (with the 1/2 of "
+            "L1); without the 1/2, as the slides write the one-neuron cost (L3), it is "
+            "2(a^L_j − y_j).",
+            "∂C_x/∂a^L_j = a^L_j − y_j platí pro C_x = 1/2 Σ_j (y_j − a^L_j)² (s 1/2 z L1); "
+            "bez 1/2, jak slajdy píší cenu jednoho neuronu (L3), je to 2(a^L_j − y_j).",
         ),
     ),
 )

@@ -3,10 +3,10 @@
 ``python -m derive.quadratic [--lang en|cs] [--format latex|markdown|text] [--standalone]
 [-o FILE] [--check]`` prints these derivations; ``--check`` verifies every step now.
 
-One neuron, z = wx + b, a = σ(z), cost C_x = ½(y − a)² (Nielsen's form):
+One neuron, z = wx + b, a = σ(z), cost C_x = 1/2(y − a)² (Nielsen's form):
 
 * ∂C/∂w = (a − y)σ'(z)x and ∂C/∂b = (a − y)σ'(z) (L3), and a σ'(z) for x = 1, y = 0;
-* σ' has its maximum ¼ at z = 0 and tends to 0 for z → ±∞, so the gradients vanish when
+* σ' has its maximum 1/4 at z = 0 and tends to 0 for z → ±∞, so the gradients vanish when
   the neuron saturates (L4);
 * with x = 1, y = 0, ∂C/∂b = a²(1 − a) shrinks as a grows past 2/3 ("the worse the neuron
   is wrong, the slower it learns", L2, L4: true only in that range);
@@ -73,7 +73,7 @@ def _label(latex: str) -> sp.Symbol:
 MSE_OF_Z = relabel(MSE_COST, {a: sigma(z)})
 MSE_OF_W = relabel(MSE_COST, {a: sigma(ordered(w * x, b))})
 CE_OF_W = relabel(CE_COST, {a: sigma(ordered(w * x, b))})
-#: the slides' cost, without the ½
+#: the slides' cost, without the 1/2
 SLIDE_COST = ordered(y, -a) ** 2
 
 
@@ -106,11 +106,11 @@ DIFFERENCES: tuple[tuple[str, Text], ...] = (
         "L3",
         Text(
             "The slides write C = (y − a)² and then ∂C/∂w = (a − y)σ'(z)x, ∂C/∂b = (a − y)σ'(z). "
-            "Those are the gradients of C = ½(y − a)² (Nielsen's form, proved here); for the "
+            "Those are the gradients of C = 1/2(y − a)² (Nielsen's form, proved here); for the "
             "slides' C = (y − a)² each gradient is twice as large (proved, step 5 of "
             "quadratic-gradients), e.g. 2aσ'(z) for x = 1, y = 0.",
             "Slajdy píší C = (y − a)² a pak ∂C/∂w = (a − y)σ'(z)x, ∂C/∂b = (a − y)σ'(z). "
-            "To jsou gradienty C = ½(y − a)² (Nielsenův tvar, dokázaný zde); pro C = (y − a)² "
+            "To jsou gradienty C = 1/2(y − a)² (Nielsenův tvar, dokázaný zde); pro C = (y − a)² "
             "ze slajdů je každý gradient dvakrát větší (dokázáno, krok 5 odvození "
             "quadratic-gradients), např. 2aσ'(z) pro x = 1, y = 0.",
         ),
@@ -140,10 +140,10 @@ QUADRATIC_COST = Derivation(
     title=Text("The quadratic cost", "Kvadratická cena"),
     claims=("L1", "L3"),
     intro=Text(
-        "C = 1/(2n) Σ_x ‖y(x) − a‖², the mean over the n samples of ½ the squared distance "
-        "between target and output. For one output neuron, C_x = ½(y − a)².",
-        "C = 1/(2n) Σ_x ‖y(x) − a‖², průměr přes n vzorků z poloviny druhé mocniny "
-        "vzdálenosti cíle a výstupu. Pro jeden výstupní neuron C_x = ½(y − a)².",
+        "C = 1/(2n) Σ_x ||y(x) − a||², the mean over the n samples of 1/2 the squared distance "
+        "between target and output. For one output neuron, C_x = 1/2(y − a)².",
+        "C = 1/(2n) Σ_x ||y(x) − a||², průměr přes n vzorků z poloviny druhé mocniny "
+        "vzdálenosti cíle a výstupu. Pro jeden výstupní neuron C_x = 1/2(y − a)².",
     ),
     definitions=NEURON,
     steps=(
@@ -153,8 +153,8 @@ QUADRATIC_COST = Derivation(
             ),
             R.GIVEN,
             Text(
-                "mean squared error; ‖y − a‖² = Σ_j (y_j − a^L_j)² over the K outputs",
-                "střední kvadratická chyba; ‖y − a‖² = Σ_j (y_j − a^L_j)² přes K výstupů",
+                "mean squared error; ||y − a||² = Σ_j (y_j − a^L_j)² over the K outputs",
+                "střední kvadratická chyba; ||y − a||² = Σ_j (y_j − a^L_j)² přes K výstupů",
             ),
             ("L1",),
             lhs=sp.Symbol("C"),
@@ -163,8 +163,8 @@ QUADRATIC_COST = Derivation(
             MSE_COST,
             R.GIVEN,
             Text(
-                "one sample, one output neuron (K = 1); the slides drop the ½",
-                "jeden vzorek, jeden výstupní neuron (K = 1); slajdy ½ vynechávají",
+                "one sample, one output neuron (K = 1); the slides drop the 1/2",
+                "jeden vzorek, jeden výstupní neuron (K = 1); slajdy 1/2 vynechávají",
             ),
             ("L1", "L3"),
             lhs=sp.Symbol("C_x"),
@@ -184,7 +184,7 @@ QUADRATIC_GRADIENTS = Derivation(
         Step(
             product(ordered(sigma(z), -y), _d(sigma(z), w)),
             R.EQUAL,
-            Text("chain rule on ½(y − σ(z))²", "řetízkové pravidlo pro ½(y − σ(z))²"),
+            Text("chain rule on 1/2(y − σ(z))²", "řetízkové pravidlo pro 1/2(y − σ(z))²"),
             ("L3",),
             lhs=_label(r"\frac{\partial C_x}{\partial w}"),
             lhs_value=_d(MSE_OF_W, w),
@@ -208,8 +208,8 @@ QUADRATIC_GRADIENTS = Derivation(
             sp.Eq(_d(SLIDE_COST, w), product(2, MSE_DW), evaluate=False),
             R.FACT,
             Text(
-                "the slides' C = (y − a)², without ½, has twice this gradient",
-                "C = (y − a)² ze slajdů, bez ½, má dvojnásobný gradient",
+                "the slides' C = (y − a)², without 1/2, has twice this gradient",
+                "C = (y − a)² ze slajdů, bez 1/2, má dvojnásobný gradient",
             ),
             ("L3",),
         ),
@@ -247,12 +247,12 @@ QUADRATIC_EXAMPLE = Derivation(
     ),
 )
 
-#: σ'(z) with σ written out: e^{−z}/(1 + e^{−z})²
+#: σ'(z) with σ written out: e^{-z}/(1 + e^{-z})²
 SIGMA_PRIME_EXP = sp.exp(-z) / ordered(1, sp.exp(-z)) ** 2
 SIGMA_PRIME_SHAPE = Derivation(
     id="sigma-prime",
     title=Text(
-        "σ' is at most ¼ and vanishes at both ends", "σ' je nejvýš ¼ a na obou koncích mizí"
+        "σ' is at most 1/4 and vanishes at both ends", "σ' je nejvýš 1/4 a na obou koncích mizí"
     ),
     claims=("L4",),
     steps=(
@@ -266,7 +266,8 @@ SIGMA_PRIME_SHAPE = Derivation(
             sp.Eq(sp.Subs(_d(SigmaPrime(z), z), z, 0), 0, evaluate=False),
             R.FACT,
             Text(
-                "z = 0 is a critical point, as σ(0) = ½", "z = 0 je stacionární bod, neboť σ(0) = ½"
+                "z = 0 is a critical point, as σ(0) = 1/2",
+                "z = 0 je stacionární bod, neboť σ(0) = 1/2",
             ),
             ("L4",),
         ),
@@ -283,7 +284,7 @@ SIGMA_PRIME_SHAPE = Derivation(
             ("L4",),
         ),
         Step(
-            sp.StrictGreaterThan(SigmaPrime(z), 0),
+            sp.StrictGreaterThan(SigmaPrime(z), 0, evaluate=False),
             R.FACT,
             Text("σ' > 0: σ is strictly increasing", "σ' > 0: σ je rostoucí"),
             ("L4",),
@@ -292,12 +293,12 @@ SIGMA_PRIME_SHAPE = Derivation(
             None,
             R.ARGUMENT,
             Text(
-                "σ'(z) = ¼ − (σ(z) − ½)² (checked) and a square is ≥ 0, so σ'(z) ≤ ¼ for every z, "
-                "with equality only where σ(z) = ½, i.e. only at z = 0 since σ is strictly "
-                "increasing: the maximum ¼ is global",
-                "σ'(z) = ¼ − (σ(z) − ½)² (ověřeno) a druhá mocnina je ≥ 0, takže σ'(z) ≤ ¼ pro "
-                "každé z, s rovností jen pro σ(z) = ½, tj. jen v z = 0, protože σ je rostoucí: "
-                "maximum ¼ je globální",
+                "σ'(z) = 1/4 − (σ(z) − 1/2)² (checked) and a square is ≥ 0, so σ'(z) ≤ 1/4 "
+                "for every z, with equality only where σ(z) = 1/2, i.e. only at z = 0 since σ "
+                "is strictly increasing: the maximum 1/4 is global",
+                "σ'(z) = 1/4 − (σ(z) − 1/2)² (ověřeno) a druhá mocnina je ≥ 0, takže "
+                "σ'(z) ≤ 1/4 pro každé z, s rovností jen pro σ(z) = 1/2, tj. jen v z = 0, "
+                "protože σ je rostoucí: maximum 1/4 je globální",
             ),
             ("L4",),
             core=sp.Eq(
@@ -309,7 +310,7 @@ SIGMA_PRIME_SHAPE = Derivation(
         Step(
             sp.Eq(SigmaPrime(z), SIGMA_PRIME_EXP, evaluate=False),
             R.FACT,
-            Text("σ(z) = 1/(1 + e^{−z})", "σ(z) = 1/(1 + e^{−z})"),
+            Text("σ(z) = 1/(1 + e^{-z})", "σ(z) = 1/(1 + e^{-z})"),
             ("L4",),
         ),
         Step(
@@ -466,8 +467,8 @@ def _ratio_derivation(w0: sp.Expr, b0: sp.Expr) -> Derivation:
                 ordered(sp.exp(z0), 2, sp.exp(-z0)),
                 R.EQUAL,
                 Text(
-                    "1/σ'(z) = (1 + e^{−z})²/e^{−z} = e^{z} + 2 + e^{−z}",
-                    "1/σ'(z) = (1 + e^{−z})²/e^{−z} = e^{z} + 2 + e^{−z}",
+                    "1/σ'(z) = (1 + e^{-z})²/e^{-z} = e^{z} + 2 + e^{-z}",
+                    "1/σ'(z) = (1 + e^{-z})²/e^{-z} = e^{z} + 2 + e^{-z}",
                 ),
                 ("L2", "L4"),
             ),
@@ -481,8 +482,8 @@ def _ratio_derivation(w0: sp.Expr, b0: sp.Expr) -> Derivation:
                 sp.StrictLessThan(ordered(sp.exp(z0), 2, sp.exp(-z0)), low + 1, evaluate=False),
                 R.FACT,
                 Text(
-                    f"… so the quadratic's gradient is about {low}× smaller",
-                    f"… takže gradient kvadratické ceny je asi {low}× menší",
+                    f"… so the quadratic's gradient is {value:.1f}× smaller",
+                    f"… takže gradient kvadratické ceny je {value:.1f}× menší".replace(".", ","),
                 ),
                 ("L2", "L4"),
             ),

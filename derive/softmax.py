@@ -19,7 +19,7 @@ import sympy as sp
 
 from .closedforms import A_LJ, LL_COST, OUTPUT_DELTA_J, Y_J, negated, ordered, product, relabel
 from .indexing import LAYER_WIDTH
-from .notation import a, layer_symbol, y
+from .notation import a, y
 from .steps import Derivation, Relation, Step, Text
 
 __all__ = ["DERIVATIONS", "softmax"]
@@ -154,7 +154,7 @@ DELTA = Derivation(
                 "řetízkové pravidlo a softmax-derivative",
             ),
             CLAIMS,
-            lhs=layer_symbol("delta", "L", "k"),
+            lhs=sp.Symbol(r"\delta^{L}_{k}"),
             lhs_value=sp.Derivative(negated(sp.log(softmax(c))), Z[k]),
         ),
         Step(ordered(A[k], -sp.KroneckerDelta(c, k)), R.EQUAL, Text("cancel", "krátíme"), CLAIMS),

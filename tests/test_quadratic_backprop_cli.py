@@ -1,0 +1,96 @@
+"""`python -m derive.quadratic` and `python -m derive.backprop`: the same flags and behaviour as
+`python -m derive.crossentropy`; documents that compile in both languages."""
+
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+import sys
+
+import pytest
+
+from derive import backprop, quadratic
+from derive.cli import run
+from derive.closedforms import MSE_DB
+
+MODULES = {"quadratic": quadratic, "backprop": backprop}
+
+
+def _run(module: str, *args: str) -> subprocess.CompletedProcess[str]:
+    cmd = [sys.executable, "-m", f"derive.{module}", *args]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_check_verifies_every_step_and_exits_0(module: str) -> None:
+    proc = _run(module, "--check")
+    assert proc.returncode == 0, proc.stdout[-2000:]
+    assert proc.stderr == ""
+    total = sum(len(d.steps) for d in MODULES[module].DERIVATIONS)
+    assert f"{total} steps checked just now, 0 failed." in proc.stdout
+
+
+def test_check_exits_1_and_names_a_broken_step(capsys: pytest.CaptureFixture[str]) -> None:
+    d = quadratic.QUADRATIC_GRADIENTS
+    steps = list(d.steps)
+    steps[3] = dataclasses.replace(steps[3], expr=2 * MSE_DB)  # the slides' factor 2, wrongly
+    broken = dataclasses.replace(d, steps=tuple(steps))
+    assert run([broken], quadratic.TITLE, ["--check"], prog="x") == 1
+    out = capsys.readouterr().out
+    assert "FAILED: quadratic-gradients #4" in out and "differs at" in out
+
+
+@pytest.mark.parametrize("module", MODULES)
+@pytest.mark.parametrize(
+    "bad",
+    [["--lang", "de"], ["--format", "pdf"], ["--bogus"], ["--standalone", "--format", "text"]],
+)
+def test_bad_flags_give_usage_and_exit_2(
+    module: str, bad: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exc:
+        MODULES[module].main(bad)
+    assert exc.value.code == 2
+    assert f"usage: python -m derive.{module}" in capsys.readouterr().err
+
+
+def test_unwritable_output_exits_2(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert quadratic.main(["-o", str(tmp_path / "no" / "such" / "file.tex")]) == 2
+    assert "cannot write" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("module", MODULES)
+@pytest.mark.parametrize("lang", ["en", "cs"])
+def test_standalone_document_compiles_with_pdflatex(
+    module: str, lang: str, compile_latex, tmp_path
+) -> None:
+    out = tmp_path / f"{module}-{lang}.tex"
+    assert MODULES[module].main(["--standalone", "--lang", lang, "-o", str(out)]) == 0
+    source = out.read_text(encoding="utf-8")
+    assert source.startswith(r"\documentclass")
+    marker = "Právě ověřeno" if lang == "cs" else "Checked just now"
+    assert source.count(marker) == len(MODULES[module].DERIVATIONS)
+    pdf = compile_latex(source, f"{module}-{lang}")
+    assert pdf.stat().st_size > 10_000
+
+
+def test_text_and_markdown_formats_read_in_written_order(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert backprop.main(["--format", "text"]) == 0
+    text = capsys.readouterr().out
+    assert "Backpropagation and the output error" in text
+    assert "a^{L}[j] - y[j]" in text  # δ^L = a^L − y, in the order a person writes it
+    assert quadratic.main(["--format", "markdown", "--lang", "cs"]) == 0
+    md = capsys.readouterr().out
+    assert md.startswith("## Proč se s kvadratickou cenou") and "$$\\begin{aligned}" in md
+
+
+def test_quadratic_and_backprop_never_import_jax() -> None:
+    code = (
+        "import sys, derive.quadratic, derive.backprop, derive.softmax;"
+        "from derive.backprop import main; main(['--check', '-o', '/dev/null']);"
+        "assert not [m for m in sys.modules if m.split('.')[0] in ('jax', 'jaxlib')]"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
