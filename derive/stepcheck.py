@@ -528,6 +528,10 @@ def _read_line(number: int, body: str, first: bool, state: _FileState) -> Line:
             m = pattern.match(body)
             if m:
                 rest = body[m.end() :].strip()
+                if first and rel != "=":
+                    raise ParseError(f"a chain cannot start with {rel}: no line is before it")
+                if first:  # "= expr" opening a chain (a slide continued): its start
+                    return Line(number, body, "start", None, state.reader.expression(rest))
                 if rel in ("<=>", "=>"):
                     lhs, rhs = state.reader.relation(rest)
                     if lhs is None:

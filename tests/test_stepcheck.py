@@ -11,6 +11,8 @@ import json
 from importlib import resources
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from derive import stepcheck
 from derive.stepcheck import check_text
@@ -283,3 +285,20 @@ def test_readme_shows_the_real_output_for_the_lecture_L8_chain():
     shown = readme.split(cmd, 1)[1].split("```", 1)[0]
     report = check_text(_read(LECTURE, "L8.steps"), source="derive/data/lecture/L8.steps")
     assert shown == stepcheck.format_report(report, "en")
+
+
+_GARBAGE = st.lists(
+    st.sampled_from([*"ay=+-*/^_{}()[],% \\0123\n", "\\int", "da", "\\frac", "\\iff", "> "]),
+    max_size=40,
+).map("".join)
+
+
+@settings(
+    max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(_GARBAGE)
+def test_garbage_step_files_never_crash(text):
+    """Any text: every non-comment line gets a verdict, nothing raises."""
+    report = check_text(text)
+    assert {r.verdict for r in report.results} <= {"ok", "wrong", "unverified", "unreadable"}
+    assert report.exit_code in (0, 1, 2)
