@@ -29,9 +29,16 @@ given), ``wrong`` (a point where the two sides differ, or the derivative the sub
 really has), ``unverified`` (SymPy could neither prove nor refute it) and ``unreadable``
 (where and why).
 
-CLI: ``python -m derive.stepcheck FILE [--exercise ID] [--domain SPEC] [--json]
-[--lang en|cs]`` (also ``--steps FILE``). Exit 0 if every line is ok, 1 if a line is wrong
-or unverified, 2 if a line is unreadable or the input is bad.
+CLI: ``python -m derive.stepcheck FILE [--exercise ID] [--domain 'y:(0,1)'] [--json]
+[--lang en|cs] [--timeout S]`` (also ``--steps FILE``, the form ``python -m derive.check``
+passes on). The file is checked in a worker process killed after ``S`` seconds. Exit 0 if
+every line is ok, 1 if a line is wrong or unverified, 2 if a line is unreadable or the input
+is bad (an unreadable line wins over a wrong one).
+
+Two readings are the step file's, not the parser's: ``∂σ/∂w_j``, ``∂a/∂w`` (σ or a symbol
+over ∂) become an unevaluated derivative, so that the definitions (``z = w_j x_j + …``) apply
+before differentiating (the parser differentiates at once, which gives 0 or an error); and an
+additive ``C`` in an antiderivative is the integration constant.
 """
 
 from __future__ import annotations
@@ -56,13 +63,20 @@ from .steps import Derivation, Relation, Step, Substitution, Text
 from .verify import StepResult, Verdict, verify
 
 __all__ = [
+    "LANGS",
+    "MAX_LINES",
     "Chain",
+    "ChainConclusion",
+    "Line",
     "LineResult",
     "StepFile",
     "StepReport",
     "check_file",
+    "check_steps",
     "check_text",
+    "format_report",
     "main",
+    "parse_domain",
     "read_steps",
 ]
 
@@ -634,7 +648,7 @@ class _Built:
     notes: dict[int, str]  # step index (1-based) → remark
 
 
-def _build(chain: Chain, lang: str) -> _Built:
+def _build(chain: Chain) -> _Built:
     """Turn a chain's readable lines into a :class:`Derivation` for :func:`verify`."""
     defs = _ordered_definitions(chain.definitions)
     defined = dict(defs)
@@ -839,7 +853,7 @@ def _check_chain(chain: Chain, lang: str) -> tuple[list[LineResult], ChainConclu
     out: list[LineResult] = []
     unreadable = {ln.number: ln for ln in chain.lines if ln.error is not None}
     try:
-        built = _build(chain, lang)
+        built = _build(chain)
     except ParseError as exc:
         return [
             LineResult(ln.number, ln.text, "unreadable", str(exc), claims=chain.claims)
@@ -900,10 +914,10 @@ def _check_chain(chain: Chain, lang: str) -> tuple[list[LineResult], ChainConclu
             ln.number, ln.text, "unreadable", ln.error or "", claims=chain.claims
         )
     out = [results_by_line[k] for k in sorted(results_by_line)]
-    return out, _conclusion(built, report_lines=out, lang=lang)
+    return out, _conclusion(built, lang)
 
 
-def _conclusion(built: _Built, report_lines: list[LineResult], lang: str) -> ChainConclusion | None:
+def _conclusion(built: _Built, lang: str) -> ChainConclusion | None:
     """Check the chain's last term (or statement) against its first, skipping the middle."""
     steps, lines = built.derivation.steps, built.lines
     if len(steps) < 3:
