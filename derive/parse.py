@@ -292,7 +292,9 @@ def _refuse_unknown(ctx: _Context, expr: sp.Expr) -> None:
     if ctx.symbols is None or not ctx.unknown:
         return
     present = expr.free_symbols
-    found = sorted((col, sym) for sym, col in ctx.unknown.items() if sym in present)
+    found = sorted(
+        ((col, sym) for sym, col in ctx.unknown.items() if sym in present), key=lambda t: t[0]
+    )
     if not found:
         return
     column, sym = found[0]

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import csv
 import os
+import sys
 import threading
 import time
+import types
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -55,6 +58,17 @@ def test_worker_pool_returns_results_in_order_with_a_timeout_in_the_middle() -> 
     with WorkerPool(_sleep_then_echo, size=2) as pool:
         out = list(pool.map(jobs, timeout=0.5))
     assert out[0] == "a" and isinstance(out[1], TimedOut) and out[2:] == ["b", "c"]
+
+
+def test_worker_pool_uses_a_fork_server_when_forking_is_unsafe(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With JAX loaded (multi-threaded), workers come from a fork server instead of fork()."""
+    monkeypatch.setitem(sys.modules, "jax", sys.modules.get("jax") or types.ModuleType("jax"))
+    with WorkerPool(_sleep_then_echo, size=1) as pool:
+        assert pool._ctx.get_start_method() == "forkserver"
+        assert pool.run((0.0, "served"), timeout=30) == "served"
+        assert isinstance(pool.run((30.0, "late"), timeout=0.3), TimedOut)
 
 
 def test_time_limit_works_off_the_main_thread() -> None:
