@@ -494,7 +494,7 @@ MSE_GRADIENTS = Derivation(
 _CE_OF_A = _per_output_cost(CE_COST, A[i], i)
 _CE_OF_Z = _per_output_cost(CE_COST, sigma(Z[i]), i)
 _S = sigma(Z[j])
-_CE_DCDA = negated(ordered(Y[j] / A[j], -ordered(1, -Y[j]) / ordered(1, -A[j])))
+_CE_DCDA = negated(ordered(Y[j] / A[j], negated(ordered(1, -Y[j]) / ordered(1, -A[j]))))
 CE_DCDA = Derivation(
     id="ce-output-dcda",
     title=Text("Cross-entropy: the output derivative", "Křížová entropie: derivace podle výstupu"),
@@ -529,7 +529,7 @@ CE_OUTPUT = Derivation(
     steps=(
         Step(
             product(
-                negated(ordered(Y[j] / _S, -ordered(1, -Y[j]) / ordered(1, -_S))),
+                negated(ordered(Y[j] / _S, negated(ordered(1, -Y[j]) / ordered(1, -_S)))),
                 _S,
                 ordered(1, -_S),
             ),

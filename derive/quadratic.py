@@ -351,7 +351,7 @@ SATURATION = Derivation(
 )
 
 #: ∂C/∂b for x = 1, y = 0 as a function of the output: a σ'(z) = a²(1 − a)
-EXAMPLE_DB_OF_A = product(a, a, ordered(1, -a))
+EXAMPLE_DB_OF_A = product(a**2, ordered(1, -a))
 EXAMPLE_DB_SLOPE = product(a, ordered(2, -3 * a))
 WORSE_IS_SLOWER = Derivation(
     id="worse-is-slower",

@@ -118,7 +118,13 @@ LOG_LIKELIHOOD = Derivation(
     definitions=((K, c - 1 + _M),),
     steps=(
         Step(_LL, R.GIVEN, Text("log-likelihood", "log-věrohodnost"), CLAIMS, lhs=sp.Symbol("C_x")),
-        Step(_ONE_HOT, R.GIVEN, Text("one-hot y_j = δ_cj", "one-hot y_j = δ_cj"), CLAIMS),
+        Step(
+            _ONE_HOT,
+            R.GIVEN,
+            Text("one-hot y_j = δ_cj", "one-hot y_j = δ_cj"),
+            CLAIMS,
+            lhs=sp.Symbol("C_x"),
+        ),
         Step(
             negated(sp.log(A[c])),
             R.EQUAL,
