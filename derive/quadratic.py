@@ -426,17 +426,19 @@ def _ratio_derivation(w0: sp.Expr, b0: sp.Expr) -> Derivation:
     z0 = w0 + b0
     value = RATIOS[(w0, b0)]
     low = math.floor(value)
-    ratio_label = _label(r"\frac{\partial C_{CE}/\partial b}{\partial C_{Q}/\partial b}")
+    ratio_label = sp.Symbol("r")
     start = f"w = {sp.sstr(w0)}, b = {sp.sstr(b0)}"
     return Derivation(
         id=f"slowdown-ratio-{sp.sstr(w0)}-{sp.sstr(b0)}",
         title=Text(f"How much smaller at {start}", f"O kolik menší při {start}"),
         claims=("L2", "L4"),
         intro=Text(
-            f"The ratio of the two costs' gradients at the start {start}, x = 1, y = 0 (the "
-            "same for ∂/∂w, as x = 1); computed from the closed forms, not typed in.",
-            f"Poměr gradientů obou cen na začátku {start}, x = 1, y = 0 (pro ∂/∂w stejný, "
-            "neboť x = 1); spočten z uzavřených tvarů, ne opsán.",
+            f"r = (∂C_CE/∂b)/(∂C_Q/∂b), the cross-entropy's gradient over the quadratic's at "
+            f"the start {start}, x = 1, y = 0 (the same for ∂/∂w, as x = 1); computed from the "
+            "closed forms, not typed in.",
+            f"r = (∂C_CE/∂b)/(∂C_Q/∂b), gradient křížové entropie ku gradientu kvadratické "
+            f"ceny na začátku {start}, x = 1, y = 0 (pro ∂/∂w stejný, neboť x = 1); spočten "
+            "z uzavřených tvarů, ne opsán.",
         ),
         definitions=((a, sigma(z)), (z, w * x + b), *EXAMPLE, (w, w0), (b, b0)),
         steps=(

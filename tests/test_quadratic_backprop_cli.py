@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -94,3 +95,14 @@ def test_quadratic_and_backprop_never_import_jax() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_readme_section_lists_the_commands_and_the_step_counts() -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    start = readme.index("<!-- section: quadratic-backprop -->")
+    section = readme[start : readme.index("<!-- /section: quadratic-backprop -->")]
+    assert "python -m derive.quadratic" in section and "python -m derive.backprop" in section
+    counts = [sum(len(d.steps) for d in m.DERIVATIONS) for m in (quadratic, backprop)]
+    assert f"({counts[0]} and {counts[1]} steps;" in section
+    ratio = quadratic.RATIOS[(2, 2)]
+    assert f"= {ratio:.2f} at" in section
