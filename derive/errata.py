@@ -112,7 +112,7 @@ _WORDS = {
     "corrected": {"en": "Corrected", "cs": "Oprava"},
     "difference": {"en": "Note", "cs": "Poznámka"},
     "where": {"en": "Derived in", "cs": "Odvozeno v"},
-    "related": {"en": "related checks", "cs": "související kontroly"},
+    "related": {"en": "Related", "cs": "Související"},
     "status": {"en": "Status", "cs": "Stav"},
     "chain": {"en": "the lecture's chain", "cs": "řetězec z přednášky"},
     "lecture_ok": {"en": "every line follows", "cs": "všechny řádky platí"},
@@ -180,7 +180,7 @@ class ClaimStatus:
         if self.status == "not-mathematical" and self.claim.reason is not None:
             parts.append(words(self.claim.reason(lang)))
             if self.evidence and self.claim.kind == "not-mathematical":
-                parts.append(words(f"{_w('related', lang)}: {self._counts(lang)}"))
+                parts.append(words(f"{_w('related', lang)}: {self._counts(lang)}".lower()))
         else:
             bad = [e for e in self.evidence if e.verdict in ("refuted", "unverified")]
             if bad:
@@ -204,6 +204,10 @@ class ClaimStatus:
         kinds = _WORDS["kinds"][lang]
         listed = ", ".join(kinds[k].format(n=v) for k, v in counts.items() if k in kinds)
         return _WORDS["steps"][lang].format(n=sum(counts.values()), parts=listed)
+
+    def where_label(self, lang: str) -> str:
+        """ "Derived in", or "related" for a plan or a name that derivations illustrate."""
+        return _w("related" if self.claim.kind == "not-mathematical" else "where", lang)
 
     def correction(self, lang: str) -> str | None:
         if self.status != "refuted":
@@ -567,7 +571,7 @@ def _render_text(statuses: Sequence[ClaimStatus], lang: str) -> str:
         elif s.difference is not None:
             out.append(f"     {_w('difference', lang)}: {s.difference(lang)}")
         if s.where:
-            out.append(f"     {_w('where', lang)}: {', '.join(s.where)}")
+            out.append(f"     {s.where_label(lang)}: {', '.join(s.where)}")
         out.append("")
     return "\n".join(out)
 
@@ -579,14 +583,14 @@ def _render_markdown(statuses: Sequence[ClaimStatus], lang: str) -> str:
         if s.status == "refuted":
             status = f"**{status}**"
         out.append(f"- **{s.claim.id}** ({status}): {s.claim.statement(lang)}")
-        out.append(f"  - {s.detail(lang, 'markdown')}")
+        out.extend(f"  - {part}" for part in s.details(lang, "markdown"))
         corr = s.correction(lang)
         if corr:
             out.append(f"  - {_w('corrected', lang)}: {corr}")
         elif s.difference is not None:
             out.append(f"  - {_w('difference', lang)}: {s.difference(lang)}")
         if s.where:
-            out.append(f"  - {_w('where', lang)}: " + ", ".join(f"`{q}`" for q in s.where))
+            out.append(f"  - {s.where_label(lang)}: " + ", ".join(f"`{q}`" for q in s.where))
     return "\n".join(out) + "\n"
 
 
@@ -644,7 +648,7 @@ def _render_latex(statuses: Sequence[ClaimStatus], lang: str) -> str:
             )
         if s.where:
             where = ", ".join(_path(q) for q in s.where)
-            out.append(r"\\ {\small " + _tex(_w("where", lang)) + ": " + where + "}")
+            out.append(r"\\ {\small " + _tex(s.where_label(lang)) + ": " + where + "}")
     out.append(r"\end{description}")
     return "\n".join(out) + "\n"
 
@@ -662,6 +666,7 @@ def _standalone(body: str, title: str) -> str:
             r"\urlstyle{same}",
             r"\sloppy",
             r"\emergencystretch=3em",
+            r"\hbadness=10000",  # loose lines are expected in long lists of names
             rf"\title{{{_tex(title)}}}",
             r"\date{}",
             r"\begin{document}",
