@@ -131,8 +131,8 @@ DIFFERENCES: tuple[tuple[str, Text], ...] = (
 )
 _DIFF = dict(DIFFERENCES)
 
-_OUT = sp.IndexedBase("a^{L}")
-_TARGET = sp.IndexedBase("y")
+_OUT = sp.IndexedBase("a^{L}", real=True)
+_TARGET = sp.IndexedBase("y", real=True)
 _J = sp.Symbol("j", integer=True, positive=True)
 
 QUADRATIC_COST = Derivation(
