@@ -42,6 +42,7 @@ def _worker_main(
 ) -> None:
     if initializer is not None:
         initializer()
+    conn.send(_READY)  # time limits count from here: start-up is not the task's time
     while True:
         try:
             message = conn.recv()
@@ -60,6 +61,11 @@ def _worker_main(
             conn.send((job, Crashed(f"result could not be sent: {type(exc).__name__}")))
 
 
+_READY = "ready"
+#: longest wait for a new worker to start (a fork server may be importing SymPy)
+STARTUP_SECONDS = 120.0
+
+
 class _Worker:
     def __init__(
         self, ctx: Any, task: Callable[..., Any], initializer: Callable[[], object] | None
@@ -70,6 +76,11 @@ class _Worker:
         )
         self.process.start()
         child.close()
+        try:  # a worker that never gets ready is detected when it is first used
+            if self.conn.poll(STARTUP_SECONDS):
+                self.conn.recv()
+        except (EOFError, OSError):
+            pass
 
     def kill(self) -> None:
         self.process.kill()
