@@ -31,9 +31,11 @@ really has), ``unverified`` (SymPy could neither prove nor refute it) and ``unre
 
 CLI: ``python -m derive.stepcheck FILE [--exercise ID] [--domain 'y:(0,1)'] [--json]
 [--lang en|cs] [--timeout S]`` (also ``--steps FILE``, the form ``python -m derive.check``
-passes on). The file is checked in a worker process killed after ``S`` seconds. Exit 0 if
-every line is ok, 1 if a line is wrong or unverified, 2 if a line is unreadable or the input
-is bad (an unreadable line wins over a wrong one).
+passes on). The file is checked in a worker process killed after ``S`` seconds. With
+``--exercise``, the last line is also compared with the exercise's reference answer. Exit 0
+if every line is ok (and the last is the answer), 1 if a line is wrong or unverified (or the
+last line is not the answer), 2 if a line is unreadable or the input is bad (an unreadable
+line wins over a wrong one).
 
 Two readings are the step file's, not the parser's: ``∂σ/∂w_j``, ``∂a/∂w`` (σ or a symbol
 over ∂) become an unevaluated derivative, so that the definitions (``z = w_j x_j + …``) apply
@@ -152,6 +154,18 @@ _PHRASES: dict[str, dict[str, str]] = {
     "conclusion_holds": {"en": "follows from", "cs": "odpovídá"},
     "conclusion_fails": {"en": "does not follow from", "cs": "neodpovídá"},
     "conclusion_unknown": {"en": "was not compared with", "cs": "nebyl porovnán s"},
+    "answer_ok": {
+        "en": "line {line} is the answer of exercise {ex}: {ref}",
+        "cs": "řádek {line} je výsledkem úlohy {ex}: {ref}",
+    },
+    "answer_wrong": {
+        "en": "line {line} is not the answer of exercise {ex}",
+        "cs": "řádek {line} není výsledkem úlohy {ex}",
+    },
+    "answer_unknown": {
+        "en": "line {line} was not compared with the answer of exercise {ex}",
+        "cs": "řádek {line} nebyl porovnán s výsledkem úlohy {ex}",
+    },
     "no_previous": {"en": "no previous line to compare with", "cs": "chybí předchozí řádek"},
 }
 
@@ -257,6 +271,8 @@ class StepReport:
     conclusions: tuple[ChainConclusion, ...] = ()
     source: str = ""
     stepfile: StepFile | None = None
+    #: with ``--exercise``: does the last line equal the exercise's reference answer?
+    answer: ChainConclusion | None = None
 
     @property
     def first_wrong(self) -> int | None:
@@ -269,6 +285,8 @@ class StepReport:
             return 2
         if verdicts & {"wrong", "unverified"}:
             return 1
+        if self.answer is not None and self.answer.holds is not True:
+            return 1  # every step follows, but not to the exercise's answer
         return 0
 
     def as_dict(self) -> dict[str, object]:
@@ -280,6 +298,13 @@ class StepReport:
                 {"first": c.first, "last": c.last, "holds": c.holds, "detail": c.detail}
                 for c in self.conclusions
             ],
+            "answer": None
+            if self.answer is None
+            else {
+                "line": self.answer.last,
+                "matches": self.answer.holds,
+                "detail": self.answer.detail,
+            },
         }
 
 
@@ -1003,7 +1028,52 @@ def check_text(
         domain_spec=domain_spec,
         variable=variable,
     )
-    return check_steps(stepfile, lang=lang, source=source)
+    report = check_steps(stepfile, lang=lang, source=source)
+    if exercise is not None:
+        report = replace(report, answer=_answer(stepfile, exercise, lang))
+    return report
+
+
+def _answer(stepfile: StepFile, exercise_id: str, lang: str) -> ChainConclusion | None:
+    """Does the last line of the file equal the exercise's reference answer (checked now)?"""
+    from .exercises import exercise as lookup
+
+    ex = lookup(exercise_id)
+    for chain in reversed(stepfile.chains):
+        built = _build(chain)
+        terms = [
+            (st, ln)
+            for st, ln in zip(built.derivation.steps, built.lines, strict=True)
+            if isinstance(st.expr, sp.Expr)
+            and st.substitution is None
+            and st.relation in (R.GIVEN, R.EQUAL, R.UP_TO_CONSTANT)
+        ]
+        if not terms:
+            continue
+        last, line = terms[-1]
+        if last.expr.free_symbols & {s_.variable for s_ in _substitutions(built)}:
+            return None
+        loose = ex.up_to_constant or last.relation is R.UP_TO_CONSTANT or last.expr.has(CONST)
+        rel = R.UP_TO_CONSTANT if loose else R.EQUAL
+        d = replace(
+            built.derivation,
+            steps=(Step(ex.reference, R.GIVEN, last.why), Step(last.expr, rel, last.why)),
+            variable=built.derivation.variable or ex.variable,
+        )
+        r = verify(d).results[-1]
+        holds = {Verdict.PROVED: True, Verdict.NUMERIC: True, Verdict.REFUTED: False}.get(r.verdict)
+        key = {True: "answer_ok", False: "answer_wrong", None: "answer_unknown"}[holds]
+        details = {
+            lg: _p(key, lg, line=line.number, ex=ex.id, ref=_show(ex.reference)) for lg in LANGS
+        }
+        return ChainConclusion(
+            line.number, line.number, holds, details[lang], Text(details["en"], details["cs"])
+        )
+    return None
+
+
+def _substitutions(built: _Built) -> list[Substitution]:
+    return [st.substitution for st in built.derivation.steps if st.substitution is not None]
 
 
 def _from_exercise(exercise_id: str):
@@ -1046,6 +1116,8 @@ def format_report(report: StepReport, lang: str = "en") -> str:
         out.append(f"{'':>17}{r.detail}")
     for c in report.conclusions:
         out.append(c.detail)
+    if report.answer is not None:
+        out.append(report.answer.detail)
     first = report.first_wrong
     if first is not None:
         out.append(_p("first_wrong", lang, line=first))

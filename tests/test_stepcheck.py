@@ -302,3 +302,12 @@ def test_garbage_step_files_never_crash(text):
     report = check_text(text)
     assert {r.verdict for r in report.results} <= {"ok", "wrong", "unverified", "unreadable"}
     assert report.exit_code in (0, 1, 2)
+
+
+def test_exercise_answer_is_compared_with_the_catalog_reference():
+    text = _read(EXAMPLES, "cross-entropy-integral.steps")
+    right = check_text(text, exercise="ce-cost")
+    assert right.answer is not None and right.answer.holds is True
+    wrong = check_text(text, exercise="ce-dc-da")  # every step follows, to another result
+    assert all(r.verdict == "ok" for r in wrong.results)
+    assert wrong.answer.holds is False and wrong.exit_code == 1
