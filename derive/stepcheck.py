@@ -801,13 +801,11 @@ def _show(expr: sp.Basic) -> str:
     return render.text(expr).replace("**", "^")
 
 
-def _previous_value(built: _Built, index: int, prev_line: Line | None) -> sp.Basic | None:
-    """The value of the step a line was judged against (its left side if it had one)."""
+def _previous_value(built: _Built, prev_line: Line | None) -> sp.Basic | None:
+    """The term a line was judged against: the previous line's expression (as the engine)."""
     if prev_line is None:
         return None
-    pos = built.lines.index(prev_line)
-    step = built.derivation.steps[pos]
-    return step.lhs_value if step.lhs_value is not None and index - 1 == pos + 1 else step.expr
+    return built.derivation.steps[built.lines.index(prev_line)].expr
 
 
 def _true_value(expr: sp.Basic | None, defs: Sequence[tuple[sp.Symbol, sp.Expr]]) -> sp.Expr | None:
@@ -863,12 +861,12 @@ def _describe(r: StepResult, ln: Line, step: Step, note: str | None, lang: str) 
         ev = r.evidence
         key = "differs_derivative" if by_derivative else "differs"
         if ev is not None and ev.counterexample is not None:
-            return "wrong", _p(key, lang, pt=_point(ev.counterexample, lang), v=step_variable(r))
+            return "wrong", _p(key, lang, pt=_point(ev.counterexample, lang), v=_step_variable(r))
         return "wrong", f"{_p('differs_plain', lang)} ({r.method}: {r.detail})"
     return "unverified", f"{r.method}: {r.detail}"
 
 
-def step_variable(r: StepResult) -> str:
+def _step_variable(r: StepResult) -> str:
     """The variable named in the engine's detail "d/dX of the difference: …"."""
     m = re.match(r"d/d(\S+) of the difference", r.detail)
     return m.group(1) if m else "?"
@@ -897,7 +895,7 @@ def _check_chain(chain: Chain, lang: str) -> tuple[list[LineResult], ChainConclu
         verdict = _describe(r, ln, step, note, "en")[0]
         true_lhs = true_prev = None
         if verdict == "wrong" and against is not None and not is_sub:
-            true_prev = _true_value(_previous_value(built, r.index, prev_line), defs)
+            true_prev = _true_value(_previous_value(built, prev_line), defs)
         elif verdict == "wrong" and step.lhs_value is not None:
             true_lhs = _true_value(step.lhs_value, defs)
         skipped = [n for n in unreadable if against is not None and against < n < ln.number]
@@ -1076,7 +1074,14 @@ def _substitutions(built: _Built) -> list[Substitution]:
     return [st.substitution for st in built.derivation.steps if st.substitution is not None]
 
 
-def _from_exercise(exercise_id: str):
+def _from_exercise(
+    exercise_id: str,
+) -> tuple[
+    dict[str, sp.Symbol],
+    list[tuple[sp.Symbol, sp.Expr]],
+    list[tuple[str, Interval]],
+    sp.Symbol | None,
+]:
     """Vocabulary, definitions, domain and variable of a catalog exercise."""
     from . import notation as nt
     from .exercises import exercise as lookup
