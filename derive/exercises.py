@@ -19,7 +19,7 @@ import sympy as sp
 
 from . import closedforms
 from .equivalence import Definition, Domain, Interval
-from .parse import parse_answer, parse_relation
+from .parse import ParseError, normalise, parse_answer, parse_relation, split_relation
 
 __all__ = ["Exercise", "Mistake", "catalog", "exercise"]
 
@@ -51,8 +51,21 @@ class Exercise:
     forbid_sigma_prime: bool = False
 
     def parse(self, text: str) -> tuple[sp.Expr | None, sp.Expr]:
-        """Read an answer with this exercise's vocabulary (``lhs = rhs`` allowed)."""
-        return parse_relation(text, symbols=self.vocabulary)
+        """Read an answer with this exercise's vocabulary; ``lhs = rhs`` is allowed.
+
+        Only the right-hand side is graded, so only it must use the exercise's symbols: the
+        left-hand side (``δ^L_j =``, ``∂C_x/∂w^L_{jk} =``) is read with the default rules and
+        ignored (None) when it cannot be read.
+        """
+        lhs_text, rhs_text = split_relation(normalise(text))
+        if lhs_text is None:
+            return None, parse_answer(text, symbols=self.vocabulary)
+        rhs = parse_answer(rhs_text, symbols=self.vocabulary)
+        try:
+            lhs: sp.Expr | None = parse_answer(lhs_text)
+        except ParseError:
+            lhs = None
+        return lhs, rhs
 
 
 def _reference(name: str) -> sp.Expr:

@@ -57,6 +57,7 @@ __all__ = [
     "normalise",
     "parse_answer",
     "parse_relation",
+    "split_relation",
     "to_latex",
 ]
 
@@ -115,6 +116,7 @@ _RENAME = (
     (re.compile(r"\\mathrm\{(ln|log|exp)\}"), r"\\\1"),
     (re.compile(r"\\varepsilon(?![A-Za-z])"), r"\\epsilon"),
     (re.compile(r"\\(?:operatorname|mathrm)\{const\}|\\text\{\s*const\s*\}"), "const"),
+    (re.compile(r"\\(?:text|mathrm|mbox)\{\s*\}"), " "),
 )
 _KNOWN_COMMANDS = frozenset(
     "sigma ln log exp frac sqrt sum int partial prime cdot times mathrm delta eta lambda "
@@ -711,6 +713,22 @@ def _checked(expr: sp.Expr) -> sp.Expr:
     if expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
         raise ParseError("the answer contains a division by zero or an infinity")
     return expr
+
+
+def split_relation(text: str) -> tuple[str | None, str]:
+    """``'lhs = rhs'`` → ``('lhs', 'rhs')`` at the one ``=`` outside brackets; else
+    ``(None, text)`` (``\\sum_{k=1}`` keeps its ``=``)."""
+    depth, cuts = 0, []
+    for i, ch in enumerate(text):
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch == "=" and depth == 0:
+            cuts.append(i)
+    if len(cuts) != 1:
+        return None, text
+    return text[: cuts[0]], text[cuts[0] + 1 :]
 
 
 def parse_answer(
