@@ -107,6 +107,25 @@ def test_accepted_variants_carry_a_note(exercise_id: str, answer: str, note: str
     assert result.verdict == "correct" and note in result.feedback, result
 
 
+@pytest.mark.parametrize(
+    ("exercise_id", "answer", "verdict"),
+    [
+        ("ce-delta-output", r"\delta^L_j = a^L_j - y_j", "correct"),
+        (
+            "ce-dw-output",
+            r"\frac{\partial C_x}{\partial w^L_{jk}} = a^{L-1}_k(a^L_j-y_j)",
+            "correct",
+        ),
+        ("ce-cost", r"C(a) = -y\ln a - (1-y)\ln(1-a)", "correct"),
+        ("ce-minimizer", "a^* = y", "correct"),
+        ("mse-delta-output", r"\delta^L_j = a^L_j-y_j", "incorrect"),
+        ("ce-minimizer", "a = ", "invalid"),
+    ],
+)
+def test_only_the_right_hand_side_is_graded(exercise_id: str, answer: str, verdict: str) -> None:
+    assert grade_now(exercise_id, answer).verdict == verdict
+
+
 def test_log_rules_are_not_used_off_their_domain() -> None:
     """ln(a(1−a)) = ln a + ln(1 − a) on (0, 1); ln((a−1)(−1)) is not ln(a−1) + ln(−1) there."""
     ok = grade_now("ce-cost", r"-y\ln a - (1-y)\ln(1-a)")

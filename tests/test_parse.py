@@ -11,7 +11,14 @@ import sympy as sp
 from derive import notation as nt
 from derive.closedforms import BP2, CE_DW_J, X_J, Y_J
 from derive.exercises import catalog
-from derive.parse import CONSTANT, ParseError, parse_answer, parse_relation, to_latex
+from derive.parse import (
+    CONSTANT,
+    ParseError,
+    parse_answer,
+    parse_relation,
+    split_relation,
+    to_latex,
+)
 
 A_LJ = nt.layer_symbol("a", "L", "j")
 Z_LJ = nt.layer_symbol("z", "L", "j")
@@ -98,6 +105,12 @@ def test_relation_gives_both_sides() -> None:
     assert (lhs, rhs) == (nt.a, nt.y)
     with pytest.raises(ParseError, match="only the expression"):
         parse_answer("a = y")
+
+
+def test_split_relation_cuts_at_the_one_top_level_equals_sign() -> None:
+    assert split_relation(r"\delta^L_j = a - y") == (r"\delta^L_j ", " a - y")
+    assert split_relation(r"\sum_{k=1}^{K} w_k") == (None, r"\sum_{k=1}^{K} w_k")
+    assert split_relation("a = b = c") == (None, "a = b = c")
 
 
 def test_unknown_symbols_are_named_with_what_the_exercise_expects() -> None:
