@@ -4,7 +4,8 @@
 thread; so each task runs in a worker process. Workers are forked after SymPy and the catalog
 are loaded (cheap: a few ms), are reused task after task, and a worker that overruns its limit
 (or dies) is killed and replaced, so one hostile answer costs at most its time limit and never
-the batch. Results come back in input order.
+the batch. On Linux a worker may also grow by at most :data:`MEMORY_HEADROOM` bytes.
+Results come back in input order.
 """
 
 from __future__ import annotations
@@ -37,11 +38,28 @@ class Crashed:
     reason: str
 
 
+#: memory a worker may add to what it has at start-up (address space, Linux); beyond it an
+#: allocation fails with MemoryError, which becomes a verdict
+MEMORY_HEADROOM = 2 * 2**30
+
+
+def _limit_memory(headroom: int) -> None:
+    try:
+        import resource
+
+        with open("/proc/self/status", encoding="ascii") as status:
+            size = next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmSize"))
+        resource.setrlimit(resource.RLIMIT_AS, (size + headroom, resource.RLIM_INFINITY))
+    except (ImportError, OSError, StopIteration, ValueError):
+        pass  # not Linux: the time limit still bounds the damage
+
+
 def _worker_main(
     conn: Connection, task: Callable[..., Any], initializer: Callable[[], object] | None
 ) -> None:
     if initializer is not None:
         initializer()
+    _limit_memory(MEMORY_HEADROOM)
     conn.send(_READY)  # time limits count from here: start-up is not the task's time
     while True:
         try:

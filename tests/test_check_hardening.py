@@ -34,6 +34,10 @@ def _die(code: int) -> None:
     os._exit(code)
 
 
+def _allocate(gib: int) -> int:
+    return len(bytearray(gib * 2**30))
+
+
 def _raise() -> None:
     raise RecursionError("maximum recursion depth exceeded")
 
@@ -51,6 +55,14 @@ def test_worker_pool_contains_crashes_and_dead_workers() -> None:
     with WorkerPool(_die, size=1) as pool:
         assert isinstance(pool.run((3,), timeout=5), Crashed)
         assert isinstance(pool.run((3,), timeout=5), Crashed)  # replaced, still answering
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the memory cap is Linux-only")
+def test_worker_memory_is_capped() -> None:
+    with WorkerPool(_allocate, size=1) as pool:
+        outcome = pool.run((8,), timeout=30)
+        assert isinstance(outcome, Crashed) and "MemoryError" in outcome.reason
+        assert pool.run((0,), timeout=30) == 0
 
 
 def test_worker_pool_returns_results_in_order_with_a_timeout_in_the_middle() -> None:
