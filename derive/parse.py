@@ -113,6 +113,7 @@ _RENAME = (
     (re.compile(r"\\frac\s*(\d)\s*(\d)"), r"\\frac{\1}{\2}"),
     (re.compile(r"\\mathrm\{e\}|\\operatorname\{e\}"), "e"),
     (re.compile(r"\\operatorname\{(ln|log|exp)\}"), r"\\\1"),
+    (re.compile(r"\\(?:operatorname|mathrm|text)\{sigmoid\}"), r"\\sigma"),
     (re.compile(r"\\mathrm\{(ln|log|exp)\}"), r"\\\1"),
     (re.compile(r"\\varepsilon(?![A-Za-z])"), r"\\epsilon"),
     (re.compile(r"\\(?:operatorname|mathrm)\{const\}|\\text\{\s*const\s*\}"), "const"),
@@ -536,7 +537,7 @@ class _Build(Transformer_NonRecursive):
         primes = sum(c for c in children[1:-1] if isinstance(c, int))
         arg = self.f(children[-1])
         word = str(head).lstrip("\\")
-        if word == "sigma":
+        if word in ("sigma", "sigmoid"):
             if primes == 0:
                 return nt.sigma(arg)
             if primes == 1:

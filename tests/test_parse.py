@@ -34,6 +34,8 @@ Z_LJ = nt.layer_symbol("z", "L", "j")
         (r"\sigma^\prime(z)", nt.SigmaPrime(nt.z)),
         (r"\sigma^{\prime}(z^L_j)", nt.SigmaPrime(Z_LJ)),
         ("sigma'(z)", nt.SigmaPrime(nt.z)),
+        ("sigmoid(z) - y", nt.sigma(nt.z) - nt.y),
+        (r"\operatorname{sigmoid}(z)", nt.sigma(nt.z)),
         ("a_j^L - y_j", A_LJ - Y_J),
         ("a^L_j - y_j", A_LJ - Y_J),
         ("a^{L}_{j}-y_{j}", A_LJ - Y_J),
