@@ -81,14 +81,16 @@ def _outcome(
 
 
 _POOL: WorkerPool | None = None
+_POOL_PID = 0  # the process that owns _POOL (a forked child must start its own workers)
 _POOL_LOCK = threading.Lock()
 
 
 def _shared_pool() -> WorkerPool:
-    global _POOL
-    if _POOL is None:
+    global _POOL, _POOL_PID
+    if _POOL is None or _POOL_PID != os.getpid():
         catalog()  # loaded before the fork: every worker starts warm
         _POOL = WorkerPool(_task, size=1, initializer=catalog)
+        _POOL_PID = os.getpid()
         atexit.register(_POOL.close)
     return _POOL
 

@@ -151,6 +151,7 @@ class WorkerPool:
         *,
         initializer: Callable[[], object] | None = None,
     ) -> None:
+        self._owner = os.getpid()  # a forked copy of this pool must not stop these workers
         self._ctx = _context()
         self._task = task
         self._initializer = initializer
@@ -166,6 +167,8 @@ class WorkerPool:
         self.close()
 
     def close(self) -> None:
+        if os.getpid() != self._owner:
+            return
         for worker in self._workers:
             worker.stop()
         self._workers = []
