@@ -233,6 +233,13 @@ def grade_expression(
                     f"{phrase('incorrect', lang)}: {phrase('undefined_at', lang, point=point)}."
                 )
                 return result("incorrect", feedback, direct.method)
+            if direct.equal:
+                outcome = direct
+            else:
+                var = to_latex(ex.variable)
+                outcome = Comparison(
+                    True, f"{outcome.method} (same derivative in {var}: equal up to a constant)"
+                )
             if expr.free_symbols & {CONSTANT, *(ex.vocabulary.get(c) for c in ("C", "c", "K"))}:
                 extra.append(phrase("note_constant_kept", lang))
             elif not direct.equal:
