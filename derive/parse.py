@@ -383,6 +383,12 @@ def _finish(ctx: _Context, v: object) -> sp.Expr:
 
 def _finish_name(ctx: _Context, v: _Name, *, allow_primes: bool = False) -> sp.Expr:
     family = v.name
+    words = (*_WORDS, *(ctx.symbols or {}))
+    if len(family) > 1 and v.scripts and family not in words:
+        # "yx_j" is y·x_j, "ya^L_j" is y·a^L_j: the scripts belong to the last letter
+        head = _split_letters(ctx, family[:-1], v.column)
+        last = _Name(family[-1], v.column + len(family) - 1, v.scripts)
+        return head * _finish_name(ctx, last, allow_primes=allow_primes)
     subs = [s for s in v.scripts if s.kind == "sub"]
     sups = [s for s in v.scripts if s.kind == "sup"]
     primes = [s for s in v.scripts if s.kind == "prime"]
@@ -532,11 +538,25 @@ class _Build(Transformer_NonRecursive):
                 count += 1
         return count
 
+    def fbase(self, meta, children):
+        arg: _Script = children[0]
+        if arg.value is None:
+            raise ParseError(f"could not read the base of the logarithm at column {meta.column}")
+        return _Script("base", arg.raw, value=arg.value)
+
     def func(self, meta, children):
         head: Token = children[0]
         primes = sum(c for c in children[1:-1] if isinstance(c, int))
+        bases = [c for c in children[1:-1] if isinstance(c, _Script)]
         arg = self.f(children[-1])
         word = str(head).lstrip("\\")
+        if bases:
+            if word != "log" or primes or len(bases) > 1:
+                raise ParseError(f"a subscript on \\{word} at column {head.column}")
+            base = self.f(bases[0].value)
+            if base.is_Number and (base <= 0 or base == 1):
+                raise ParseError(f"\\log_{{{base}}} at column {head.column} has no meaning")
+            return sp.log(arg) / sp.log(base)  # an explicit base: log_b x = ln x / ln b
         if word in ("sigma", "sigmoid"):
             if primes == 0:
                 return nt.sigma(arg)
