@@ -177,13 +177,22 @@ def grade_csv(
 
     Raises ``ValueError`` for a file without the required columns.
     """
-    with open(source, encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        fieldnames = list(reader.fieldnames or [])
-        missing = [c for c in REQUIRED_COLUMNS if c not in fieldnames]
-        if missing:
-            raise ValueError(f"{source}: missing column(s) {', '.join(missing)}")
-        rows = [{k: (v if isinstance(v, str) else "") for k, v in r.items() if k} for r in reader]
+    if not Path(target).resolve().parent.is_dir():
+        raise ValueError(f"{target}: its directory does not exist")
+    # a huge answer must reach the grader (which refuses it), not abort the whole file
+    previous_limit = csv.field_size_limit(2**28)
+    try:
+        with open(source, encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            fieldnames = list(reader.fieldnames or [])
+            missing = [c for c in REQUIRED_COLUMNS if c not in fieldnames]
+            if missing:
+                raise ValueError(f"{source}: missing column(s) {', '.join(missing)}")
+            rows = [
+                {k: (v if isinstance(v, str) else "") for k, v in r.items() if k} for r in reader
+            ]
+    finally:
+        csv.field_size_limit(previous_limit)
     items = [(r.get("exercise", ""), r.get("answer", "")) for r in rows]
     graded = grade_many(items, lang=lang, timeout=timeout, jobs=jobs, progress=progress)
     for row, result in zip(rows, graded, strict=True):

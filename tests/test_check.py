@@ -235,6 +235,27 @@ def test_batch_keeps_every_row_and_extra_columns(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.csv"]  # no temp left
 
 
+def test_batch_keeps_a_row_with_a_huge_answer(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text(f"student,exercise,answer\nana,ce-db,{'a' * 300_000}\nbo,ce-db,a-y\n")
+    target = tmp_path / "out.csv"
+    assert main(["--batch", str(source), "-o", str(target), "--no-progress"]) == 0
+    previous = csv.field_size_limit(2**28)  # the output keeps the huge answer too
+    try:
+        with target.open(encoding="utf-8", newline="") as handle:
+            out = list(csv.DictReader(handle))
+    finally:
+        csv.field_size_limit(previous)
+    assert [r["verdict"] for r in out] == ["invalid", "correct"]
+    assert "too long" in out[0]["feedback"]
+
+
+def test_batch_into_a_missing_directory_exits_2(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text("student,exercise,answer\nana,ce-db,a-y\n", encoding="utf-8")
+    assert main(["--batch", str(source), "-o", str(tmp_path / "no" / "out.csv")]) == 2
+
+
 def test_batch_without_required_columns_exits_2(tmp_path: Path) -> None:
     source = tmp_path / "in.csv"
     source.write_text("name,answer\nana,a\n", encoding="utf-8")
