@@ -177,17 +177,17 @@ def _expand_sums(expr: sp.Expr) -> sp.Expr:
 
 def canonical(expr: sp.Expr, definitions: Sequence[Definition] = ()) -> sp.Expr:
     """The form in which two answers are compared (see the module docstring)."""
-    expr = _expand_sums(expr)
     expr = nt.expand_sigma_prime(expr)
     plain = [d for d in definitions if not isinstance(d.rhs, nt.sigma)]
     sigmoid = [d for d in definitions if isinstance(d.rhs, nt.sigma)]
     for d in plain:
         expr = expr.xreplace({d.lhs: d.rhs})
+    expr = _expand_sums(expr)
     for d in sigmoid:
         arg = d.rhs.args[0]
         for p in plain:
             arg = arg.xreplace({p.lhs: p.rhs})
-        expr = _rewrite_sigma(expr, d.lhs, arg)
+        expr = _rewrite_sigma(expr, d.lhs, _expand_sums(arg))
     return expr
 
 
@@ -304,8 +304,11 @@ def evaluate(
     """Compare at seeded random points of the domain, at DIGITS digits (defined symbols take
     their defined values)."""
     opaque = _opaque_atoms(lhs, rhs)
-    lhs = _in_base_variables(lhs.xreplace(opaque), definitions)
-    rhs = _in_base_variables(rhs.xreplace(opaque), definitions)
+    lhs = _expand_sums(_in_base_variables(lhs.xreplace(opaque), definitions))
+    rhs = _expand_sums(_in_base_variables(rhs.xreplace(opaque), definitions))
+    introduced = _opaque_atoms(lhs, rhs)  # indexed symbols a definition brought in (Σ_j w_j x_j)
+    lhs, rhs = lhs.xreplace(introduced), rhs.xreplace(introduced)
+    opaque.update(introduced)
     families = {}
     for atom, stand_in in opaque.items():
         families[stand_in] = family(atom)

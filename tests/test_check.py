@@ -23,7 +23,12 @@ EQUIVALENT: dict[str, list[str]] = {
     "mse-db": [r"(a-y)a(1-a)", r"-(y-a)\sigma^\prime(z)"],
     "ce-dc-da": [r"-\frac{y}{a}+\frac{1-y}{1-a}", r"\frac{a-y}{\sigma'(z)}", "(y-a)/(a(a-1))"],
     "ce-cost": [r"-\ln(1-a) + y\ln\frac{1-a}{a}", r"C = -\ln(a^y(1-a)^{1-y})"],
-    "ce-dw": [r"x_j(a-y)", r"x_j\left(\frac{1}{1+e^{-z}}-y\right)", "x_j a - x_j y"],
+    "ce-dw": [
+        r"x_j(a-y)",
+        r"x_j\left(\frac{1}{1+e^{-z}}-y\right)",
+        "x_j a - x_j y",
+        r"x_j(\sigma(\sum_j w_j x_j + b) - y)",
+    ],
     "ce-db": ["a-y", r"\frac{1}{1+e^{-z}} - y"],
     "ce-first-derivative": [r"\frac{a-y}{a(1-a)}", "(1-y)/(1-a) - y/a"],
     "ce-second-derivative": [
