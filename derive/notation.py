@@ -19,6 +19,7 @@ import sympy as sp
 __all__ = [
     "SAMPLE_INDEX",
     "C",
+    "LayerSymbol",
     "SampleSum",
     "SigmaPrime",
     "a",
@@ -146,6 +147,20 @@ def expand_sigma_prime(expr: sp.Basic) -> sp.Basic:
     return expr.replace(lambda e: isinstance(e, SigmaPrime), lambda e: e.doit())
 
 
+class LayerSymbol(sp.Symbol):
+    """An atomic symbol named ``family^{layer}_{index}``; a Greek family prints as Greek."""
+
+    def _latex(self, printer: sp.printing.latex.LatexPrinter) -> str:
+        family, rest = self.name.split("^", 1)
+        return printer._print(sp.Symbol(family)) + "^" + rest
+
+
+# SymPy orders the terms of a sum by class *name* (Basic.compare): under its own name a layer
+# symbol would sort apart from plain symbols and `a^L_k - y_k` would print as `-y_k + a^L_k`.
+# Named "Symbol", it sorts and prints exactly as the plain symbol of the same name did.
+LayerSymbol.__name__ = "Symbol"
+
+
 def layer_symbol(
     family: str, layer: str | int, index: str | int = "", **assumptions: bool
 ) -> sp.Symbol:
@@ -157,7 +172,7 @@ def layer_symbol(
     name = f"{family}^{{{layer}}}"
     if index != "":
         name += f"_{{{index}}}"
-    return sp.Symbol(name, **(assumptions or {"real": True}))
+    return LayerSymbol(name, **(assumptions or {"real": True}))
 
 
 #: output activation a = σ(z); a ∈ (0, 1) (upper bound: see derive.domain)

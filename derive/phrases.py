@@ -6,6 +6,10 @@ __all__ = ["PHRASES", "VERDICT_NAMES", "phrase"]
 
 PHRASES: dict[str, dict[str, object]] = {
     "argument": {"en": "Argument (not machine-checked)", "cs": "Úvaha (strojově neověřená)"},
+    "argument_core": {
+        "en": "Argument (its core statement is machine-checked, the reasoning is not)",
+        "cs": "Úvaha (její jádro je ověřeno strojově, zbytek úvahy ne)",
+    },
     "checked_now": {"en": "Checked just now", "cs": "Právě ověřeno"},
     "failed": {"en": "FAILED", "cs": "CHYBA"},
     "notation": {

@@ -155,18 +155,24 @@ _MATH_CHARS = {
     "≈": r"\approx",
     "×": r"\times",
     "∈": r"\in",
+    "≡": r"\equiv",
+    "ρ": r"\rho",
+    "η": r"\eta",
+    "ξ": r"\xi",
+    "‖": r"\|",
+    "′": "'",
     "<": "<",
     ">": ">",
 }
 _MATHY = re.compile(
-    r"[A-Za-zσδΣ]+(?:[_^](?:\{[^}]*\}|[A-Za-z0-9]+))+|[" + "".join(_MATH_CHARS) + "]"
+    r"[A-Za-zσδΣρηξ]+(?:[_^](?:\{[^}]*\}|[A-Za-z0-9]+))+|[" + "".join(_MATH_CHARS) + "]"
 )
 
 
 def _brace(token: str) -> str:
     token = re.sub(r"([_^])([A-Za-z0-9]{2,})", r"\1{\2}", token)
-    for greek in "σδΣ":
-        token = token.replace(greek, _MATH_CHARS[greek] + " ")
+    for char, command in _MATH_CHARS.items():
+        token = token.replace(char, command + (" " if command[-1].isalpha() else ""))
     return token
 
 
@@ -247,7 +253,8 @@ def _latex_rows(steps: Sequence[Step], lang: str) -> str:
 
 
 def _argument_words(step: Step, lang: str) -> str:
-    return f"{phrase('argument', lang)}: {step.why(lang)} ({_claims_tag(step)})"
+    key = "argument" if step.core is None else "argument_core"
+    return f"{phrase(key, lang)}: {step.why(lang)} ({_claims_tag(step)})"
 
 
 def derivation_latex(derivation: Derivation, *, lang: str = "en", display: bool = False) -> str:

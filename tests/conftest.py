@@ -38,6 +38,7 @@ def compile_latex(pdflatex: str, tmp_path: Path) -> Callable[[str, str], Path]:
             cwd=tmp_path,
             capture_output=True,
             text=True,
+            errors="replace",
             timeout=120,
         )
         pdf = tmp_path / f"{name}.pdf"

@@ -51,3 +51,9 @@ def test_reparametrisation_is_exact_on_the_unit_interval() -> None:
         uv = rng.uniform(0.01, 10)
         av = 1 / (1 + uv)
         assert abs(float(r.subs(u, uv)) - float(expr.subs(a, av))) < 1e-12
+
+
+def test_greek_layer_symbols_print_as_greek_and_sort_like_plain_symbols() -> None:
+    assert sp.latex(layer_symbol("delta", "l+1", "k")) == r"\delta^{l+1}_{k}"
+    a_k, y_k = layer_symbol("a", "L", "k"), sp.Symbol("y_k", real=True)
+    assert sp.sstr(sp.factor(a_k - y_k)) == "a^{L}_{k} - y_k"
