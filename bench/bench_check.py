@@ -52,6 +52,9 @@ def run(
         for v, r in zip(verdicts, rows, strict=True)
     )
     exact = sum(v == r["expected"] for v, r in zip(verdicts, rows, strict=True))
+    pairs = list(zip(verdicts, rows, strict=True))
+    rejected = [r for v, r in pairs if r["expected"] == "correct" and v != "correct"]
+    accepted = [r for v, r in pairs if r["expected"] != "correct" and v == "correct"]
     latencies.sort()
     stats = {
         "binary": binary / len(rows),
@@ -64,6 +67,15 @@ def run(
         f"{name:<34} accuracy {100 * stats['binary']:6.2f} %  "
         f"{stats['per_second']:8.1f} answers/s  median {stats['median_ms']:7.2f} ms  "
         f"p95 {stats['p95_ms']:8.2f} ms"
+    )
+    print(
+        f"{'':<34} {len(rejected)} correct answers rejected, {len(accepted)} wrong or "
+        f"unreadable answers accepted"
+        + (
+            ": " + "; ".join(f"{r['exercise']} {r['answer']!r}" for r in accepted[:6])
+            if accepted
+            else ""
+        )
     )
     return stats
 
