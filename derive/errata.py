@@ -36,6 +36,17 @@ import sympy as sp
 
 from . import closedforms as cf
 from .claims import CLAIMS, Claim
+from .experiment import (
+    EPOCHS,
+    ETA_CE,
+    ETA_MSE,
+    LECTURE_PLATEAU,
+    LECTURE_TOLERANCE,
+    PLATEAU_FRACTION,
+    STARTS,
+    X,
+    Y,
+)
 from .notation import a, b, expand_sigma_prime, sigma, w, x, y, z
 from .render import latex_text
 from .stepcheck import LineResult, check_text
@@ -292,14 +303,6 @@ class Run:
         return next((k for k, c in enumerate(self.costs) if c < PLATEAU_FRACTION * c0), None)
 
 
-#: "practically not learning" while C_k ≥ PLATEAU_FRACTION · C_0 (as numeric.slowdown)
-PLATEAU_FRACTION = 0.9
-#: L2: the quadratic run from (2, 2) plateaus for LECTURE_PLATEAU ± LECTURE_TOLERANCE epochs
-LECTURE_PLATEAU, LECTURE_TOLERANCE = 150, 50
-STARTS = ((0.6, 0.9), (2.0, 2.0))
-ETA_MSE, ETA_CE, EPOCHS = 0.15, (0.005, 0.15), 300
-
-
 def _math_sigma(v: float) -> float:
     if v >= 0:
         return 1.0 / (1.0 + math.exp(-v))
@@ -320,9 +323,9 @@ def _stable(expr: sp.Expr) -> sp.Expr:
 
 
 def _neuron(expr: sp.Expr) -> Callable[[float, float], float]:
-    """A closed form in a, z (a = σ(z), z = w x + b) at x = 1, y = 0, as a float function."""
+    """A closed form in a, z (a = σ(z), z = w x + b) at the experiment's x, y, as a float function."""
     e = expand_sigma_prime(sp.sympify(expr).subs(a, sigma(z)).subs(z, w * x + b))
-    e = _stable(e.subs({x: 1, y: 0}))
+    e = _stable(e.subs({x: X, y: Y}))
     fn = sp.lambdify(
         (w, b), e, modules=[{"sigma": _math_sigma, "softplus": _softplus, "log": math.log}, "math"]
     )

@@ -33,6 +33,7 @@ import numpy as np
 import sympy as sp
 
 from derive.closedforms import CE_DB, CE_DW, MSE_DB, MSE_DW, NEURON_Z
+from derive.experiment import X, Y
 from derive.notation import a, b, sigma, w, x, y, z
 
 from .costs import sample_costs
@@ -52,8 +53,7 @@ __all__ = [
 ]
 
 #: the (x, y) of the lecture's experiment: map input 1 to output 0
-LECTURE_X = 1.0
-LECTURE_Y = 0.0
+LECTURE_X, LECTURE_Y = X, Y  # the lecture's sample: input 1, target 0 (derive.experiment)
 
 
 def _bind(expr: sp.Expr) -> sp.Expr:

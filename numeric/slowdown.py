@@ -31,6 +31,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from derive.experiment import EPOCHS, ETA_CE, ETA_MSE, STARTS
+
 from .neuron import Run, Verification, train, verify_run
 from .slowdown_numbers import (
     GradientRatio,
@@ -71,10 +73,10 @@ class Experiment:
 
 def run_experiment(
     *,
-    starts: Sequence[tuple[float, float]] = ((0.6, 0.9), (2.0, 2.0)),
-    eta_mse: Sequence[float] = (0.15,),
-    eta_ce: Sequence[float] = (0.005, 0.15),
-    epochs: int = 300,
+    starts: Sequence[tuple[float, float]] = STARTS,
+    eta_mse: Sequence[float] = (ETA_MSE,),
+    eta_ce: Sequence[float] = ETA_CE,
+    epochs: int = EPOCHS,
 ) -> Experiment:
     """All runs: per start, the quadratic at each ``eta_mse``, the cross-entropy at each
     ``eta_ce``, each for ``epochs`` epochs from (w0, b0) with x = 1, y = 0."""
@@ -216,12 +218,14 @@ def _parser() -> argparse.ArgumentParser:
         description="One sigmoid neuron learning 1 -> 0: the quadratic cost's learning "
         "slowdown against the cross-entropy, at Nielsen's and at equal learning rates.",
     )
-    p.add_argument("--epochs", type=_epochs, default=300, help="epochs per run (default 300)")
+    p.add_argument(
+        "--epochs", type=_epochs, default=EPOCHS, help=f"epochs per run (default {EPOCHS})"
+    )
     p.add_argument(
         "--starts",
         type=_start,
         nargs="+",
-        default=[(0.6, 0.9), (2.0, 2.0)],
+        default=list(STARTS),
         metavar="W,B",
         help="initial (weight, bias) pairs (default: 0.6,0.9 2,2)",
     )
@@ -229,7 +233,7 @@ def _parser() -> argparse.ArgumentParser:
         "--eta-mse",
         type=_positive_float,
         nargs="+",
-        default=[0.15],
+        default=[ETA_MSE],
         metavar="ETA",
         help="learning rates for the quadratic cost ½(y-a)² (default 0.15)",
     )
@@ -237,7 +241,7 @@ def _parser() -> argparse.ArgumentParser:
         "--eta-ce",
         type=_positive_float,
         nargs="+",
-        default=[0.005, 0.15],
+        default=list(ETA_CE),
         metavar="ETA",
         help="learning rates for the cross-entropy (default 0.005 0.15)",
     )

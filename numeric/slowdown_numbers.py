@@ -23,6 +23,13 @@ import jax.numpy as jnp
 import numpy as np
 
 from derive.closedforms import SIGMA_PRIME
+from derive.experiment import (
+    LECTURE_ETA,
+    LECTURE_PLATEAU,
+    LECTURE_START,
+    LECTURE_TOLERANCE,
+    PLATEAU_FRACTION,
+)
 from derive.notation import z
 
 from .lambdify import to_jax
@@ -49,20 +56,12 @@ __all__ = [
     "summarize",
 ]
 
-#: "practically no learning" while C_k ≥ PLATEAU_FRACTION · C_0
-PLATEAU_FRACTION = 0.9
 #: "learnt" once C_k < DONE_FRACTION · C_0
 DONE_FRACTION = 0.1
 #: the output threshold: a_k < ½
 OUTPUT_THRESHOLD = 0.5
 #: epochs at which the output is reported (those within the run)
 CHECKPOINTS = (50, 150, 300)
-#: the lecture's run (L2): quadratic cost from (w, b) = (2, 2) at Nielsen's η = 0.15 ...
-LECTURE_START = (2.0, 2.0)
-LECTURE_ETA = 0.15
-#: ... does not learn for "about 150 epochs": accepted within ± LECTURE_TOLERANCE
-LECTURE_PLATEAU = 150
-LECTURE_TOLERANCE = 50
 
 
 def first_epoch(mask: np.ndarray) -> int | None:
