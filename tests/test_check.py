@@ -52,7 +52,11 @@ EQUIVALENT: dict[str, list[str]] = {
     "mse-delta-output": [r"(a^L_j - y_j)a^L_j(1-a^L_j)", r"\sigma'(z^L_j)(a^L_j-y_j)"],
     "mse-dw-output": [r"(a^L_j-y_j)\sigma'(z^L_j)a^{L-1}_k", "a^{L-1}_k(a^L_j-y_j)a^L_j(1-a^L_j)"],
     "linear-delta-output": ["z^L_j - y_j", "-(y_j-a^L_j)"],
-    "softmax-delta-output": ["a_j^L - y_j", "-(y_j - a^L_j)"],
+    "softmax-delta-output": [
+        "a_j^L - y_j",
+        "-(y_j - a^L_j)",
+        r"\frac{e^{z^L_j}}{\sum_k e^{z^L_k}} - y_j",
+    ],
 }
 
 
