@@ -323,7 +323,7 @@ def _stable(expr: sp.Expr) -> sp.Expr:
 
 
 def _neuron(expr: sp.Expr) -> Callable[[float, float], float]:
-    """A closed form in a, z (a = σ(z), z = w x + b) at the experiment's x, y, as a float function."""
+    """A closed form in a, z (a = σ(z), z = w x + b) at the experiment's x, y, as a float."""
     e = expand_sigma_prime(sp.sympify(expr).subs(a, sigma(z)).subs(z, w * x + b))
     e = _stable(e.subs({x: X, y: Y}))
     fn = sp.lambdify(
