@@ -48,7 +48,7 @@ from .experiment import (
     Y,
 )
 from .notation import a, b, expand_sigma_prime, sigma, w, x, y, z
-from .render import latex_text
+from .render import latex_text, standalone
 from .stepcheck import LineResult, check_text
 from .steps import Derivation, Text
 from .verify import verify
@@ -657,27 +657,16 @@ def _render_latex(statuses: Sequence[ClaimStatus], lang: str) -> str:
 
 
 def _standalone(body: str, title: str) -> str:
-    return "\n".join(
-        [
-            r"\documentclass[11pt]{article}",
-            r"\usepackage[T1]{fontenc}",
-            r"\usepackage[utf8]{inputenc}",
-            r"\usepackage{lmodern}",
-            r"\usepackage{amsmath,amssymb}",
-            r"\usepackage[a4paper,margin=1.6cm]{geometry}",
+    return standalone(
+        body,
+        _tex(title),
+        preamble=(
             r"\usepackage[hyphens]{url}",
             r"\urlstyle{same}",
             r"\sloppy",
             r"\emergencystretch=3em",
             r"\hbadness=10000",  # loose lines are expected in long lists of names
-            rf"\title{{{_tex(title)}}}",
-            r"\date{}",
-            r"\begin{document}",
-            r"\maketitle",
-            body,
-            r"\end{document}",
-            "",
-        ]
+        ),
     )
 
 

@@ -26,6 +26,7 @@ __all__ = [
     "derivation_latex",
     "document",
     "report_table",
+    "standalone",
     "tex",
     "text",
 ]
@@ -357,7 +358,11 @@ def _summary(report: DerivationReport, lang: str) -> str:
     return f"{phrase('checked_now', lang)}: {parts}"
 
 
-def _standalone(body: str, title: str, lang: str) -> str:
+def standalone(body: str, title_tex: str, *, preamble: Sequence[str] = ()) -> str:
+    """A complete LaTeX document (T1/utf8 fonts, amsmath, A4) around ``body``.
+
+    ``title_tex`` is already LaTeX; ``preamble`` adds lines before ``\\begin{document}``.
+    """
     return "\n".join(
         [
             r"\documentclass[11pt]{article}",
@@ -366,17 +371,20 @@ def _standalone(body: str, title: str, lang: str) -> str:
             r"\usepackage{lmodern}",
             r"\usepackage{amsmath,amssymb}",
             r"\usepackage[a4paper,margin=1.6cm]{geometry}",
-            rf"\title{{{latex_text(title)}}}",
+            *preamble,
+            rf"\title{{{title_tex}}}",
             r"\date{}",
             r"\begin{document}",
             r"\maketitle",
-            latex_text(phrase("notation", lang)),
-            "",
             body,
             r"\end{document}",
             "",
         ]
     )
+
+
+def _standalone(body: str, title: str, lang: str) -> str:
+    return standalone(latex_text(phrase("notation", lang)) + "\n\n" + body, latex_text(title))
 
 
 def report_table(reports: Sequence[DerivationReport], *, lang: str = "en") -> str:
