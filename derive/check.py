@@ -258,6 +258,8 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m derive.check",
         description="Grade homework answers in the course's notation (LaTeX or plain text).",
+        epilog="A whole derivation, line by line: python -m derive.check --steps FILE "
+        "[--exercise ID] [--json] [--lang en|cs] (see python -m derive.check --steps x --help).",
     )
     p.add_argument("args", nargs="*", metavar="EXERCISE ANSWER", help="exercise ID and answer")
     p.add_argument("--json", action="store_true", help="machine-readable output")
@@ -278,6 +280,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if any(arg == "--steps" or arg.startswith("--steps=") for arg in argv):
+        from .stepcheck import main as check_steps  # a proof, line by line
+
+        return check_steps(argv, prog="python -m derive.check")
     parser = _parser()
     ns = parser.parse_args(argv)
     if ns.timeout <= 0 or ns.jobs < 1:

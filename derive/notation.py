@@ -75,8 +75,9 @@ class sigma(sp.Function):
     def _eval_is_finite(self) -> bool | None:
         return True if self.args[0].is_extended_real else None
 
-    def _latex(self, printer: sp.printing.latex.LatexPrinter) -> str:
-        return rf"\sigma({printer._print(self.args[0])})"
+    def _latex(self, printer: sp.printing.latex.LatexPrinter, exp: str | None = None) -> str:
+        out = rf"\sigma({printer._print(self.args[0])})"
+        return out if exp is None else f"{out}^{{{exp}}}"
 
     def _sympystr(self, printer: sp.printing.str.StrPrinter) -> str:
         return f"sigma({printer._print(self.args[0])})"
@@ -108,8 +109,9 @@ class SigmaPrime(sp.Function):
     def _eval_is_positive(self) -> bool | None:
         return True if self.args[0].is_extended_real else None
 
-    def _latex(self, printer: sp.printing.latex.LatexPrinter) -> str:
-        return rf"\sigma'({printer._print(self.args[0])})"
+    def _latex(self, printer: sp.printing.latex.LatexPrinter, exp: str | None = None) -> str:
+        out = rf"\sigma'({printer._print(self.args[0])})"
+        return out if exp is None else f"{out}^{{{exp}}}"
 
     def _sympystr(self, printer: sp.printing.str.StrPrinter) -> str:
         return f"sigma'({printer._print(self.args[0])})"

@@ -1167,9 +1167,9 @@ def _task(text: str, exercise: str | None, domain: list[str], lang: str, source:
     return replace(report, stepfile=None)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, prog: str = "python -m derive.stepcheck") -> int:
     """Exit 0: every line ok; 1: a line wrong (or unverified); 2: unreadable or bad input."""
-    ap = build_parser()
+    ap = build_parser(prog)
     args = ap.parse_args(argv)
     path = args.steps or args.file
     if path is None or (args.steps and args.file):
