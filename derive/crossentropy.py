@@ -103,6 +103,7 @@ WANTED = Derivation(
     ),
 )
 
+LOGISTIC = 1 / ordered(1, sp.exp(-z))  # σ(z) written out
 CHAIN_RULE = Derivation(
     id="chain-rule",
     title=Text("Chain rule and σ'", "Řetízkové pravidlo a σ'"),
@@ -116,9 +117,24 @@ CHAIN_RULE = Derivation(
             ("L6",),
         ),
         Step(
-            sp.Eq(SigmaPrime(z), SIGMA_PRIME_OF_A, evaluate=False),
+            sp.Eq(
+                _d(LOGISTIC, z),
+                product(LOGISTIC, ordered(1, -LOGISTIC)),
+                evaluate=False,
+            ),
             R.FACT,
-            Text("σ'(z) = σ(z)(1 − σ(z)) and a = σ(z)", "σ'(z) = σ(z)(1 − σ(z)) a a = σ(z)"),
+            Text(
+                "differentiate σ(z) = 1/(1 + e^{−z}): this is σ(z)(1 − σ(z))",
+                "zderivujeme σ(z) = 1/(1 + e^{−z}): vyjde σ(z)(1 − σ(z))",
+            ),
+            ("L6",),
+        ),
+        Step(
+            sp.Eq(SigmaPrime(z), SIGMA_PRIME_OF_A, evaluate=False),
+            R.GIVEN,
+            Text(
+                "the line above, written with a = σ(z)", "předchozí řádek zapsaný pomocí a = σ(z)"
+            ),
             ("L6",),
         ),
     ),

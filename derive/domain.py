@@ -110,6 +110,26 @@ class Domain:
             points.append(point)
         return points
 
+    def edge_points(self, symbols: Iterable[sp.Symbol], seed: int) -> list[dict]:
+        """Points with every closed-interval symbol at its lower end, then at its upper end
+        (``y = 0``, ``y = 1``); the other symbols drawn as in :meth:`sample`."""
+        ordered = sorted(symbols, key=lambda s_: s_.name)
+        closed = {
+            s_: iv
+            for s_ in ordered
+            if (iv := self.interval(s_)) is not None and not (iv.low_open and iv.high_open)
+        }
+        if not closed:
+            return []
+        points = self.sample(ordered, 2, seed + 1)
+        for point, end in zip(points, ("low", "high"), strict=True):
+            for s_, iv in closed.items():
+                if end == "low" and not iv.low_open:
+                    point[s_] = iv.low
+                elif end == "high" and not iv.high_open:
+                    point[s_] = iv.high
+        return points
+
 
 #: a ∈ (0, 1), y ∈ [0, 1]
 DEFAULT = Domain.of({a: UNIT_OPEN, y: UNIT_CLOSED})

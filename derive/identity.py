@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from .domain import Domain, reparametrise
-from .notation import expand_sigma_prime, sigma
+from .notation import SampleSum, expand_sigma_prime, sigma
 
 __all__ = ["Proof", "prove_zero"]
 
@@ -38,6 +38,8 @@ def _is_zero(expr: sp.Expr) -> bool:
 def prove_zero(d: sp.Expr, domain: Domain, *, allow_simplify: bool = True) -> Proof | None:
     """Prove ``d ≡ 0`` on ``domain``; return how, or ``None`` if no method succeeded."""
     d = expand_sigma_prime(sp.sympify(d)).doit()
+    if d.has(SampleSum):
+        return None  # SymPy would treat the summand as the same for every sample
     if _is_zero(d):
         return Proof("cancel", "cancel(together(lhs − rhs)) = 0")
     r, subs = reparametrise(d, domain)

@@ -134,6 +134,11 @@ class SampleSum(sp.Sum):
     def _sympystr(self, printer: sp.printing.str.StrPrinter) -> str:
         return f"Sum_x({printer._print(self.function)})"
 
+    def doit(self, **hints: object) -> sp.Expr:
+        """Evaluate the summand only: Σ_x f is never collapsed to n·f (f varies by sample)."""
+        f = self.function.doit(**hints) if hints.get("deep", True) else self.function
+        return self.func(f, *self.limits)
+
 
 #: index of the sum over samples (never printed)
 SAMPLE_INDEX = sp.Symbol("xi", integer=True, positive=True)

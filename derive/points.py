@@ -16,13 +16,15 @@ import mpmath
 import sympy as sp
 
 from .domain import Domain
-from .notation import expand_sigma_prime
+from .notation import SampleSum, expand_sigma_prime
 
 __all__ = ["DIGITS", "Evidence", "evaluate_sign", "evaluate_zero"]
 
 DIGITS = 30
-#: |value| below this (relative to the size of the terms) counts as zero
+#: |lhs − rhs| below TOLERANCE · (|lhs| + |rhs|) counts as zero
 TOLERANCE = mpmath.mpf(10) ** (-(DIGITS - 8))
+#: ... and below this in absolute terms (both sides tiny): well under float64's resolution
+ABSOLUTE_FLOOR = mpmath.mpf(10) ** (-(DIGITS + 10))
 DEFAULT_POINTS = 12
 DEFAULT_SEED = 20261127
 
@@ -58,52 +60,75 @@ def _compile(expr: sp.Expr, symbols: list[sp.Symbol]) -> Callable[..., object] |
         sp.core.function.AppliedUndef
     ):
         return None
+    if expr.has(SampleSum):
+        return None  # the summand varies by sample: a sum over samples has no value at a point
     if any(q.function.has(sp.Indexed) for q in expr.atoms(sp.Sum)):
         return None  # a sum of indexed values over a symbolic range has no value at a point
     return sp.lambdify(symbols, expr, modules=_MODULES)
 
 
-def _finite(v: object) -> bool:
-    """A real, finite value (a complex one means the point is outside the real domain)."""
+def _real(v: object) -> mpmath.mpf | None:
+    """The value as a real, finite number, or None (complex or infinite: not real there)."""
     if isinstance(v, mpmath.mpc):
         if v.imag != 0:
-            return False
+            return None
         v = v.real
     try:
-        return bool(mpmath.isfinite(v))
+        return v if mpmath.isfinite(v) else None
     except (TypeError, ValueError):
-        return False
+        return None
 
 
-def _values(
-    expr: sp.Expr, domain: Domain, count: int, seed: int
-) -> tuple[list[tuple[dict, object]], str] | None:
-    symbols = sorted(expr.free_symbols, key=lambda s_: s_.name)
-    fn = _compile(expr, symbols)
+def _evaluations(
+    exprs: sp.Tuple, domain: Domain, count: int, seed: int
+) -> tuple[list[tuple[dict, tuple | None]], int] | None:
+    """Values of ``exprs`` at up to ``count`` random domain points where the first of them is
+    real, plus every point at the closed ends of the domain (e.g. y = 0 and y = 1).
+
+    Each entry is (point, values) with values None where evaluation raised (a pole). Also
+    returns how many random points were redrawn. None: the expressions cannot be evaluated.
+    """
+    symbols = sorted(exprs.free_symbols, key=lambda s_: s_.name)
+    fn = _compile(exprs, symbols)
     if fn is None:
         return None
-    out: list[tuple[dict, object]] = []
-    skipped = 0
+    out: list[tuple[dict, tuple | None]] = []
+    redrawn = kept = 0
     with mpmath.workdps(DIGITS):
-        for point in domain.sample(symbols, count * 3, seed):
-            if len(out) == count:
-                break
-            args = [mpmath.mpf(point[s_]) for s_ in symbols]
+
+        def at(point: dict) -> tuple | None:
             try:
-                v = fn(*args)
-            except (ZeroDivisionError, ValueError, OverflowError):
-                skipped += 1
+                return tuple(fn(*[mpmath.mpf(point[s_]) for s_ in symbols]))
+            except (ZeroDivisionError, ValueError, OverflowError, TypeError):
+                return None
+
+        for point in domain.sample(symbols, count * 3, seed):
+            if kept == count:
+                break
+            values = at(point)
+            if values is None or _real(values[0]) is None:
+                redrawn += 1
+                out.append((point, values))
                 continue
-            if not all(_finite(q) for q in v):
-                skipped += 1
-                continue
-            out.append((point, v))
-    note = f"{skipped} undefined points redrawn" if skipped else ""
-    return out, note
+            kept += 1
+            out.append((point, values))
+        out += [(point, at(point)) for point in domain.edge_points(symbols, seed)]
+    return out, redrawn
 
 
 def _fmt_point(point: dict) -> tuple[tuple[str, str], ...]:
     return tuple((sp.sstr(k), f"{float(v):.6g}") for k, v in point.items())
+
+
+def _counterexample(point: dict, label: str, value: object) -> tuple[tuple[str, str], ...]:
+    text = mpmath.nstr(value, 8) if not isinstance(value, str) else value
+    return (*_fmt_point(point), (label, text))
+
+
+def _note(redrawn: int, compared: int) -> str:
+    if compared == 0:
+        return "not real at any sampled point of the domain"
+    return f"{redrawn} undefined points redrawn" if redrawn else ""
 
 
 def evaluate_zero(
@@ -116,25 +141,56 @@ def evaluate_zero(
 ) -> Evidence | None:
     """Is ``expr`` zero at ``count`` seeded points of ``domain``? ``None``: cannot evaluate.
 
-    With ``scale`` (e.g. the two sides), the tolerance is relative to the sum of their
-    absolute values at each point.
+    ``scale`` holds the two sides whose difference ``expr`` is: the tolerance is relative to
+    ``|lhs| + |rhs|`` at each point, and a point where one side is real and the other is not
+    (``ln(x²)`` against ``2 ln x`` at x < 0) is a counterexample. Points where no side is
+    real are outside the domain of the statement and are redrawn. ``points == 0`` in the
+    result means nothing could be compared: it is no evidence.
     """
-    got = _values(sp.Tuple(expr, *scale), domain, count, seed)
+    got = _evaluations(sp.Tuple(expr, *scale), domain, count, seed)
     if got is None:
         return None
-    values, note = got
+    values, redrawn = got
     worst = mpmath.mpf(0)
-    for point, (v, *parts) in values:
-        bound = TOLERANCE * (1 + sum(abs(q) for q in parts))
-        if abs(v) > bound:
+    compared = 0
+    for point, vals in values:
+        if vals is None:
+            continue
+        v, *parts = (_real(q) for q in vals)
+        if scale and any(q is None for q in parts) and any(q is not None for q in parts):
             return Evidence(
-                len(values),
-                float(abs(v)),
-                (*_fmt_point(point), ("value", mpmath.nstr(v, 8))),
-                note,
+                compared, math.inf, _counterexample(point, "one side is not real", "there"), ""
             )
+        if v is None or (scale and all(q is None for q in parts)):
+            continue
+        compared += 1
+        bound = TOLERANCE * (sum(abs(q) for q in parts) if scale else 1)
+        if abs(v) > max(bound, ABSOLUTE_FLOOR):
+            return Evidence(compared, float(abs(v)), _counterexample(point, "value", v), "")
         worst = max(worst, abs(v))
-    return Evidence(len(values), float(worst), None, note)
+    return Evidence(compared, float(worst), None, _note(redrawn, compared))
+
+
+def evaluate_real(
+    expr: sp.Expr, domain: Domain, *, count: int = DEFAULT_POINTS, seed: int = DEFAULT_SEED
+) -> Evidence | None:
+    """Is ``expr`` real at seeded points of ``domain``? A point where it is not (e.g. ln(a − 1)
+    for 0 < a < 1) is a counterexample; a pole (division by zero) is not counted."""
+    symbols = sorted(expr.free_symbols, key=lambda s_: s_.name)
+    fn = _compile(sp.Tuple(expr), symbols)
+    if fn is None:
+        return None
+    compared = 0
+    with mpmath.workdps(DIGITS):
+        for point in domain.sample(symbols, count, seed):
+            try:
+                (v,) = fn(*[mpmath.mpf(point[s_]) for s_ in symbols])
+            except (ZeroDivisionError, ValueError, OverflowError, TypeError):
+                continue
+            if isinstance(v, mpmath.mpc) and v.imag != 0:
+                return Evidence(compared, math.inf, _counterexample(point, "value", v), "")
+            compared += 1
+    return Evidence(compared, 0.0, None, "")
 
 
 def evaluate_sign(
@@ -145,19 +201,21 @@ def evaluate_sign(
     count: int = DEFAULT_POINTS,
     seed: int = DEFAULT_SEED,
 ) -> Evidence | None:
-    """Is ``expr`` > 0 (or < 0) at ``count`` seeded points? ``worst`` is the smallest margin."""
-    got = _values(sp.Tuple(expr), domain, count, seed)
+    """Is ``expr`` > 0 (or < 0) at seeded points, closed ends of the domain included?
+    ``worst`` is the smallest margin; ``points == 0``: nothing real to compare."""
+    got = _evaluations(sp.Tuple(expr), domain, count, seed)
     if got is None:
         return None
-    values, note = got
-    values = [(point, v[0]) for point, v in values]
+    values, redrawn = got
     margin = math.inf
-    for point, v in values:
-        v = v.real if isinstance(v, mpmath.mpc) else v
+    compared = 0
+    for point, vals in values:
+        v = None if vals is None else _real(vals[0])
+        if v is None:
+            continue
+        compared += 1
         m = v if positive else -v
         if m <= 0:
-            return Evidence(
-                len(values), float(m), (*_fmt_point(point), ("value", mpmath.nstr(v, 8))), note
-            )
+            return Evidence(compared, float(m), _counterexample(point, "value", v), "")
         margin = min(margin, float(m))
-    return Evidence(len(values), margin, None, note)
+    return Evidence(compared, margin, None, _note(redrawn, compared))

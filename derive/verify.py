@@ -117,12 +117,28 @@ def _doit(expr: sp.Basic) -> sp.Basic:
 
 
 def _linear_in_sums(d: sp.Expr) -> sp.Expr:
-    """Σ_x f₁ − Σ_x f₂ → f₁ − f₂ (sums over the same samples compared term by term)."""
+    """Σ_x f₁ − Σ_x f₂ → f₁ − f₂ (sums over the same samples compared term by term).
+
+    Sound only when every sum enters linearly, multiplied by factors that are the same for
+    every sample (n, numbers): a per-sample symbol outside a sum (``x Σ_x (a − y)``) or a
+    product of sums leaves ``d`` as it is, and no method will prove it.
+    """
     if not d.has(SampleSum):
         return d
+    sums = d.atoms(SampleSum)
+    per_sample = set().union(*(q.function.free_symbols for q in sums))
+    for term in sp.Add.make_args(sp.expand(d)):
+        inside = [q for q in sp.Mul.make_args(term) if q.has(SampleSum)]
+        outside = sp.Mul(*[q for q in sp.Mul.make_args(term) if not q.has(SampleSum)])
+        if len(inside) > 1 or (inside and not isinstance(inside[0], SampleSum)):
+            return d  # a product or a power of sums
+        if inside and outside.free_symbols & per_sample:
+            return d  # a per-sample quantity outside the sum
     marker = sp.Dummy("M")
     e = sp.expand(d.replace(lambda q: isinstance(q, SampleSum), lambda q: q.function * marker))
     poly = sp.Poly(e, marker)
+    if poly.is_zero:
+        return sp.S.Zero  # the summands cancel term by term
     if poly.degree() == 1 and poly.coeff_monomial(1) == 0:
         return poly.coeff_monomial(marker)
     return d
@@ -139,26 +155,47 @@ def _result(
     return StepResult(index, step.claims, step.relation, verdict, method, detail, evidence)
 
 
+def _summands(expr: sp.Expr) -> sp.Expr:
+    """Σ_x f → f: a term's size at a point, for a relative tolerance (never for a verdict)."""
+    return expr.replace(lambda q: isinstance(q, SampleSum), lambda q: q.function)
+
+
 def _judge_zero(
     d: sp.Expr, state: _State, method_prefix: str = "", scale: tuple[sp.Expr, ...] = ()
 ) -> tuple[Verdict, str, str, points.Evidence | None]:
-    """Prove d ≡ 0, then evaluate it numerically as a second opinion."""
+    """Prove d ≡ 0, then evaluate it numerically as a second opinion.
+
+    ``scale`` holds the two sides: the tolerance is relative to them, and a point where one
+    side is real and the other is not refutes the step.
+    """
     domain = state.derivation.domain
     d = _linear_in_sums(_doit(d))
     proof = prove_zero(d, domain)
+    scale = tuple(expand_sigma_prime(_summands(q)) for q in scale)
     evidence = points.evaluate_zero(expand_sigma_prime(d), domain, scale=scale)
     if evidence is not None and evidence.counterexample is not None:
         return Verdict.REFUTED, method_prefix + "random points", "the two sides differ", evidence
     if proof is not None:
         return Verdict.PROVED, method_prefix + proof.method, proof.detail, evidence
-    if evidence is not None:
+    if evidence is not None and evidence.points > 0:
         return (
             Verdict.NUMERIC,
             method_prefix + "random points",
             "no exact method proved it",
             evidence,
         )
-    return Verdict.UNVERIFIED, method_prefix + "none", "no exact method proved it", None
+    why = "no exact method proved it"
+    if evidence is not None and evidence.note:
+        why += f", and it is {evidence.note}"
+    return Verdict.UNVERIFIED, method_prefix + "none", why, evidence
+
+
+def _not_real(term: sp.Expr, state: _State) -> points.Evidence | None:
+    """A point of the domain where ``term`` (without integrals) is not a real number."""
+    if has_indefinite_integral(term) or term.has(SampleSum):
+        return None
+    ev = points.evaluate_real(expand_sigma_prime(term), state.derivation.domain)
+    return ev if ev is not None and ev.counterexample is not None else None
 
 
 def _check_equal(step: Step, state: _State, up_to_constant: bool) -> tuple:
@@ -173,10 +210,17 @@ def _check_equal(step: Step, state: _State, up_to_constant: bool) -> tuple:
                 None,
             )
         try:
-            d = derivative(_doit(prev) - _doit(cur), var, state.substitutions)
+            dprev = derivative(_doit(prev), var, state.substitutions)
+            dcur = derivative(_doit(cur), var, state.substitutions)
         except UnsupportedIntegral as exc:
             return Verdict.UNVERIFIED, "none", str(exc), None
-        verdict, method, detail, ev = _judge_zero(d, state, "differentiation + ")
+        for term in (prev, cur):  # an antiderivative must be real on the domain
+            bad = _not_real(term.subs(state.substitutions), state)
+            if bad is not None:
+                return Verdict.REFUTED, "evaluation", "a side is not real on the domain", bad
+        verdict, method, detail, ev = _judge_zero(
+            dprev - dcur, state, "differentiation + ", scale=(dprev, dcur)
+        )
         return verdict, method, f"d/d{var} of the difference: {detail}", ev
     prev, cur = _doit(prev.subs(state.substitutions)), _doit(cur.subs(state.substitutions))
     return _judge_zero(prev - cur, state, scale=(prev, cur))
@@ -187,7 +231,11 @@ def _check_fact(statement: sp.Basic, state: _State) -> tuple:
     if isinstance(statement, Undefined):
         value = statement.expr.subs(dict(statement.at))
         at = ", ".join(f"{sp.sstr(k)} = {sp.sstr(v)}" for k, v in statement.at)
-        if value.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or value.is_finite is False:
+        if (
+            value.has(sp.zoo, sp.nan, sp.oo, -sp.oo)
+            or value.is_finite is False
+            or value.is_real is False
+        ):
             return (
                 Verdict.PROVED,
                 "evaluation",
@@ -203,7 +251,7 @@ def _check_fact(statement: sp.Basic, state: _State) -> tuple:
         lhs, rhs = statement.lhs, statement.rhs
         if lhs.has(sp.Limit) or rhs.has(sp.Limit):
             lv, rv = lhs.doit(), rhs.doit()
-            if sp.simplify(lv - rv) == 0:
+            if lv == rv or (lv.is_finite and rv.is_finite and sp.simplify(lv - rv) == 0):
                 return Verdict.PROVED, "limit", f"Limit.doit() gives {sp.sstr(lv)}", None
             return Verdict.REFUTED, "limit", f"the limit is {sp.sstr(lv)}, not {sp.sstr(rv)}", None
         lhs, rhs = _doit(lhs), _doit(rhs)
@@ -217,9 +265,10 @@ def _check_fact(statement: sp.Basic, state: _State) -> tuple:
             return Verdict.REFUTED, "random points", "the inequality fails", evidence
         if proof is not None:
             return Verdict.PROVED, "sign", proof.detail, evidence
-        if evidence is not None:
+        if evidence is not None and evidence.points > 0:
             return Verdict.NUMERIC, "random points", "the sign was not proved", evidence
-        return Verdict.UNVERIFIED, "none", "the sign was not proved", None
+        note = f", and it is {evidence.note}" if evidence is not None and evidence.note else ""
+        return Verdict.UNVERIFIED, "none", "the sign was not proved" + note, evidence
     return (
         Verdict.UNVERIFIED,
         "none",
@@ -261,23 +310,33 @@ def _check_equivalent(step: Step, state: _State) -> tuple:
                 f"(l₁−r₁)/(l₂−r₂) = {sp.sstr(ratio)} {sign} on the domain ({proof.detail})",
                 evidence,
             )
-    evidence = points.evaluate_sign(ratio, domain, positive=True)
-    evidence_neg = points.evaluate_sign(ratio, domain, positive=False)
-    if (evidence is not None and evidence.counterexample is not None) and (
-        evidence_neg is not None and evidence_neg.counterexample is not None
-    ):
-        return (
-            Verdict.REFUTED,
-            "ratio",
-            f"(l₁−r₁)/(l₂−r₂) = {sp.sstr(ratio)} changes sign or vanishes",
-            evidence,
-        )
+    refutation = _different_solutions(d1, d2, domain)
+    if refutation is not None:
+        return (Verdict.REFUTED, "solutions", *refutation)
     return (
         Verdict.UNVERIFIED,
         "ratio",
-        f"(l₁−r₁)/(l₂−r₂) = {sp.sstr(ratio)}: sign not proved",
-        evidence,
+        f"(l₁−r₁)/(l₂−r₂) = {sp.sstr(ratio)}: no strict sign proved on the domain",
+        None,
     )
+
+
+def _different_solutions(
+    d1: sp.Expr, d2: sp.Expr, domain: object
+) -> tuple[str, points.Evidence] | None:
+    """A variable for which ``d1 = 0`` and ``d2 = 0`` have one solution each, different at a
+    point of the domain: there the first statement holds and the second does not."""
+    for sym in sorted(d1.free_symbols & d2.free_symbols, key=lambda q: q.name):
+        s1, s2 = sp.solve(d1, sym), sp.solve(d2, sym)
+        if len(s1) == 1 and len(s2) == 1 and sp.cancel(s1[0] - s2[0]) != 0:
+            ev = points.evaluate_zero(s1[0] - s2[0], domain, scale=(s1[0], s2[0]))
+            if ev is not None and ev.counterexample is not None:
+                return (
+                    f"{sym} = {sp.sstr(s1[0])} makes the first statement true and the second "
+                    f"false (it needs {sym} = {sp.sstr(s2[0])})",
+                    ev,
+                )
+    return None
 
 
 def _check_implies(step: Step, state: _State) -> tuple:
@@ -290,6 +349,17 @@ def _check_implies(step: Step, state: _State) -> tuple:
         solutions = sp.solve(d, sym, dict=True)
         if len(solutions) == 1:
             sub = solutions[0]
+            factor = sp.cancel(sp.together(d / (sym - sub[sym])))
+            if not (factor.is_number and factor != 0) and not any(
+                prove_sign(factor, state.derivation.domain, positive=p) for p in (True, False)
+            ):
+                return (
+                    Verdict.UNVERIFIED,
+                    "substitution",
+                    f"the premise is ({sp.sstr(sym - sub[sym])})·({sp.sstr(factor)}) = 0: it "
+                    f"also holds where {sp.sstr(factor)} = 0, which is not excluded",
+                    None,
+                )
             conclusion = target.subs(sub) if isinstance(target, sp.Basic) else target
             if conclusion is sp.true:
                 return (

@@ -122,7 +122,8 @@ def test_numeric_second_opinion_is_labelled_and_seeded() -> None:
     r1 = verify(_chain(CE_DC_DA, (a - y) / (a - a**2)))
     r2 = verify(_chain(CE_DC_DA, (a - y) / (a - a**2)))
     assert r1.results[1].second_opinion == r2.results[1].second_opinion
-    assert r1.results[1].second_opinion.startswith("agrees at 12 points")
+    # 12 random points, plus the closed ends y = 0 and y = 1
+    assert r1.results[1].second_opinion.startswith("agrees at 14 points")
     assert DEFAULT.sample([a, y], 3, 1) == DEFAULT.sample([a, y], 3, 1)
 
 
@@ -155,3 +156,74 @@ def test_random_rational_identities_are_proved_and_perturbations_refuted(p, q, r
     off = verify(_chain(num / den, num / den + sp.Rational(k, 1000) * y))
     assert off.results[1].verdict is Verdict.REFUTED
     assert off.results[1].evidence.counterexample
+
+
+def test_a_statement_real_nowhere_on_the_domain_is_not_numeric_evidence() -> None:
+    rep = verify(_chain(sp.log(a - 1), sp.Integer(42)))
+    assert rep.results[1].verdict is Verdict.REFUTED  # one side real, the other not
+    fact = Derivation(
+        "t",
+        WHY,
+        (Step(sp.StrictLessThan(sp.log(a - 1), 0, evaluate=False), Relation.FACT, WHY),),
+        (),
+    )
+    r = verify(fact).results[0]
+    assert r.verdict is Verdict.UNVERIFIED and "not real" in r.detail
+
+
+def test_log_of_a_square_is_not_twice_the_log_for_real_x() -> None:
+    p = sp.Symbol("p", real=True)
+    assert verify(_chain(sp.log(p**2), 2 * sp.log(p))).results[1].verdict is Verdict.REFUTED
+
+
+def test_a_mean_of_products_is_not_a_product_with_the_mean() -> None:
+    from derive.notation import mean_over_samples, x
+
+    rep = verify(_chain(mean_over_samples(x * (a - y)), x * mean_over_samples(a - y)))
+    assert rep.results[1].verdict is not Verdict.PROVED
+    rep = verify(
+        _chain(mean_over_samples(x * (a - y)), mean_over_samples(x) * mean_over_samples(a - y))
+    )
+    assert rep.results[1].verdict is not Verdict.PROVED
+
+
+def test_an_inequality_false_at_a_closed_end_of_y_is_refuted() -> None:
+    d = Derivation("t", WHY, (Step(sp.StrictLessThan(y * sp.log(a), 0), Relation.FACT, WHY),), ())
+    r = verify(d).results[0]
+    assert r.verdict is Verdict.REFUTED and ("y", "0") in r.evidence.counterexample
+
+
+def test_implication_from_a_factored_premise_is_not_proved() -> None:
+    from derive.notation import x
+
+    d = Derivation(
+        "t",
+        WHY,
+        (
+            Step(sp.Eq((a - y) * x, 0), Relation.GIVEN, WHY),
+            Step(sp.Eq(a, y, evaluate=False), Relation.IMPLIES, WHY),
+        ),
+        (),
+    )
+    r = verify(d).results[1]
+    assert r.verdict is Verdict.UNVERIFIED and "x = 0" in r.detail
+
+
+def test_equivalence_with_different_solutions_is_refuted_and_a_sign_change_is_not() -> None:
+    def equiv(s1, s2):
+        steps = (Step(s1, Relation.GIVEN, WHY), Step(s2, Relation.EQUIVALENT, WHY))
+        return verify(Derivation("t", WHY, steps, ())).results[1].verdict
+
+    assert equiv(sp.Eq(a, y), sp.Eq(a, y / 2)) is Verdict.REFUTED
+    assert equiv(sp.Eq((a - y) ** 2 / 2, 0), sp.Eq(a, y)) is Verdict.UNVERIFIED
+
+
+def test_an_antiderivative_that_is_not_real_on_the_domain_is_refuted() -> None:
+    d = _chain(sp.Integral(1 / (a - 1), a), sp.log(a - 1) + CONST, variable=a)
+    assert verify(d).results[1].verdict is Verdict.REFUTED
+
+
+def test_infinite_limits_compare_equal() -> None:
+    stmt = sp.Eq(sp.Limit(1 / a, a, 0, "+"), sp.oo, evaluate=False)
+    d = Derivation("t", WHY, (Step(stmt, Relation.FACT, WHY),), ())
+    assert verify(d).results[0].verdict is Verdict.PROVED
