@@ -3,8 +3,11 @@
 Order of methods (the first that decides is reported):
 
 1. **symbolic**: both sides are put in canonical form (σ' → σ(1 − σ); definitions such as
-   ``z = w x + b`` substituted, then ``σ(z)`` → ``a`` and ``e^{-z}`` → ``(1 − a)/a``; sums over
-   training samples reduced to their summand; sums over ``k`` written out for ``K = 4``);
+   ``z = w x + b`` substituted, then ``σ(z)`` → ``a`` and ``e^{-z}`` → ``(1 − a)/a``; a sum
+   over the training samples, used linearly, reduced to its summand (a non-linear use, such as
+   ``((1/n) Σ_x x_j)(a − y)``, is refused: :class:`NonLinearSampleSum`); then, when a sum over
+   ``k`` or ``K`` occurs, both sides are written out, limits as written, at each K of
+   :func:`sum_widths` (2, 3, 5, …) and compared at every one of them;
    then ``cancel(together(lhs − rhs)) == 0``.
 2. **numeric**: seeded random points inside the domain (``a ∈ (0, 1)`` away from the edges,
    ``y ∈ [0, 1]`` …; a defined symbol takes its defined value, ``a = σ(z)`` at the drawn z),
@@ -30,6 +33,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from . import notation as nt
+from .indexing import LAYER_WIDTH
 
 __all__ = [
     "DIGITS",
@@ -38,17 +42,28 @@ __all__ = [
     "Definition",
     "Domain",
     "Interval",
+    "NonLinearSampleSum",
+    "UnsupportedSum",
     "canonical",
     "compare",
     "evaluate",
+    "sum_widths",
+    "write_out",
 ]
 
 DIGITS = 40
 POINTS = 12
 #: relative tolerance at DIGITS digits
 TOLERANCE = mpmath.mpf(10) ** (-(DIGITS - 12))
-#: sums over k are written out with this many terms
-SUM_TERMS = 4
+#: Σ_k and K are written out, and the two sides compared, at each of these K (plus two K
+#: beyond any integer written in a limit, see :func:`sum_widths`)
+SUM_WIDTHS = (2, 3, 5)
+#: K used by :func:`evaluate` when it is called without one (feedback only, never a verdict)
+FEEDBACK_WIDTH = 3
+#: a sum with more terms than this is refused rather than written out
+MAX_SUM_TERMS = 40
+#: families of symbols that do not vary over the training samples (may multiply Σ_x)
+SAMPLE_FREE_FAMILIES = frozenset({"n", "w", "b", "K", "eta", "lambda"})
 #: simplify is tried only below this size (count_ops), to keep its cost bounded
 SIMPLIFY_MAX_OPS = 40
 
@@ -153,41 +168,127 @@ def _rewrite_sigma(expr: sp.Expr, name: sp.Symbol, arg: sp.Expr) -> sp.Expr:
     return expr.replace(exp_match, exp_value)
 
 
-def _expand_sums(expr: sp.Expr) -> sp.Expr:
-    """Σ_x f → n·f (the summand of one generic sample); Σ_k f → f(1) + … + f(4)."""
+class UnsupportedSum(ValueError):
+    """A sum the checker cannot compare soundly; the message says why, for the student."""
 
-    def sample(e: sp.Basic) -> bool:
-        return isinstance(e, nt.SampleSum)
 
-    expr = expr.replace(sample, lambda e: nt.n * e.function)
+class NonLinearSampleSum(UnsupportedSum):
+    """Σ_x used non-linearly (inside a function, a power, a product with per-sample symbols …)."""
 
-    def finite(e: sp.Basic) -> bool:
-        return isinstance(e, sp.Sum)
 
-    def write_out(e: sp.Sum) -> sp.Expr:
+def _is_per_sample(atom: sp.Basic) -> bool:
+    """Does this symbol (or indexed object) vary from one training sample to the next?"""
+    return family(atom) not in SAMPLE_FREE_FAMILIES
+
+
+def _collapse_sample_sums(expr: sp.Expr) -> sp.Expr:
+    """Σ_x f → n·f, sound only where Σ_x is used linearly; otherwise :class:`NonLinearSampleSum`.
+
+    Each ``Σ_x f_i`` is replaced by a fresh marker ``M_i``. The answer must be a polynomial of
+    degree at most 1 in the markers, ``E = Σ_i c_i M_i + r``, with at least one marker, whose
+    coefficients ``c_i`` and remainder ``r`` do not vary over the samples (only the families in
+    :data:`SAMPLE_FREE_FAMILIES`: ``n``, weights, biases, constants). Then
+    ``E = (1/n) Σ_x g`` with ``g = n Σ_i c_i f_i + r``, and ``(1/n) Σ_x g = (1/n) Σ_x ref`` for
+    every training set iff ``g = ref`` as a function of one sample's symbols: so ``g`` is what is
+    compared. ``((1/n) Σ_x x_j)(a − y)`` is refused (its coefficient ``(a − y)/n`` is per-sample:
+    the mean of a product is not the product of the means).
+    """
+    sums = sorted({e for e in sp.preorder_traversal(expr) if isinstance(e, nt.SampleSum)}, key=str)
+    if not sums:
+        return expr
+    if any(s.function.has(nt.SampleSum) for s in sums):
+        raise NonLinearSampleSum("a sum over the samples inside another one")
+    markers = {s: sp.Dummy("M") for s in sums}
+    marked = expr.xreplace(markers)
+    gens = list(markers.values())
+    try:
+        poly = sp.Poly(marked, *gens)
+    except sp.PolynomialError:
+        raise NonLinearSampleSum(
+            "a sum over the samples inside a function or a denominator"
+        ) from None
+    if poly.total_degree() != 1:
+        raise NonLinearSampleSum("a product or power of sums over the samples")
+    for coeff in poly.coeffs():
+        per_sample = sorted(
+            str(a) for a in coeff.free_symbols | coeff.atoms(sp.Indexed) if _is_per_sample(a)
+        )
+        if per_sample:
+            names = ", ".join(per_sample)
+            raise NonLinearSampleSum(
+                f"{names} outside the sum over the samples (a per-sample quantity times a sum)"
+            )
+    return marked.xreplace({m: nt.n * s.function for s, m in markers.items()})
+
+
+def _finite_sums(expr: sp.Expr) -> list[sp.Sum]:
+    return [e for e in expr.atoms(sp.Sum) if not isinstance(e, nt.SampleSum)]
+
+
+def sum_widths(*exprs: sp.Expr) -> tuple[int, ...]:
+    """The K at which Σ_k (and K) are written out: () when no expression has a sum over k.
+
+    Always :data:`SUM_WIDTHS`; when a limit mentions an integer m beyond them (``Σ_{k=6}^{K}``),
+    also m + 1 and m + 2, so that a sum that is empty at the small K is seen non-empty.
+    """
+    if not any(_finite_sums(e) for e in exprs):
+        return ()
+    largest = 0
+    for e in exprs:
+        for s in _finite_sums(e):
+            for _k, *bounds in s.limits:
+                for b in bounds:
+                    for i in sp.sympify(b).atoms(sp.Integer):
+                        largest = max(largest, abs(int(i)))
+    extra = {largest + 1, largest + 2} if largest + 2 > max(SUM_WIDTHS) else set()
+    return tuple(sorted({*SUM_WIDTHS, *extra}))
+
+
+def write_out(expr: sp.Expr, width: int) -> sp.Expr:
+    """``K`` (any symbol so named) → ``width``; every Σ_k written out, limits as written.
+
+    An empty range (upper < lower) is the empty sum, 0. Limits that are not whole numbers at
+    this K, or more than :data:`MAX_SUM_TERMS` terms, raise :class:`UnsupportedSum`.
+    """
+    value = sp.Integer(width)
+
+    def widths_of(e: sp.Expr) -> dict[sp.Symbol, sp.Integer]:
+        # K as the parser makes it in a bare limit (LAYER_WIDTH) or from a vocabulary entry
+        found = {s for s in sp.sympify(e).free_symbols if getattr(s, "name", None) == "K"}
+        return {s: value for s in found | {LAYER_WIDTH}}
+
+    def expand(e: sp.Sum) -> sp.Expr:
         body = e.function
         for k, low, high in reversed(e.limits):
-            lo = low if low.is_Integer else sp.S.One
-            hi = high if high.is_Integer and high - lo < 12 else lo + SUM_TERMS - 1
+            lo, hi = (sp.sympify(b).xreplace(widths_of(b)) for b in (low, high))
+            if not (lo.is_Integer and hi.is_Integer):
+                raise UnsupportedSum(
+                    f"the limits of the sum over {k} ({low} to {high}) must be whole numbers or "
+                    "expressions in K"
+                )
+            if hi - lo + 1 > MAX_SUM_TERMS:
+                raise UnsupportedSum(
+                    f"the sum over {k} from {low} to {high} has more than {MAX_SUM_TERMS} terms"
+                )
             body = sp.Add(*[body.xreplace({k: sp.Integer(v)}) for v in range(int(lo), int(hi) + 1)])
         return body
 
-    return expr.replace(finite, write_out)
+    expr = expr.replace(lambda e: isinstance(e, sp.Sum) and not isinstance(e, nt.SampleSum), expand)
+    return expr.xreplace(widths_of(expr))
 
 
 def canonical(expr: sp.Expr, definitions: Sequence[Definition] = ()) -> sp.Expr:
     """The form in which two answers are compared (see the module docstring)."""
-    expr = nt.expand_sigma_prime(expr)
+    expr = _collapse_sample_sums(nt.expand_sigma_prime(expr))
     plain = [d for d in definitions if not isinstance(d.rhs, nt.sigma)]
     sigmoid = [d for d in definitions if isinstance(d.rhs, nt.sigma)]
     for d in plain:
         expr = expr.xreplace({d.lhs: d.rhs})
-    expr = _expand_sums(expr)
     for d in sigmoid:
         arg = d.rhs.args[0]
         for p in plain:
             arg = arg.xreplace({p.lhs: p.rhs})
-        expr = _rewrite_sigma(expr, d.lhs, _expand_sums(arg))
+        expr = _rewrite_sigma(expr, d.lhs, arg)
     return expr
 
 
@@ -300,12 +401,16 @@ def evaluate(
     seed: int,
     points: int = POINTS,
     definitions: Sequence[Definition] = (),
+    width: int = FEEDBACK_WIDTH,
 ) -> Comparison:
     """Compare at seeded random points of the domain, at DIGITS digits (defined symbols take
-    their defined values)."""
+    their defined values; Σ_k and K written out at K = ``width``)."""
+    lhs = write_out(_collapse_sample_sums(lhs), width)
+    rhs = write_out(_collapse_sample_sums(rhs), width)
+    definitions = [Definition(d.lhs, write_out(d.rhs, width)) for d in definitions]
     opaque = _opaque_atoms(lhs, rhs)
-    lhs = _expand_sums(_in_base_variables(lhs.xreplace(opaque), definitions))
-    rhs = _expand_sums(_in_base_variables(rhs.xreplace(opaque), definitions))
+    lhs = write_out(_in_base_variables(lhs.xreplace(opaque), definitions), width)
+    rhs = write_out(_in_base_variables(rhs.xreplace(opaque), definitions), width)
     introduced = _opaque_atoms(lhs, rhs)  # indexed symbols a definition brought in (Σ_j w_j x_j)
     lhs, rhs = lhs.xreplace(introduced), rhs.xreplace(introduced)
     opaque.update(introduced)
@@ -348,6 +453,27 @@ def evaluate(
     return Comparison(True, f"numeric ({agreed} points, {DIGITS} digits)", agreed)
 
 
+def _compare_written_out(
+    lhs: sp.Expr,
+    rhs: sp.Expr,
+    definitions: Sequence[Definition],
+    domain: Domain,
+    seed: int,
+    width: int,
+) -> Comparison:
+    """symbolic → numeric → slower exact methods, on two canonical forms without Σ_k."""
+    method = _is_zero_symbolic(lhs - rhs)
+    if method:
+        return Comparison(True, method)
+    numeric = evaluate(lhs, rhs, domain, seed=seed, definitions=definitions, width=width)
+    if numeric.equal is False:  # a counterexample refutes: no slower exact method can help
+        return numeric
+    method = _is_zero_harder(lhs - rhs)
+    if method:
+        return Comparison(True, method, numeric.points)
+    return numeric
+
+
 def compare(
     answer: sp.Expr,
     reference: sp.Expr,
@@ -357,19 +483,38 @@ def compare(
     seed: int | str = 0,
     canonicalised: bool = False,
 ) -> Comparison:
-    """Is ``answer`` equal to ``reference`` on the domain, under the definitions?"""
+    """Is ``answer`` equal to ``reference`` on the domain, under the definitions?
+
+    When either side (in canonical form) has a sum over ``k``, the two sides
+    are written out and compared at every K of :func:`sum_widths` (limits as written:
+    ``Σ_{k=1}^{K-1}`` has K − 1 terms, ``Σ_{k=1}^{4}`` four) and must agree at each; the method
+    then says so ("… for K ∈ {2, 3, 5}"): a proof for those K, not for every K.
+    Raises :class:`UnsupportedSum` for a sum that cannot be compared soundly.
+    """
     domain = domain or Domain()
     if isinstance(seed, str):
         seed = zlib.crc32(seed.encode())
     lhs = answer if canonicalised else canonical(answer, definitions)
     rhs = reference if canonicalised else canonical(reference, definitions)
-    method = _is_zero_symbolic(lhs - rhs)
-    if method:
-        return Comparison(True, method)
-    numeric = evaluate(lhs, rhs, domain, seed=seed, definitions=definitions)
-    if numeric.equal is False:  # a counterexample refutes: no slower exact method can help
-        return numeric
-    method = _is_zero_harder(lhs - rhs)
-    if method:
-        return Comparison(True, method, numeric.points)
-    return numeric
+    # a sum that only a definition has (z = Σ_j w_j x_j + b, rewritten into a) matters only for
+    # drawing the numeric points, at any one K; a sum either side has is compared at every K
+    widths = sum_widths(lhs, rhs)
+    if not widths:
+        return _compare_written_out(lhs, rhs, definitions, domain, seed, FEEDBACK_WIDTH)
+    methods: list[str] = []
+    points = 0
+    for width in widths:
+        at = [Definition(d.lhs, write_out(d.rhs, width)) for d in definitions]
+        one = _compare_written_out(
+            write_out(lhs, width), write_out(rhs, width), at, domain, seed, width
+        )
+        if one.equal is not True:
+            where = f"K={width}" + (f", {one.counterexample}" if one.counterexample else "")
+            return Comparison(
+                one.equal, f"{one.method}, Σ_k written out for K = {width}", one.points, where
+            )
+        if one.method not in methods:
+            methods.append(one.method)
+        points += one.points
+    ks = ", ".join(str(w) for w in widths)
+    return Comparison(True, f"{'; '.join(methods)} (Σ_k written out for K ∈ {{{ks}}})", points)

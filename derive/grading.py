@@ -13,13 +13,22 @@ worker process that is killed on time-out (:mod:`derive.sandbox`). Verdicts:
 from __future__ import annotations
 
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 
 import sympy as sp
 
 from . import notation as nt
-from .equivalence import Comparison, Definition, Domain, canonical, compare, evaluate
+from .equivalence import (
+    Comparison,
+    Definition,
+    Domain,
+    NonLinearSampleSum,
+    UnsupportedSum,
+    canonical,
+    compare,
+    evaluate,
+)
 from .exercises import Exercise, exercise
 from .parse import CONSTANT, ParseError, parse_answer, to_latex
 
@@ -93,6 +102,18 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
     "sigma_prime_used": {
         "en": "That restates the question: write σ'(z) without σ', in terms of σ(z).",
         "cs": "To jen opakuje zadání: vyjádřete σ'(z) bez σ', pomocí σ(z).",
+    },
+    "sample_sum_nonlinear": {
+        "en": "The sum over the training samples Σ_x is used non-linearly ({why}): the mean of a "
+        "product is not the product of the means. Give the answer for one sample, or as "
+        "1/n Σ_x (…) with every per-sample quantity inside the sum.",
+        "cs": "Součet přes trénovací vzorky Σ_x je použit nelineárně ({why}): průměr součinu "
+        "není součin průměrů. Uveďte odpověď pro jeden vzorek, nebo jako 1/n Σ_x (…) se všemi "
+        "veličinami jednoho vzorku uvnitř součtu.",
+    },
+    "sum_unsupported": {
+        "en": "This sum cannot be checked: {why}.",
+        "cs": "Tento součet nelze zkontrolovat: {why}.",
     },
     "note_average": {
         "en": "You gave the average over the training set, 1/n Σ_x(…); its summand is the "
@@ -208,14 +229,28 @@ def grade_expression(
     """Grade an already parsed answer against the exercise's reference."""
     read_as = to_latex(expr)
 
-    def result(verdict: str, feedback: str, method: str) -> GradeResult:
-        text = " ".join([feedback, *notes]) if verdict == "correct" else feedback
+    def result(verdict: str, feedback: str, method: str, extra: Sequence[str] = ()) -> GradeResult:
+        text = " ".join([feedback, *notes, *extra]) if verdict == "correct" else feedback
         return GradeResult(ex.id, answer, verdict, text, method, read_as)
 
     if ex.forbid_sigma_prime and expr.has(nt.SigmaPrime):
         return result("incorrect", phrase("sigma_prime_used", lang), "rule")
     if expr.has(sp.Integral):
         return result("incorrect", phrase("integral_left", lang), "rule")
+    try:
+        return _grade_canonical(ex, expr, lang, result)
+    except NonLinearSampleSum as exc:
+        return result(
+            "incorrect", phrase("sample_sum_nonlinear", lang, why=str(exc)), "rule (Σ_x non-linear)"
+        )
+    except UnsupportedSum as exc:
+        return result("invalid", phrase("sum_unsupported", lang, why=str(exc)), "rule (Σ_k limits)")
+
+
+def _grade_canonical(
+    ex: Exercise, expr: sp.Expr, lang: str, result: Callable[..., GradeResult]
+) -> GradeResult:
+    """The comparison proper (may raise :class:`UnsupportedSum`)."""
     extra: list[str] = []
     if expr.has(nt.SampleSum):
         extra.append(phrase("note_average", lang))
@@ -246,9 +281,8 @@ def grade_expression(
                 extra.append(phrase("note_constant_differs", lang))
     else:
         outcome = _same(ex, ans, ref)
-    notes = (*notes, *extra)
     if outcome.equal:
-        return result("correct", phrase("correct", lang), outcome.method)
+        return result("correct", phrase("correct", lang), outcome.method, extra)
     if outcome.equal is None:
         return result("undecided", phrase("undecided_domain", lang), outcome.method)
     feedback = _incorrect_feedback(ex, ans, ref, outcome, lang)
@@ -303,7 +337,18 @@ def compare_adhoc(
             "--reference", answer, "invalid", phrase("invalid", lang, msg=str(exc)), "parse"
         )
     definitions: tuple[Definition, ...] = ()
-    outcome = compare(expr, ref, definitions=definitions, domain=domain, seed=reference)
+    try:
+        outcome = compare(expr, ref, definitions=definitions, domain=domain, seed=reference)
+    except UnsupportedSum as exc:
+        key = "sample_sum_nonlinear" if isinstance(exc, NonLinearSampleSum) else "sum_unsupported"
+        return GradeResult(
+            "--reference",
+            answer,
+            "incorrect",
+            phrase(key, lang, why=str(exc)),
+            "rule",
+            to_latex(expr),
+        )
     if outcome.equal:
         verdict, feedback = "correct", phrase("correct", lang)
     elif outcome.equal is None:

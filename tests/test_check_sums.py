@@ -1,0 +1,148 @@
+"""Sums in answers (reviewer's defects A and B): Σ_x may be used only linearly (an average of
+per-sample answers), and Σ_k is compared with its limits as written, at several K."""
+
+from __future__ import annotations
+
+import pytest
+
+from derive.equivalence import NonLinearSampleSum, UnsupportedSum, canonical, compare, sum_widths
+from derive.exercises import exercise
+from derive.grading import compare_adhoc, grade_now
+from derive.parse import parse_answer
+
+BP2_BODY = r"w^{l+1}_{kj}\delta^{l+1}_k\sigma'(z^l_j)"
+
+
+# --------------------------------------------------------------------- A: Σ_x used non-linearly
+
+
+@pytest.mark.parametrize(
+    ("exercise_id", "answer"),
+    [
+        # the reviewer's case: the product of the means is not the mean of the product
+        ("ce-dw", r"\left(\frac{1}{n}\sum_x x_j\right)(a-y)"),
+        ("ce-dw", r"(a-y)\frac{1}{n}\sum_x x_j"),
+        ("ce-dw", r"\frac{1}{n}\sum_x x_j \cdot \frac{1}{n}\sum_x (a-y)"),
+        ("ce-dw", r"\frac{1}{n^2}\sum_x x_j\sum_x(\sigma(z)-y)"),
+        ("ce-dw", r"\ln\left(\frac{1}{n}\sum_x e^{x_j(a-y)}\right)"),
+        ("ce-dw", r"\frac{n}{\sum_x \frac{1}{x_j(a-y)}}"),
+        ("ce-db", r"\left(\frac{1}{n}\sum_x (a-y)\right)^2 \frac{1}{a-y}"),
+        ("ce-db", r"\sigma(z) - \frac{1}{n}\sum_x y"),
+        ("mse-dw", r"\frac{1}{n}\sum_x (a-y)\sigma'(z) \cdot \frac{1}{n}\sum_x x"),
+    ],
+)
+def test_nonlinear_sample_sum_is_never_graded_correct(exercise_id: str, answer: str) -> None:
+    result = grade_now(exercise_id, answer)
+    assert result.verdict == "incorrect", result
+    assert "non-linearly" in result.feedback and result.method.startswith("rule"), result
+
+
+def test_nonlinear_sample_sum_feedback_in_czech() -> None:
+    result = grade_now("ce-dw", r"\left(\frac{1}{n}\sum_x x_j\right)(a-y)", lang="cs")
+    assert result.verdict == "incorrect" and "nelineárně" in result.feedback
+
+
+@pytest.mark.parametrize(
+    ("exercise_id", "answer"),
+    [
+        ("ce-dw", r"\frac{1}{n}\sum_x x_j(\sigma(z)-y)"),
+        ("ce-dw", r"\frac{1}{n}\sum_x x_j(a-y)"),
+        ("ce-dw", r"\frac{1}{n}\sum_x x_j a - \frac{1}{n}\sum_x x_j y"),
+        ("ce-dw", r"\frac{1}{2n}\sum_x 2x_j(a-y)"),
+        ("ce-db", r"\frac{1}{n}\sum_x(\sigma(z)-y)"),
+        ("mse-dw", r"\frac{1}{n}\sum_x (a-y)\sigma'(z)x"),
+        ("ce-cost", r"-\frac{1}{n}\sum_x (y\ln a + (1-y)\ln(1-a))"),
+    ],
+)
+def test_linear_sample_sum_average_stays_correct_with_its_note(
+    exercise_id: str, answer: str
+) -> None:
+    result = grade_now(exercise_id, answer)
+    assert result.verdict == "correct", result
+    assert "average over the training set" in result.feedback
+
+
+def test_linear_sample_sum_of_the_wrong_summand_is_incorrect() -> None:
+    """A sum alone (not the mean) is n times the per-sample answer, not the answer."""
+    assert grade_now("ce-dw", r"\sum_x x_j(\sigma(z)-y)").verdict == "incorrect"
+    assert grade_now("ce-dw", r"\frac{1}{n}\sum_x x_j(y-a)").verdict == "incorrect"
+
+
+def test_sample_sum_may_be_scaled_by_parameters_but_not_by_per_sample_symbols() -> None:
+    """w (a weight) is the same for every sample, a is not: w Σ_x f = Σ_x w f, a Σ_x f is not."""
+    w_outside = parse_answer(r"\frac{w}{n}\sum_x (a-y)")
+    assert compare(w_outside, parse_answer("w(a-y)")).equal is True
+    with pytest.raises(NonLinearSampleSum, match="outside the sum"):
+        canonical(parse_answer(r"\frac{a}{n}\sum_x (a-y)"))
+
+
+def test_adhoc_comparison_refuses_a_nonlinear_sample_sum() -> None:
+    result = compare_adhoc("x(a-y)", r"\left(\frac{1}{n}\sum_x x\right)(a-y)")
+    assert result.verdict == "incorrect" and "non-linearly" in result.feedback
+
+
+# --------------------------------------------------------------------- B: limits of Σ_k honoured
+
+
+@pytest.mark.parametrize(
+    "limits",
+    [
+        r"_{k=1}^{K-1}",
+        r"_{k=1}^{K+1}",
+        r"_{k=1}^{2K}",
+        r"_{k=1}^{4}",
+        r"_{k=0}^{K-1}",
+        r"_{k=2}^{K}",
+    ],
+)
+def test_sum_over_k_upper_limit_is_honoured(limits: str) -> None:
+    result = grade_now("bp2", rf"\sum{limits} {BP2_BODY}")
+    assert result.verdict == "incorrect", result
+    assert "written out for K = " in result.method
+
+
+@pytest.mark.parametrize("limits", ["", "_k", "_{k=1}^{K}", "_{k=1}^K", "^{K}_{k=1}"])
+def test_sum_over_k_to_K_is_correct_and_says_for_which_K(limits: str) -> None:
+    result = grade_now("bp2", rf"\sum{limits} {BP2_BODY}" if limits else rf"\sum_k {BP2_BODY}")
+    assert result.verdict == "correct", result
+    assert result.method == "symbolic (Σ_k written out for K ∈ {2, 3, 5})"
+
+
+def test_sum_over_k_empty_at_small_K_is_still_compared() -> None:
+    """Σ_{k=6}^{K} is empty for K ≤ 5: K = 7 and 8 are added, where it is not."""
+    extra = r" + \sum_{k=6}^{K} w^{l+1}_{kj}\delta^{l+1}_k"
+    result = grade_now("bp2", rf"\sum_k {BP2_BODY}{extra}")
+    assert result.verdict == "incorrect" and "K = 7" in result.method, result
+    assert sum_widths(parse_answer(r"\sum_{k=6}^{K} w_k", symbols=None)) == (2, 3, 5, 7, 8)
+
+
+def test_sum_widths_only_when_a_sum_over_k_occurs() -> None:
+    assert sum_widths(parse_answer("a-y"), parse_answer(r"\frac{1}{n}\sum_x (a-y)")) == ()
+    assert sum_widths(parse_answer(r"\sum_k w_k")) == (2, 3, 5)
+
+
+def test_softmax_with_a_fixed_number_of_terms_is_not_the_general_answer() -> None:
+    """a^L_j = e^{z_j}/Σ_k e^{z_k}: three terms in the denominator is right only at K = 3."""
+    fixed = grade_now("softmax-delta-output", r"\frac{e^{z^L_j}}{\sum_{k=1}^{3} e^{z^L_k}} - y_j")
+    assert fixed.verdict == "incorrect", fixed
+    general = grade_now("softmax-delta-output", r"\frac{e^{z^L_j}}{\sum_k e^{z^L_k}} - y_j")
+    assert general.verdict == "correct" and "K ∈ {2, 3, 5}" in general.method
+
+
+@pytest.mark.parametrize(
+    ("limits", "reason"),
+    [(r"_{k=1}^{m}", "whole numbers or expressions in K"), (r"_{k=1}^{1000}", "more than 40")],
+)
+def test_sum_over_k_that_cannot_be_written_out_is_invalid_with_a_reason(
+    limits: str, reason: str
+) -> None:
+    result = grade_now("bp2", rf"\sum{limits} {BP2_BODY}")
+    assert result.verdict == "invalid" and reason in result.feedback, result
+    with pytest.raises(UnsupportedSum):
+        compare(parse_answer(rf"\sum{limits} w_k"), parse_answer(r"\sum_k w_k"))
+
+
+def test_bp2_reference_is_compared_with_its_own_limits() -> None:
+    ex = exercise("bp2")
+    same = compare(ex.reference, ex.reference, definitions=ex.definitions, seed=ex.id)
+    assert same.equal is True and "K ∈ {2, 3, 5}" in same.method
