@@ -62,8 +62,10 @@ SUM_WIDTHS = (2, 3, 5)
 FEEDBACK_WIDTH = 3
 #: a sum with more terms than this is refused rather than written out
 MAX_SUM_TERMS = 40
-#: families of symbols that do not vary over the training samples (may multiply Σ_x)
-SAMPLE_FREE_FAMILIES = frozenset({"n", "w", "b", "K", "eta", "lambda"})
+#: families of symbols that do not vary over the training samples (may multiply Σ_x or be
+#: added to it): n, weights, biases, K, learning rate and regularisation, and the constants of
+#: integration (``const``, ``C``, ``c``: only ce-cost has plain symbols C, c, as constants)
+SAMPLE_FREE_FAMILIES = frozenset({"n", "w", "b", "K", "eta", "lambda", "const", "C", "c"})
 #: simplify is tried only below this size (count_ops), to keep its cost bounded
 SIMPLIFY_MAX_OPS = 40
 
