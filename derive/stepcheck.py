@@ -15,6 +15,10 @@ never by ``eval``)::
   fact about the line before). A blank line starts a new chain.
 * ``[t = g(a), dt = g'(a) da]`` declares a substitution; the declared ``g'`` is checked
   against ``d g/d a``, and later integrals ``∫ … dt`` are differentiated with the true one.
+  In its chain ``t`` carries only what is proved about ``g`` on the domain (positive,
+  negative, or just real), not the course's ``t > 0``; a ``%! domain:`` interval that
+  contradicts a letter's assumptions (``a in (-1, 1)``) rebuilds the letter with what the
+  interval says, or is refused (exit 2) where that is impossible (layer symbols, ``n``).
 * Integrals are indefinite: once a chain contains an integral or ``+ const`` / ``+ C``,
   each step is judged up to an additive constant, by differentiating the difference.
 * ``LHS`` is checked when it can be computed (``∂C/∂w`` once ``C`` is defined, by a
@@ -34,8 +38,9 @@ CLI: ``python -m derive.stepcheck FILE [--exercise ID] [--domain 'y:(0,1)'] [--j
 passes on). The file is checked in a worker process killed after ``S`` seconds. With
 ``--exercise``, the last line is also compared with the exercise's reference answer. Exit 0
 if every line is ok (and the last is the answer), 1 if a line is wrong or unverified (or the
-last line is not the answer), 2 if a line is unreadable or the input is bad (an unreadable
-line wins over a wrong one).
+last line is not the answer, or a chain's last line, compared directly with its first under
+the chain's substitutions, is refuted: then the line verdicts cannot all be right), 2 if a
+line is unreadable or the input is bad (an unreadable line wins over a wrong one).
 
 Two readings are the step file's, not the parser's: ``∂σ/∂w_j``, ``∂a/∂w`` (σ or a symbol
 over ∂) become an unevaluated derivative, so that the definitions (``z = w_j x_j + …``) apply
@@ -59,8 +64,9 @@ from sympy.core.function import AppliedUndef
 from . import render
 from .calculus import CONST, has_indefinite_integral
 from .domain import DEFAULT, UNIT_CLOSED, UNIT_OPEN, Domain, Interval
-from .notation import expand_sigma_prime, sigma, z
-from .parse import ParseError, parse_answer, parse_relation
+from .notation import SampleSum, expand_sigma_prime, sigma, z
+from .parse import ParseError, normalise, parse_answer, parse_relation
+from .sign import prove_sign
 from .steps import Derivation, Relation, Step, Substitution, Text
 from .verify import StepResult, Verdict, verify
 
@@ -114,6 +120,29 @@ _PHRASES: dict[str, dict[str, str]] = {
     "with_substitution": {
         "en": "with the substitution of line {line}, differentiated with its true derivative",
         "cs": "se substitucí z řádku {line}, derivovanou její skutečnou derivací",
+    },
+    "substituted": {
+        "en": "with {v} = {g} from line {line}",
+        "cs": "s {v} = {g} z řádku {line}",
+    },
+    "rebuilt_substitution": {
+        "en": "{v} is taken as a {kind} variable here (what is proved about {g} on the "
+        "domain), not as the course's {v}",
+        "cs": "{v} se zde bere jako {kind} proměnná (co je o {g} na oboru dokázáno), "
+        "ne jako {v} z notace kurzu",
+    },
+    "rebuilt_domain": {
+        "en": "{v} is taken as a {kind} variable, as its declared domain says, "
+        "not as the course's {v}",
+        "cs": "{v} se bere jako {kind} proměnná, jak říká její zadaný obor, "
+        "ne jako {v} z notace kurzu",
+    },
+    "kind_positive": {"en": "positive", "cs": "kladná"},
+    "kind_negative": {"en": "negative", "cs": "záporná"},
+    "kind_real": {"en": "real", "cs": "reálná"},
+    "chain_fails": {
+        "en": "not verified: the last line of chain {first}–{last} does not follow from its first",
+        "cs": "neověřeno: poslední řádek řetězce {first}–{last} neodpovídá prvnímu",
     },
     "no_equation": {"en": "a premise must be an equation", "cs": "předpoklad musí být rovnice"},
     "by": {"en": "difference", "cs": "rozdíl"},
@@ -203,6 +232,8 @@ class Chain:
     domain_spec: tuple[tuple[str, Interval], ...] = ()
     variable: sp.Symbol | None = None
     claims: tuple[str, ...] = ()
+    #: variables read as other symbols than the course's: (symbol, ``substitution``/``domain``)
+    rebuilt: tuple[tuple[sp.Symbol, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -285,6 +316,8 @@ class StepReport:
             return 2
         if verdicts & {"wrong", "unverified"}:
             return 1
+        if any(c.holds is False for c in self.conclusions):
+            return 1  # every line was accepted, yet the end does not follow from the start
         if self.answer is not None and self.answer.holds is not True:
             return 1  # every step follows, but not to the exercise's answer
         return 0
@@ -342,13 +375,46 @@ def _family(sym: sp.Basic) -> str:
     return re.split(r"[\^_]", name, maxsplit=1)[0]
 
 
-class _Reader:
-    """Reads expressions with the file's vocabulary and definitions in force."""
+#: words the parser reads whole (functions, Greek letters, ``const``): never renamed
+_WORDS = frozenset(
+    "const sqrt sigmoid sigma ln log exp delta eta lambda epsilon alpha beta gamma theta mu pi"
+    " mathrm operatorname text".split()
+)
+#: stand-in letters for a renamed variable, tried in turn (none is special to the parser)
+_STAND_INS = "kvjhqgmpfoilrc"
 
-    def __init__(self, symbols: Mapping[str, sp.Symbol] | None) -> None:
-        self.symbols = None if symbols is None else dict(symbols)
+
+class _Reader:
+    """Reads expressions with the file's vocabulary and definitions in force.
+
+    ``rename`` maps a letter to the symbol it must stand for on these lines (a substitution
+    variable, or a variable whose domain is overridden), instead of the course's symbol with
+    its assumptions (``t > 0``): the parser would otherwise simplify with them at once
+    (``\\sqrt{t^2}`` → ``t``). Without a vocabulary the letter is replaced in the text by an
+    unused letter (a plain real symbol to the parser) and mapped back after reading.
+    """
+
+    def __init__(
+        self,
+        symbols: Mapping[str, sp.Symbol] | None,
+        rename: Mapping[str, sp.Symbol] | None = None,
+    ) -> None:
+        self.rename = dict(rename or {})
+        self.symbols = None if symbols is None else {**symbols, **self.rename}
+
+    def renamed(self, rename: Mapping[str, sp.Symbol]) -> _Reader:
+        """The same reader with ``rename`` in force (the base vocabulary kept)."""
+        base = None
+        if self.symbols is not None:
+            base = {k: v for k, v in self.symbols.items() if k not in self.rename}
+        return _Reader(base, rename)
 
     def _parse(self, text: str, relation: bool) -> tuple[sp.Expr | None, sp.Expr]:
+        if self.rename and self.symbols is None:
+            return self._parse_renamed(text, relation)
+        return self._parse_plain(text, relation)
+
+    def _parse_plain(self, text: str, relation: bool) -> tuple[sp.Expr | None, sp.Expr]:
         text, partials = self._protect_partials(text)
         symbols = self.symbols
         if symbols is not None and partials:
@@ -364,6 +430,53 @@ class _Reader:
             return e.xreplace({sp.Symbol(k, real=True): v for k, v in partials.items()})
 
         return restore(lhs), restore(rhs)
+
+    def _parse_renamed(self, text: str, relation: bool) -> tuple[sp.Expr | None, sp.Expr]:
+        """Read ``text`` with each renamed letter standing for its new symbol.
+
+        Checked: the line read with the course's symbols must be what this reading gives once
+        the new symbols are put back to the course's ones (so no other letter was touched),
+        and no course symbol of a renamed letter may be left in it.
+        """
+        plain = _Reader(None)
+        original = plain._parse_plain(text, relation)
+        norm = normalise(text)
+        used = set(re.findall(r"[A-Za-z]", norm))
+        free = [ch for ch in _STAND_INS if ch not in used]
+        if len(free) < len(self.rename):
+            raise ParseError("this line uses too many letters to re-read its variables")
+        stand = dict(zip(self.rename, free, strict=False))
+        pieces, touched = [], set()
+        for m in re.finditer(r"\\[A-Za-z]+|[A-Za-z]+|.", norm, flags=re.S):
+            tok = m.group(0)
+            if tok.startswith("\\") or not tok[0].isalpha() or tok in _WORDS:
+                pieces.append(tok)
+                continue
+            subscripted = re.match(r"\s*_", norm[m.end() :]) is not None
+            chars = [stand.get(ch, ch) for ch in tok]
+            if subscripted:  # t_j is its own symbol (the family's), not the variable t
+                chars[-1] = tok[-1]
+            touched |= {ch for ch, new in zip(tok, chars, strict=True) if ch != new}
+            pieces.append("".join(chars))
+        if not touched:
+            return original
+        stand = {k: v for k, v in stand.items() if k in touched}
+        read = plain._parse_plain("".join(pieces), relation)
+        letters = {sp.Symbol(v, real=True): k for k, v in stand.items()}
+        course = {_course_symbol(k) for k in stand}
+        for new, old in zip(read, original, strict=True):
+            if new is None:
+                continue
+            as_course = new.xreplace({q: _course_symbol(k) for q, k in letters.items()})
+            if new.atoms(sp.Symbol) & course or (
+                as_course != old and sp.expand(as_course - old) != 0
+            ):
+                raise ParseError(f"could not re-read {', '.join(stand)} as its own variable here")
+        lhs, rhs = (
+            None if e is None else e.xreplace({q: self.rename[k] for q, k in letters.items()})
+            for e in read
+        )
+        return lhs, rhs
 
     def _protect_partials(self, text: str) -> tuple[str, dict[str, sp.Expr]]:
         """∂σ/∂w_j, ∂a/∂w … → an unevaluated Derivative (the parser would give 0 at once)."""
@@ -425,6 +538,11 @@ class _Reader:
                     raise ParseError(f"d{lhs.name} must be a multiple of d{wrt.name}")
                 return Substitution(lhs, g, coeff, wrt)
         raise ParseError(f"no d<variable> of {sp.sstr(g)} found in {body.strip()!r}")
+
+
+def _course_symbol(name: str) -> sp.Basic:
+    """The symbol the parser gives a lone letter (the course's ``t`` is positive)."""
+    return parse_answer(name)
 
 
 def _split_top(text: str, sep: str) -> list[str]:
@@ -506,10 +624,49 @@ def read_steps(
     domain_spec: Sequence[tuple[str, Interval]] = (),
     variable: sp.Symbol | None = None,
 ) -> StepFile:
-    """Parse a step file into chains (no checking). Unreadable lines are kept with the error."""
+    """Parse a step file into chains (no checking). Unreadable lines are kept with the error.
+
+    Read twice when needed: a substitution variable (``[t = g(a), …]``) must carry only what
+    is proved about ``g`` on the domain, and a variable whose domain is overridden only what
+    its interval says, yet the parser gives the course's symbols with their assumptions
+    (``t > 0``, ``a > 0``) and simplifies with them at once. The first reading finds the
+    declarations; the chains that have such a variable are read again with it rebuilt
+    (:func:`_rebuilt_symbols`).
+    """
     if text.count("\n") >= MAX_LINES:
         raise ValueError(f"a step file has at most {MAX_LINES} lines")
+    args = (text, symbols, definitions, domain_spec, variable)
+    first = _read_all(*args, {})
+    rebuilt = [_rebuilt_symbols(chain, symbols) for chain in first.chains]
+    if not any(rebuilt):
+        return first
+    by_line: dict[int, dict[str, sp.Symbol]] = {}
+    for chain, table in zip(first.chains, rebuilt, strict=True):
+        if table:
+            rename = {name: sym for name, (sym, _) in table.items()}
+            for number in range(chain.lines[0].number, chain.lines[-1].number + 1):
+                by_line[number] = rename
+    second = _read_all(*args, by_line)
+    if len(second.chains) != len(first.chains):  # the same lines, so the same chains
+        raise AssertionError("a step file read twice gave different chains")
+    chains = tuple(
+        replace(c, rebuilt=tuple((sym, why) for sym, why in table.values()))
+        for c, table in zip(second.chains, rebuilt, strict=True)
+    )
+    return replace(second, chains=chains)
+
+
+def _read_all(
+    text: str,
+    symbols: Mapping[str, sp.Symbol] | None,
+    definitions: Sequence[tuple[sp.Symbol, sp.Expr]],
+    domain_spec: Sequence[tuple[str, Interval]],
+    variable: sp.Symbol | None,
+    renames: Mapping[int, Mapping[str, sp.Symbol]],
+) -> StepFile:
+    """One reading of a step file; ``renames``: line number → letters read as other symbols."""
     state = _FileState(_Reader(symbols), list(definitions), list(domain_spec), variable=variable)
+    readers: dict[int, _Reader] = {}
     chains: list[Chain] = []
     errors: list[Line] = []
     current: list[Line] = []
@@ -542,12 +699,123 @@ def read_steps(
                 state.variable,
                 state.claims,
             )
-        current.append(_read_line(number, body, not current, state))
+        rename = renames.get(number)
+        reader = state.reader
+        if rename:
+            reader = readers.setdefault(id(rename), state.reader.renamed(rename))
+        current.append(_read_line(number, body, not current, reader))
         first = current[0]
         if len(current) == 1 and first.error is None and first.lhs is not None:
             _maybe_define(first, state, snapshot)
     close()
     return StepFile(tuple(chains), tuple(errors), state.title)
+
+
+_SIGN_FACTS = ("positive", "nonnegative", "negative", "nonpositive", "nonzero", "integer")
+
+
+def _interval_assumptions(iv: Interval) -> dict[str, bool]:
+    """What a real variable on ``iv`` is: positive, nonnegative, negative, nonpositive or real."""
+    if iv.low > 0 or (iv.low == 0 and iv.low_open):
+        return {"positive": True}
+    if iv.low >= 0:
+        return {"nonnegative": True}
+    if iv.high < 0 or (iv.high == 0 and iv.high_open):
+        return {"negative": True}
+    if iv.high <= 0:
+        return {"nonpositive": True}
+    return {"real": True}
+
+
+def _unproved_facts(sym: sp.Basic, allowed: sp.Symbol) -> list[str]:
+    """The sign facts ``sym`` carries that ``allowed`` (what is known) does not."""
+    return [
+        f
+        for f in _SIGN_FACTS
+        if getattr(sym, f"is_{f}") is True and getattr(allowed, f"is_{f}") is not True
+    ]
+
+
+def _symbol_of(name: str, symbols: Mapping[str, sp.Symbol] | None) -> sp.Basic | None:
+    """The symbol a lone ``name`` is read as (the vocabulary's, else the course's)."""
+    if symbols is not None:
+        return symbols.get(name)
+    try:
+        sym = parse_answer(name)
+    except ParseError:
+        return None
+    return sym if isinstance(sym, sp.Symbol) else None
+
+
+def _rebuilt_symbols(
+    chain: Chain, symbols: Mapping[str, sp.Symbol] | None
+) -> dict[str, tuple[sp.Symbol, str]]:
+    """Letters of ``chain`` to read as new symbols: name → (symbol, why).
+
+    * a ``%! domain:`` interval that contradicts the symbol's assumptions (``a in (-1, 1)``
+      with the course's ``a > 0``): a symbol with exactly what the interval says;
+    * a substitution variable ``[t = g, …]`` whose assumptions (the course's ``t > 0``) are
+      not proved for ``g`` on the chain's domain (:func:`derive.sign.prove_sign`): positive if
+      ``g > 0`` is proved, negative if ``g < 0`` is, else only real.
+
+    Integer symbols and families that are not a single letter cannot be rebuilt here; a
+    domain that contradicts them is refused by :func:`_check_assumptions`.
+    """
+    out: dict[str, tuple[sp.Symbol, str]] = {}
+    for fam, iv in dict(chain.domain_spec).items():
+        sym = _symbol_of(fam, symbols)
+        if sym is None or (symbols is None and len(fam) != 1) or sym.is_integer:
+            continue
+        target = sp.Symbol(fam, **_interval_assumptions(iv))
+        if _unproved_facts(sym, target):
+            out[fam] = (target, "domain")
+    by_domain = {_symbol_of(k, symbols): v for k, (v, _) in out.items()}
+    values: dict[sp.Symbol, list[sp.Expr]] = {}
+    for ln in chain.lines:
+        if isinstance(ln.expr, Substitution):
+            values.setdefault(ln.expr.variable, []).append(ln.expr.expr.xreplace(by_domain))
+    for var, gs in values.items():
+        domain = _domain(chain, gs)
+        positive = all(_proved_sign(g, domain, True) for g in gs)
+        negative = not positive and all(_proved_sign(g, domain, False) for g in gs)
+        facts = {"positive": True} if positive else {"negative": True} if negative else {}
+        target = sp.Symbol(var.name, real=True, **facts)
+        if _unproved_facts(var, target) and (symbols is not None or len(var.name) == 1):
+            out[var.name] = (target, "substitution")
+    return out
+
+
+def _proved_sign(expr: sp.Expr, domain: Domain, positive: bool) -> bool:
+    try:
+        return prove_sign(expr, domain, positive=positive) is not None
+    except Exception:  # a proof that cannot be carried out is no proof
+        return False
+
+
+def _check_assumptions(chain: Chain, exprs: Sequence[sp.Basic]) -> None:
+    """Refuse a ``%! domain:`` interval that contradicts a symbol's assumptions (a layer
+    symbol ``a^L_j > 0`` with ``a in (-1, 1)``, an integer ``n``): the checks would use them."""
+    overrides = dict(chain.domain_spec)
+    seen: set[sp.Symbol] = set()
+    for e in exprs:
+        if isinstance(e, sp.Basic):
+            seen |= {q for q in e.free_symbols if isinstance(q, sp.Symbol)}
+    for sym in sorted(seen, key=lambda q: q.name):
+        iv = overrides.get(_family(sym))
+        if iv is None:
+            continue
+        facts = _unproved_facts(sym, sp.Symbol("_", **_interval_assumptions(iv)))
+        if facts:
+            raise ParseError(
+                f"the domain {_family(sym)} in {_show_interval(iv)} contradicts what "
+                f"{sym} is in the course's notation ({', '.join(facts)}); "
+                "use another letter for this variable"
+            )
+
+
+def _show_interval(iv: Interval) -> str:
+    left, right = "(" if iv.low_open else "[", ")" if iv.high_open else "]"
+    return f"{left}{iv.low:g}, {iv.high:g}{right}"
 
 
 def _maybe_define(first: Line, state: _FileState, chain: Chain) -> None:
@@ -557,11 +825,11 @@ def _maybe_define(first: Line, state: _FileState, chain: Chain) -> None:
         state.definitions.append((lhs, first.expr))
 
 
-def _read_line(number: int, body: str, first: bool, state: _FileState) -> Line:
+def _read_line(number: int, body: str, first: bool, reader: _Reader) -> Line:
     body = _TRAILING.sub("", body) if not body.endswith("]") else body
     try:
         if body.startswith("[") and body.endswith("]"):
-            sub = state.reader.substitution(body[1:-1])
+            sub = reader.substitution(body[1:-1])
             return Line(number, body, "subst", expr=sub)
         for pattern, rel in _LEADING:
             m = pattern.match(body)
@@ -570,17 +838,17 @@ def _read_line(number: int, body: str, first: bool, state: _FileState) -> Line:
                 if first and rel != "=":
                     raise ParseError(f"a chain cannot start with {rel}: no line is before it")
                 if first:  # "= expr" opening a chain (a slide continued): its start
-                    return Line(number, body, "start", None, state.reader.expression(rest))
+                    return Line(number, body, "start", None, reader.expression(rest))
                 if rel in ("<=>", "=>"):
-                    lhs, rhs = state.reader.relation(rest)
+                    lhs, rhs = reader.relation(rest)
                     if lhs is None:
                         raise ParseError(f"after {rel} write an equation (with '=')")
                     return Line(number, body, rel, lhs, rhs)
-                return Line(number, body, rel, None, state.reader.expression(rest))
+                return Line(number, body, rel, None, reader.expression(rest))
         if first:
-            lhs, rhs = state.reader.relation(body)
+            lhs, rhs = reader.relation(body)
             return Line(number, body, "start", lhs, rhs)
-        return Line(number, body, "=", None, state.reader.expression(body))
+        return Line(number, body, "=", None, reader.expression(body))
     except ParseError as exc:
         return Line(number, body, "?", error=str(exc))
 
@@ -761,6 +1029,7 @@ def _build(chain: Chain) -> _Built:
             if isinstance(e, sp.Basic):
                 exprs.append(e)
     exprs.extend(value for _, value in defs)
+    _check_assumptions(chain, exprs)
     if antiderivative and variable is not None:
         # an antiderivative in a: a definition a = σ(z) would rename the integration variable
         defs = tuple((sym, value) for sym, value in defs if sym != variable)
@@ -826,9 +1095,31 @@ def _true_value(expr: sp.Basic | None, defs: Sequence[tuple[sp.Symbol, sp.Expr]]
                 if value2.is_number:
                     resolved = resolved.subs(sym2, value2)
             e = e.subs(resolved, sym).subs(value, sym)
-        return sp.factor(e)
+        return _merge_sample_sums(sp.factor(_merge_sample_sums(e)))
     except Exception:  # never let a display aid hide the verdict
         return None
+
+
+def _merge_sample_sums(expr: sp.Basic) -> sp.Basic:
+    """Σ_x f + Σ_x g (+ c·Σ_x h) → Σ_x (f + g + c h), for display: one sum over the samples."""
+
+    def summand(term: sp.Basic) -> tuple[sp.Basic, tuple] | None:
+        coeff, rest = term.as_coeff_Mul() if isinstance(term, sp.Mul) else (sp.S.One, term)
+        if isinstance(rest, SampleSum):
+            return coeff * rest.function, rest.limits
+        return None
+
+    def merge(add: sp.Add) -> sp.Basic:
+        sums, others = [], []
+        for term in add.args:
+            got = summand(term)
+            (sums if got is not None else others).append(got or term)
+        limits = {lim for _, lim in sums}
+        if len(sums) < 2 or len(limits) != 1:
+            return add
+        return sp.Add(*others, SampleSum(sp.Add(*(f for f, _ in sums)), *limits.pop()))
+
+    return expr.replace(lambda q: isinstance(q, sp.Add), merge)
 
 
 def _describe(r: StepResult, ln: Line, step: Step, note: str | None, lang: str) -> tuple[str, str]:
@@ -886,7 +1177,8 @@ def _check_chain(chain: Chain, lang: str) -> tuple[list[LineResult], ChainConclu
     defs = built.derivation.definitions
     verdict_of: dict[int, str] = {}
     prev_line: Line | None = None  # the last term or statement line
-    subs_since: list[int] = []  # substitution lines since prev_line
+    subs_since: list[Line] = []  # substitution lines since prev_line
+    rebuilt_notes = _rebuilt_notes(chain, built)
     results_by_line: dict[int, LineResult] = {}
     for r, ln, step in zip(report.results, built.lines, built.derivation.steps, strict=True):
         note = built.notes.get(r.index)
@@ -911,8 +1203,15 @@ def _check_chain(chain: Chain, lang: str) -> tuple[list[LineResult], ChainConclu
                     detail += "; " + _p("after_unreadable", lg, line=against, skipped=skipped[-1])
                 elif verdict_of.get(against) == "wrong":
                     detail += "; " + _p("after_wrong", lg, line=against)
-                if subs_since:
-                    detail += "; " + _p("with_substitution", lg, line=subs_since[-1])
+                note_sub = _substitution_note(
+                    r, step, _previous_value(built, prev_line), subs_since
+                )
+                if note_sub is not None:
+                    detail += "; " + _p(note_sub[0], lg, **note_sub[1])
+            rebuilt_note = rebuilt_notes.get(ln.number)
+            if rebuilt_note is not None:
+                kind = _p(f"kind_{rebuilt_note[1]['kind']}", lg)
+                detail += "; " + _p(rebuilt_note[0], lg, **{**rebuilt_note[1], "kind": kind})
             details[lg] = detail
         ev = r.evidence
         results_by_line[ln.number] = LineResult(
@@ -929,7 +1228,7 @@ def _check_chain(chain: Chain, lang: str) -> tuple[list[LineResult], ChainConclu
         )
         verdict_of[ln.number] = verdict
         if is_sub:
-            subs_since.append(ln.number)
+            subs_since.append(ln)
         else:
             prev_line, subs_since = ln, []
     for ln in unreadable.values():
@@ -938,6 +1237,56 @@ def _check_chain(chain: Chain, lang: str) -> tuple[list[LineResult], ChainConclu
         )
     out = [results_by_line[k] for k in sorted(results_by_line)]
     return out, _conclusion(built, lang)
+
+
+def _substitution_note(
+    r: StepResult, step: Step, prev: sp.Basic | None, subs: Sequence[Line]
+) -> tuple[str, dict[str, object]] | None:
+    """What the substitutions declared since the line before did to this line's check.
+
+    ``with_substitution`` only where an integral ``∫ … dt`` over a substitution variable was
+    differentiated (with the true ``dt/da``); ``substituted`` where ``t = g(a)`` was put into
+    a side that has ``t``; nothing where neither side has the variable.
+    """
+    sides = [e for e in (prev, step.expr) if isinstance(e, sp.Basic)]
+    found: tuple[str, dict[str, object]] | None = None
+    for ln in subs:
+        s_ = ln.expr
+        if not isinstance(s_, Substitution):
+            continue
+        v = s_.variable
+        integral = any(
+            v in (lim[0] for lim in i.limits) for e in sides for i in e.atoms(sp.Integral)
+        )
+        if integral and r.method.startswith("differentiation"):
+            return "with_substitution", {"line": ln.number}
+        if found is None and any(v in e.free_symbols for e in sides):
+            found = ("substituted", {"line": ln.number, "v": v, "g": _show(s_.expr)})
+    return found
+
+
+def _rebuilt_notes(chain: Chain, built: _Built) -> dict[int, tuple[str, dict[str, object]]]:
+    """Line → why a variable is read as another symbol than the course's (said once)."""
+    out: dict[int, tuple[str, dict[str, object]]] = {}
+    for sym, why in chain.rebuilt:
+        kind = next((f for f in ("positive", "negative") if getattr(sym, f"is_{f}")), "real")
+        if why == "substitution":
+            line = next(
+                (
+                    ln.number
+                    for ln in built.lines
+                    if isinstance(ln.expr, Substitution) and ln.expr.variable == sym
+                ),
+                None,
+            )
+            key = "rebuilt_substitution"
+            g = next(ln.expr.expr for ln in built.lines if ln.number == line) if line else None
+        else:
+            line = built.lines[0].number if built.lines else None
+            key, g = "rebuilt_domain", None
+        if line is not None and line not in out:
+            out[line] = (key, {"v": sym, "kind": kind, "g": "" if g is None else _show(g)})
+    return out
 
 
 def _conclusion(built: _Built, lang: str) -> ChainConclusion | None:
@@ -950,14 +1299,6 @@ def _conclusion(built: _Built, lang: str) -> ChainConclusion | None:
         return None
     if first.relation not in (R.GIVEN, R.EQUAL, R.UP_TO_CONSTANT):
         return None
-    last_expr = last.expr
-    subs = {s_.substitution.variable for s_ in steps if s_.substitution is not None}
-    if isinstance(last_expr, sp.Basic) and last_expr.free_symbols & subs:
-        return None
-    if isinstance(last_expr, sp.Basic) and any(
-        i.limits[0][0] in subs for i in last_expr.atoms(sp.Integral)
-    ):
-        return None
     start = first
     if first.relation is not R.GIVEN and first.lhs_value is not None:
         start = Step(first.lhs_value, R.GIVEN, first.why)
@@ -968,7 +1309,11 @@ def _conclusion(built: _Built, lang: str) -> ChainConclusion | None:
         end = Step(last.expr, rel, last.why)
     else:
         end = last
-    d = replace(built.derivation, steps=(start, end))
+    # the chain's substitutions, declared again between the two (each against the start, as
+    # the engine registers a substitution on the step that declares it): t = g(a) then holds
+    # for both ends, and ∫ … dt is differentiated with the true dt/da
+    declared = _declared_again(built, start.expr, end.relation)
+    d = replace(built.derivation, steps=(start, *declared, end))
     r = verify(d).results[-1]
     a_, b_ = lines[0].number, lines[-1].number
     if r.verdict in (Verdict.PROVED, Verdict.NUMERIC):
@@ -1038,7 +1383,10 @@ def _answer(stepfile: StepFile, exercise_id: str, lang: str) -> ChainConclusion 
 
     ex = lookup(exercise_id)
     for chain in reversed(stepfile.chains):
-        built = _build(chain)
+        try:
+            built = _build(chain)
+        except ParseError:  # the chain is reported unreadable already
+            return None
         terms = [
             (st, ln)
             for st, ln in zip(built.derivation.steps, built.lines, strict=True)
@@ -1049,13 +1397,13 @@ def _answer(stepfile: StepFile, exercise_id: str, lang: str) -> ChainConclusion 
         if not terms:
             continue
         last, line = terms[-1]
-        if last.expr.free_symbols & {s_.variable for s_ in _substitutions(built)}:
-            return None
         loose = ex.up_to_constant or last.relation is R.UP_TO_CONSTANT or last.expr.has(CONST)
         rel = R.UP_TO_CONSTANT if loose else R.EQUAL
+        reference = Step(ex.reference, R.GIVEN, last.why)
+        declared = _declared_again(built, reference.expr, rel)
         d = replace(
             built.derivation,
-            steps=(Step(ex.reference, R.GIVEN, last.why), Step(last.expr, rel, last.why)),
+            steps=(reference, *declared, Step(last.expr, rel, last.why)),
             variable=built.derivation.variable or ex.variable,
         )
         r = verify(d).results[-1]
@@ -1070,8 +1418,14 @@ def _answer(stepfile: StepFile, exercise_id: str, lang: str) -> ChainConclusion 
     return None
 
 
-def _substitutions(built: _Built) -> list[Substitution]:
-    return [st.substitution for st in built.derivation.steps if st.substitution is not None]
+def _declared_again(built: _Built, term: sp.Basic, relation: Relation) -> tuple[Step, ...]:
+    """The chain's substitution steps, each restated against ``term``: placed between two
+    terms compared directly, they make ``t = g(a)`` (and the true ``dt/da``) hold there."""
+    return tuple(
+        replace(st, expr=term, relation=relation, lhs=None, lhs_value=None)
+        for st in built.derivation.steps
+        if st.substitution is not None
+    )
 
 
 def _from_exercise(
@@ -1126,6 +1480,9 @@ def format_report(report: StepReport, lang: str = "en") -> str:
     first = report.first_wrong
     if first is not None:
         out.append(_p("first_wrong", lang, line=first))
+    elif any(c.holds is False for c in report.conclusions):
+        c = next(c for c in report.conclusions if c.holds is False)
+        out.append(_p("chain_fails", lang, first=c.first, last=c.last))
     elif report.exit_code == 0:
         out.append(_p("all_ok", lang))
     for verdict in ("unverified", "unreadable"):
