@@ -1268,7 +1268,16 @@ def _substitution_note(
 def _rebuilt_notes(chain: Chain, built: _Built) -> dict[int, tuple[str, dict[str, object]]]:
     """Line → why a variable is read as another symbol than the course's (said once)."""
     out: dict[int, tuple[str, dict[str, object]]] = {}
+    present: set[sp.Basic] = set()
+    for st in built.derivation.steps:
+        for e in (st.expr, st.lhs_value):
+            if isinstance(e, sp.Basic):
+                present |= e.free_symbols
+        if st.substitution is not None:
+            present.add(st.substitution.variable)
     for sym, why in chain.rebuilt:
+        if sym not in present:
+            continue
         kind = next((f for f in ("positive", "negative") if getattr(sym, f"is_{f}")), "real")
         if why == "substitution":
             line = next(
