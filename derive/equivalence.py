@@ -48,6 +48,7 @@ __all__ = [
     "compare",
     "evaluate",
     "sum_widths",
+    "undefined_point",
     "write_out",
 ]
 
@@ -395,6 +396,74 @@ def _opaque_atoms(*exprs: sp.Expr) -> dict[sp.Basic, sp.Symbol]:
     return mapping
 
 
+def _in_point_form(
+    exprs: Sequence[sp.Expr], definitions: Sequence[Definition], width: int
+) -> tuple[list[sp.Expr], dict[sp.Symbol, str]]:
+    """The expressions as they are evaluated at a point: sums written out at K = ``width``,
+    defined symbols in base variables, opaque objects (derivatives, indexed symbols …) replaced
+    by stand-ins; with the family of each stand-in (which interval it is drawn from)."""
+    exprs = [write_out(_collapse_sample_sums(e), width) for e in exprs]
+    definitions = [Definition(d.lhs, write_out(d.rhs, width)) for d in definitions]
+    opaque = _opaque_atoms(*exprs)
+    exprs = [write_out(_in_base_variables(e.xreplace(opaque), definitions), width) for e in exprs]
+    introduced = _opaque_atoms(*exprs)  # indexed symbols a definition brought in (Σ_j w_j x_j)
+    exprs = [e.xreplace(introduced) for e in exprs]
+    opaque.update(introduced)
+    return exprs, {stand_in: family(atom) for atom, stand_in in opaque.items()}
+
+
+def undefined_point(
+    parts: Sequence[sp.Expr],
+    reference: sp.Expr,
+    domain: Domain,
+    *,
+    seed: int | str,
+    definitions: Sequence[Definition] = (),
+    points: int = POINTS,
+) -> str | None:
+    """A point of the domain where the reference is a real number but one of ``parts`` is not.
+
+    ``parts`` are sub-expressions of an answer as it was read (logarithms, roots, see
+    :func:`derive.parse.real_conditions`). The rule is that of :func:`evaluate` for a whole
+    answer: not real at 3 of the seeded points (where the reference is) → the point is
+    returned; otherwise None. Parts with a sum over the samples are left to the linearity rule.
+    """
+    parts = [nt.expand_sigma_prime(p) for p in parts if not p.has(nt.SampleSum)]
+    if not parts:
+        return None
+    if isinstance(seed, str):
+        seed = zlib.crc32(seed.encode())
+    reference = nt.expand_sigma_prime(reference)
+    (reference, *parts), families = _in_point_form([reference, *parts], definitions, FEEDBACK_WIDTH)
+    symbols = sorted(set().union(*(e.free_symbols for e in (reference, *parts))), key=str)
+    rng = random.Random(seed)
+    defined = undefined = 0
+    errors = (_Undefined, ZeroDivisionError, ValueError, OverflowError)
+    with mpmath.workdps(DIGITS):
+        for _attempt in range(points * 4):
+            if defined >= points:
+                break
+            env = {
+                s: mpmath.mpf(domain.interval(families.get(s, family(s))).draw(rng))
+                for s in symbols
+            }
+            try:
+                _mp(reference, env)
+            except errors:
+                continue
+            defined += 1
+            for part in parts:
+                try:
+                    _mp(part, env)
+                except errors:
+                    undefined += 1
+                    if undefined >= 3:
+                        named = [s for s in symbols if not s.is_Dummy][:4]
+                        return ", ".join(f"{s}={mpmath.nstr(env[s], 3)}" for s in named)
+                    break
+    return None
+
+
 def evaluate(
     lhs: sp.Expr,
     rhs: sp.Expr,
@@ -407,18 +476,7 @@ def evaluate(
 ) -> Comparison:
     """Compare at seeded random points of the domain, at DIGITS digits (defined symbols take
     their defined values; Σ_k and K written out at K = ``width``)."""
-    lhs = write_out(_collapse_sample_sums(lhs), width)
-    rhs = write_out(_collapse_sample_sums(rhs), width)
-    definitions = [Definition(d.lhs, write_out(d.rhs, width)) for d in definitions]
-    opaque = _opaque_atoms(lhs, rhs)
-    lhs = write_out(_in_base_variables(lhs.xreplace(opaque), definitions), width)
-    rhs = write_out(_in_base_variables(rhs.xreplace(opaque), definitions), width)
-    introduced = _opaque_atoms(lhs, rhs)  # indexed symbols a definition brought in (Σ_j w_j x_j)
-    lhs, rhs = lhs.xreplace(introduced), rhs.xreplace(introduced)
-    opaque.update(introduced)
-    families = {}
-    for atom, stand_in in opaque.items():
-        families[stand_in] = family(atom)
+    (lhs, rhs), families = _in_point_form([lhs, rhs], definitions, width)
     symbols = sorted(lhs.free_symbols | rhs.free_symbols, key=lambda s: s.name)
     rng = random.Random(seed)
     agreed = 0

@@ -19,7 +19,14 @@ import sympy as sp
 
 from . import closedforms
 from .equivalence import Definition, Domain, Interval
-from .parse import ParseError, normalise, parse_answer, parse_relation, split_relation
+from .parse import (
+    ParseError,
+    normalise,
+    parse_answer,
+    parse_relation,
+    real_conditions,
+    split_relation,
+)
 
 __all__ = ["Exercise", "Mistake", "catalog", "exercise"]
 
@@ -66,6 +73,12 @@ class Exercise:
         except ParseError:
             lhs = None
         return lhs, rhs
+
+    def real_conditions(self, text: str) -> tuple[sp.Expr, ...]:
+        """The logarithms, roots and non-integer powers of the graded side, as read (they
+        must be real on the domain even where SymPy simplified them away)."""
+        _lhs_text, rhs_text = split_relation(normalise(text))
+        return real_conditions(rhs_text, symbols=self.vocabulary)
 
 
 def _reference(name: str) -> sp.Expr:

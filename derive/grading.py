@@ -28,6 +28,7 @@ from .equivalence import (
     canonical,
     compare,
     evaluate,
+    undefined_point,
 )
 from .exercises import Exercise, exercise
 from .parse import CONSTANT, ParseError, parse_answer, to_latex
@@ -224,9 +225,20 @@ def _incorrect_feedback(
 
 
 def grade_expression(
-    ex: Exercise, expr: sp.Expr, *, answer: str, lang: str = "en", notes: tuple[str, ...] = ()
+    ex: Exercise,
+    expr: sp.Expr,
+    *,
+    answer: str,
+    lang: str = "en",
+    notes: tuple[str, ...] = (),
+    must_be_real: Sequence[sp.Expr] = (),
 ) -> GradeResult:
-    """Grade an already parsed answer against the exercise's reference."""
+    """Grade an already parsed answer against the exercise's reference.
+
+    ``must_be_real``: sub-expressions of the answer as read (:meth:`Exercise.real_conditions`);
+    an answer equal to the reference is still incorrect when one of them is not a real number
+    on the domain (``e^{ln(a − 2)}`` is read as ``a − 2``).
+    """
     read_as = to_latex(expr)
 
     def result(verdict: str, feedback: str, method: str, extra: Sequence[str] = ()) -> GradeResult:
@@ -238,7 +250,7 @@ def grade_expression(
     if expr.has(sp.Integral):
         return result("incorrect", phrase("integral_left", lang), "rule")
     try:
-        return _grade_canonical(ex, expr, lang, result)
+        return _grade_canonical(ex, expr, lang, result, must_be_real)
     except NonLinearSampleSum as exc:
         return result(
             "incorrect", phrase("sample_sum_nonlinear", lang, why=str(exc)), "rule (Σ_x non-linear)"
@@ -248,7 +260,11 @@ def grade_expression(
 
 
 def _grade_canonical(
-    ex: Exercise, expr: sp.Expr, lang: str, result: Callable[..., GradeResult]
+    ex: Exercise,
+    expr: sp.Expr,
+    lang: str,
+    result: Callable[..., GradeResult],
+    must_be_real: Sequence[sp.Expr] = (),
 ) -> GradeResult:
     """The comparison proper (may raise :class:`UnsupportedSum`)."""
     extra: list[str] = []
@@ -281,6 +297,13 @@ def _grade_canonical(
                 extra.append(phrase("note_constant_differs", lang))
     else:
         outcome = _same(ex, ans, ref)
+    if outcome.equal and must_be_real:
+        point = undefined_point(
+            must_be_real, ex.reference, ex.domain, seed=ex.id, definitions=ex.definitions
+        )
+        if point is not None:
+            feedback = f"{phrase('incorrect', lang)}: {phrase('undefined_at', lang, point=point)}."
+            return result("incorrect", feedback, "numeric (a part of the answer is undefined)")
     if outcome.equal:
         return result("correct", phrase("correct", lang), outcome.method, extra)
     if outcome.equal is None:
@@ -307,10 +330,11 @@ def grade_now(exercise_id: str, answer: str, *, lang: str = "en") -> GradeResult
         )
     try:
         _lhs, expr = ex.parse(answer)  # 'C = …' is graded by its right-hand side
+        must_be_real = ex.real_conditions(answer)
     except ParseError as exc:
         return GradeResult(ex.id, answer, "invalid", phrase("invalid", lang, msg=str(exc)), "parse")
     try:
-        return grade_expression(ex, expr, answer=answer, lang=lang)
+        return grade_expression(ex, expr, answer=answer, lang=lang, must_be_real=must_be_real)
     except Exception as exc:  # never a traceback: SymPy can raise on odd input
         reason = f"{type(exc).__name__}: {exc}"[:200]
         return GradeResult(

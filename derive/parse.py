@@ -57,6 +57,7 @@ __all__ = [
     "normalise",
     "parse_answer",
     "parse_relation",
+    "real_conditions",
     "split_relation",
     "to_latex",
 ]
@@ -258,6 +259,15 @@ class _Context:
     layer_families: frozenset[str] | None
     text: str
     unknown: dict[sp.Symbol, int] = field(default_factory=dict)
+    #: logarithms, roots and non-integer powers as read, before SymPy's automatic
+    #: simplification can hide them (e^{ln(a-2)} → a − 2): see :func:`real_conditions`
+    must_be_real: list[sp.Expr] = field(default_factory=list)
+
+    def record(self, expr: sp.Expr) -> sp.Expr:
+        """Note a sub-expression that must be a real number; return it unchanged."""
+        if expr.free_symbols:
+            self.must_be_real.append(expr)
+        return expr
 
 
 def _clean_index(raw: str) -> str:
@@ -344,7 +354,7 @@ def _symbol_with_index(ctx: _Context, family: str, index: str, column: int) -> s
     return _lookup(ctx, component_symbol(base, index), column)
 
 
-def _power(base: sp.Expr, exponent: sp.Expr, column: int) -> sp.Expr:
+def _power(base: sp.Expr, exponent: sp.Expr, column: int, ctx: _Context | None = None) -> sp.Expr:
     if exponent.is_Number:
         if abs(exponent) > MAX_EXPONENT:
             raise ParseError(
@@ -365,6 +375,8 @@ def _power(base: sp.Expr, exponent: sp.Expr, column: int) -> sp.Expr:
         raise ParseError(f"a tower of powers at column {column} is refused")
     if base == sp.E:
         return sp.exp(exponent)
+    if ctx is not None and exponent.is_integer is not True:
+        return ctx.record(sp.Pow(base, exponent))
     return sp.Pow(base, exponent)
 
 
@@ -416,7 +428,7 @@ def _finish_name(ctx: _Context, v: _Name, *, allow_primes: bool = False) -> sp.E
     else:
         expr = _base_symbol(ctx, family, v.column)
     for p in powers:
-        expr = _power(expr, _finish(ctx, p.value), v.column)
+        expr = _power(expr, _finish(ctx, p.value), v.column, ctx)
     return expr
 
 
@@ -466,7 +478,7 @@ class _Build(Transformer_NonRecursive):
         return _Group(self.f(children[0]))
 
     def sqrt(self, meta, children):
-        return sp.sqrt(self.f(children[1].value))
+        return self.ctx.record(sp.sqrt(self.f(children[1].value)))
 
     def frac(self, meta, children):
         num, den = children[1].value, children[2].value
@@ -523,7 +535,7 @@ class _Build(Transformer_NonRecursive):
             return base
         expr = self.f(base)
         if script.kind == "sup":
-            return _power(expr, self.f(script.value), meta.column)
+            return _power(expr, self.f(script.value), meta.column, self.ctx)
         if script.kind == "sub":
             raise ParseError(f"a subscript on an expression at column {meta.column}")
         raise ParseError(f"a prime at column {meta.column}: only σ'(z) and C'(a) are understood")
@@ -556,7 +568,8 @@ class _Build(Transformer_NonRecursive):
             base = self.f(bases[0].value)
             if base.is_Number and (base <= 0 or base == 1):
                 raise ParseError(f"\\log_{{{base}}} at column {head.column} has no meaning")
-            return sp.log(arg) / sp.log(base)  # an explicit base: log_b x = ln x / ln b
+            # an explicit base: log_b x = ln x / ln b
+            return self.ctx.record(sp.log(arg)) / sp.log(base)
         if word in ("sigma", "sigmoid"):
             if primes == 0:
                 return nt.sigma(arg)
@@ -566,7 +579,7 @@ class _Build(Transformer_NonRecursive):
         if primes:
             raise ParseError(f"a prime on \\{word} at column {head.column} is not understood")
         if word in ("ln", "log"):
-            return sp.log(arg)
+            return self.ctx.record(sp.log(arg))
         return sp.exp(arg)
 
     def _call(self, callee: _Name, arg: sp.Expr) -> sp.Expr:
@@ -681,7 +694,12 @@ class _Build(Transformer_NonRecursive):
         return ("relation", self.f(children[0]), self.f(children[1]))
 
 
-def _parse_tree(text: str, symbols: Mapping[str, sp.Symbol] | None, layer_families):
+def _parse_tree(
+    text: str,
+    symbols: Mapping[str, sp.Symbol] | None,
+    layer_families,
+    must_be_real: list[sp.Expr] | None = None,
+):
     text = normalise(text)
     _check_bounds(text)
     if layer_families is None and symbols is not None:
@@ -695,6 +713,8 @@ def _parse_tree(text: str, symbols: Mapping[str, sp.Symbol] | None, layer_famili
         layer_families=None if layer_families is None else frozenset(layer_families),
         text=text,
     )
+    if must_be_real is not None:
+        ctx.must_be_real = must_be_real
     try:
         tree = _parser().parse(text)
     except UnexpectedCharacters as exc:
@@ -772,6 +792,24 @@ def parse_answer(
     if isinstance(result, tuple):
         raise ParseError("write only the expression (this answer contains '=')")
     return _checked(result)
+
+
+def real_conditions(
+    text: str,
+    *,
+    symbols: Mapping[str, sp.Symbol] | None = None,
+    layer_families: Collection[str] | None = None,
+) -> tuple[sp.Expr, ...]:
+    """The sub-expressions of an answer that must be real numbers, as they were read.
+
+    Every logarithm ``ln u``, root ``√u`` and non-integer power ``u^p`` of the answer, taken
+    before SymPy's automatic simplification of what encloses it: ``e^{\\ln(a-2)}`` is read
+    as ``a − 2`` but is not a real number for ``a ∈ (0, 1)``; its condition ``ln(a − 2)``
+    keeps the evidence. Raises :class:`ParseError` like :func:`parse_answer`.
+    """
+    found: list[sp.Expr] = []
+    _parse_tree(text, symbols, layer_families, must_be_real=found)
+    return tuple(dict.fromkeys(found))
 
 
 def parse_relation(

@@ -1,5 +1,6 @@
-"""Sums in answers (reviewer's defects A and B): Σ_x may be used only linearly (an average of
-per-sample answers), and Σ_k is compared with its limits as written, at several K."""
+"""Reviewer's defects A–C: Σ_x may be used only linearly (an average of per-sample answers);
+Σ_k is compared with its limits as written, at several K; a logarithm or root that is not real
+on the domain is refused in every exercise, even where SymPy simplified it away."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import pytest
 from derive.equivalence import NonLinearSampleSum, UnsupportedSum, canonical, compare, sum_widths
 from derive.exercises import exercise
 from derive.grading import compare_adhoc, grade_now
-from derive.parse import parse_answer
+from derive.parse import parse_answer, real_conditions
 
 BP2_BODY = r"w^{l+1}_{kj}\delta^{l+1}_k\sigma'(z^l_j)"
 
@@ -149,3 +150,48 @@ def test_bp2_reference_is_compared_with_its_own_limits() -> None:
     ex = exercise("bp2")
     same = compare(ex.reference, ex.reference, definitions=ex.definitions, seed=ex.id)
     assert same.equal is True and "K ∈ {2, 3, 5}" in same.method
+
+
+# --------------------------------------------------------------------- C: not real on the domain
+
+
+@pytest.mark.parametrize(
+    ("exercise_id", "answer"),
+    [
+        # SymPy reads each of these as the reference itself; a part is not real for a ∈ (0, 1)
+        ("ce-db", r"e^{\ln(a-2)} + 2 - y"),
+        ("ce-db", r"\sqrt{a-2}^2 + 2 - y"),
+        ("ce-db", r"(a-2)^{1/2}(a-2)^{1/2} + 2 - y"),
+        ("ce-db", r"a - y + \ln(a-1) - \ln(a-1)"),
+        ("ce-dw", r"x_j(a-y) + \ln(a-1) - \ln(a-1)"),
+        ("ce-cost", r"-y\ln a - (1-y)\ln(a-1)"),
+    ],
+)
+def test_answer_not_real_on_the_domain_is_refused_in_every_exercise(
+    exercise_id: str, answer: str
+) -> None:
+    result = grade_now(exercise_id, answer)
+    assert result.verdict == "incorrect" and "not a real number" in result.feedback, result
+
+
+@pytest.mark.parametrize(
+    ("exercise_id", "answer"),
+    [
+        ("ce-db", r"e^{\ln a} - y"),
+        ("ce-db", r"\sqrt{a}^2 - y"),
+        ("ce-cost", r"-\ln(1-a) + y\ln(1/a - 1)"),
+    ],
+)
+def test_logarithms_and_roots_real_on_the_domain_stay_correct(
+    exercise_id: str, answer: str
+) -> None:
+    assert grade_now(exercise_id, answer).verdict == "correct"
+
+
+def test_real_conditions_keep_what_simplification_hides() -> None:
+    assert str(parse_answer(r"e^{\ln(a-2)}")) == "a - 2"
+    assert [str(c) for c in real_conditions(r"e^{\ln(a-2)} + \sqrt{y}")] == [
+        "log(a - 2)",
+        "sqrt(y)",
+    ]
+    assert real_conditions("x^2 + e^{a}") == ()
