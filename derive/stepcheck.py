@@ -758,14 +758,15 @@ def _rebuilt_symbols(
       not proved for ``g`` on the chain's domain (:func:`derive.sign.prove_sign`): positive if
       ``g > 0`` is proved, negative if ``g < 0`` is, else only real.
 
-    Integer symbols and families that are not a single letter cannot be rebuilt here; a
-    domain that contradicts them is refused by :func:`_check_assumptions`.
+    Integer symbols, families that are not a single letter and an exercise's vocabulary (its
+    definitions use its own symbols) are not rebuilt for a domain; a domain that contradicts
+    them is refused by :func:`_check_assumptions`.
     """
     out: dict[str, tuple[sp.Symbol, str]] = {}
     for fam, iv in dict(chain.domain_spec).items():
         sym = _symbol_of(fam, symbols)
-        if sym is None or (symbols is None and len(fam) != 1) or sym.is_integer:
-            continue
+        if sym is None or symbols is not None or len(fam) != 1 or sym.is_integer:
+            continue  # an exercise's definitions use its own symbols: refused, not rebuilt
         target = sp.Symbol(fam, **_interval_assumptions(iv))
         if _unproved_facts(sym, target):
             out[fam] = (target, "domain")
@@ -795,7 +796,7 @@ def _proved_sign(expr: sp.Expr, domain: Domain, positive: bool) -> bool:
 def _check_assumptions(chain: Chain, exprs: Sequence[sp.Basic]) -> None:
     """Refuse a ``%! domain:`` interval that contradicts a symbol's assumptions (a layer
     symbol ``a^L_j > 0`` with ``a in (-1, 1)``, an integer ``n``): the checks would use them."""
-    overrides = dict(chain.domain_spec)
+    overrides = _families(chain)
     seen: set[sp.Symbol] = set()
     for e in exprs:
         if isinstance(e, sp.Basic):
@@ -918,10 +919,31 @@ def _computable(lhs: sp.Expr, defined: Mapping[sp.Symbol, sp.Expr]) -> bool:
     return lhs.has(sp.Derivative) and not lhs.atoms(AppliedUndef)
 
 
-def _domain(chain: Chain, exprs: Sequence[sp.Basic]) -> Domain:
-    """Intervals for the chain's symbols: a-family (0, 1), y-family [0, 1], then overrides."""
+#: where a rebuilt substitution variable of a proved sign is sampled (as the course's t > 0)
+_SIGN_SAMPLE = {
+    "positive": Interval(0.0, 3.0, True, False),
+    "negative": Interval(-3.0, 0.0, False, True),
+}
+
+
+def _families(chain: Chain) -> dict[str, Interval]:
+    """Interval by family: a (0, 1), y [0, 1], then the overrides; a rebuilt substitution
+    variable ``t = g`` is sampled by the sign proved for ``g`` (only real: no interval),
+    whatever interval its letter had (an exercise's ``t ∈ [0.05, 5]`` is for its own t)."""
     families: dict[str, Interval] = {"a": UNIT_OPEN, "y": UNIT_CLOSED}
     families.update(dict(chain.domain_spec))
+    for sym, why in chain.rebuilt:
+        if why == "substitution":
+            families.pop(sym.name, None)
+            sign = next((f for f in _SIGN_SAMPLE if getattr(sym, f"is_{f}")), None)
+            if sign is not None:
+                families[sym.name] = _SIGN_SAMPLE[sign]
+    return families
+
+
+def _domain(chain: Chain, exprs: Sequence[sp.Basic]) -> Domain:
+    """Intervals for the chain's symbols, by family (:func:`_families`)."""
+    families = _families(chain)
     domain = DEFAULT
     symbols: set[sp.Symbol] = set()
     for e in exprs:
@@ -1033,6 +1055,11 @@ def _build(chain: Chain) -> _Built:
     if antiderivative and variable is not None:
         # an antiderivative in a: a definition a = σ(z) would rename the integration variable
         defs = tuple((sym, value) for sym, value in defs if sym != variable)
+    wrts = {st.substitution.wrt for st in steps if st.substitution is not None}
+    if wrts:
+        # t = g(a), dt = g'(a) da makes a the variable: a = σ(z) would apply on the lines but
+        # not inside g (the engine puts g in after the definitions)
+        defs = tuple((sym, value) for sym, value in defs if sym not in wrts)
     derivation = Derivation(
         id="steps",
         title=Text("step file", "soubor kroků"),

@@ -182,3 +182,14 @@ def test_true_derivative_note_only_where_an_integral_was_differentiated():
     )
     integral = check_text(text).results[2].detail
     assert "with the substitution of line 2, differentiated with its true derivative" in integral
+
+
+def test_substitution_with_an_exercise_vocabulary_is_judged_in_the_substitution_variable():
+    """With --exercise (a = σ(z), t ∈ [0.05, 5] in the catalog): t = a − 1 is still rebuilt
+    (not refused for leaving the catalog's interval of its own t), and a stays the variable
+    of t = g(a) rather than being replaced by σ(z) on the lines only."""
+    report = check_text(T4, exercise="ce-cost")
+    assert _verdicts(report) == {1: "ok", 2: "ok", 3: "ok"}
+    assert report.conclusions[0].holds is True
+    assert report.answer is not None and report.answer.holds is False  # not ce-cost's answer
+    assert report.exit_code == 1
