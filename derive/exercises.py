@@ -97,8 +97,26 @@ def _vocabulary(names: list[str]) -> Mapping[str, sp.Symbol]:
     return MappingProxyType(vocab)
 
 
+def _only_real(vocab: Mapping[str, sp.Symbol], names: list[str]) -> Mapping[str, sp.Symbol]:
+    """The vocabulary with the named symbols real and nothing more: their family's assumption
+    (y ≥ 0, a > 0) is stronger than this exercise's domain (a linear output's target y_j)."""
+    out = dict(vocab)
+    for name in names:
+        sym = parse_answer(name)
+        if sym.name not in out:
+            raise ValueError(f"'real' entry {name!r} is not in the vocabulary")
+        out[sym.name] = sp.Symbol(sym.name, real=True)
+    return MappingProxyType(out)
+
+
+def _relabelled(expr: sp.Expr, vocab: Mapping[str, sp.Symbol], names: list[str]) -> sp.Expr:
+    """``expr`` with the symbols made only real (see :func:`_only_real`) replaced by name."""
+    real = {parse_answer(n).name for n in names}
+    return expr.xreplace({s: vocab[s.name] for s in expr.free_symbols if s.name in real})
+
+
 def _build(entry: dict) -> Exercise:
-    vocab = _vocabulary(entry["vocabulary"])
+    vocab = _only_real(_vocabulary(entry["vocabulary"]), entry.get("real", []))
     definitions = []
     for text in entry.get("definitions", []):
         lhs, rhs = parse_relation(text, symbols=vocab)
@@ -122,7 +140,7 @@ def _build(entry: dict) -> Exercise:
         asks=entry.get("asks", ""),
         statement=MappingProxyType(dict(entry["statement"])),
         reference_name=entry["reference"],
-        reference=_reference(entry["reference"]),
+        reference=_relabelled(_reference(entry["reference"]), vocab, entry.get("real", [])),
         vocabulary=vocab,
         definitions=tuple(definitions),
         domain=domain,

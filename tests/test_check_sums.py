@@ -195,3 +195,14 @@ def test_real_conditions_keep_what_simplification_hides() -> None:
         "sqrt(y)",
     ]
     assert real_conditions("x^2 + e^{a}") == ()
+
+
+def test_linear_output_target_is_only_real_so_its_square_root_is_not_itself() -> None:
+    """y ≥ 0 is baked into y_j at parse time; a linear output's target may be negative, so the
+    exercise makes y_j only real: √(y_j²) = |y_j| is then not y_j."""
+    ex = exercise("linear-delta-output")
+    assert ex.vocabulary["y_j"].is_nonnegative is None
+    assert ex.vocabulary["y_j"] in ex.reference.free_symbols
+    wrong = grade_now("linear-delta-output", r"z^L_j - \sqrt{y_j^2}")
+    assert wrong.verdict == "incorrect", wrong
+    assert grade_now("linear-delta-output", "a^L_j - y_j").verdict == "correct"
