@@ -380,8 +380,9 @@ _WORDS = frozenset(
     "const sqrt sigmoid sigma ln log exp delta eta lambda epsilon alpha beta gamma theta mu pi"
     " mathrm operatorname text".split()
 )
-#: stand-in letters for a renamed variable, tried in turn (none is special to the parser)
-_STAND_INS = "kvjhqgmpfoilrc"
+#: stand-in letters for a renamed variable, tried in turn (none is special to the parser:
+#: not e, d, C, l/L (a layer index), nor a letter of the course's notation)
+_STAND_INS = "kvjhqgmpfoirc"
 
 
 class _Reader:
@@ -468,9 +469,11 @@ class _Reader:
             if new is None:
                 continue
             as_course = new.xreplace({q: _course_symbol(k) for q, k in letters.items()})
-            if new.atoms(sp.Symbol) & course or (
-                as_course != old and sp.expand(as_course - old) != 0
-            ):
+            try:
+                same = as_course == old or sp.expand(as_course - old) == 0
+            except Exception:  # not comparable: treated as different
+                same = False
+            if new.atoms(sp.Symbol) & course or not same:
                 raise ParseError(f"could not re-read {', '.join(stand)} as its own variable here")
         lhs, rhs = (
             None if e is None else e.xreplace({q: self.rename[k] for q, k in letters.items()})
@@ -711,7 +714,8 @@ def _read_all(
     return StepFile(tuple(chains), tuple(errors), state.title)
 
 
-_SIGN_FACTS = ("positive", "nonnegative", "negative", "nonpositive", "nonzero", "integer")
+#: what an interval can contradict (an interval says nothing against ``integer``)
+_SIGN_FACTS = ("positive", "nonnegative", "negative", "nonpositive", "nonzero")
 
 
 def _interval_assumptions(iv: Interval) -> dict[str, bool]:
@@ -727,11 +731,13 @@ def _interval_assumptions(iv: Interval) -> dict[str, bool]:
     return {"real": True}
 
 
-def _unproved_facts(sym: sp.Basic, allowed: sp.Symbol) -> list[str]:
-    """The sign facts ``sym`` carries that ``allowed`` (what is known) does not."""
+def _unproved_facts(
+    sym: sp.Basic, allowed: sp.Symbol, facts: Sequence[str] = _SIGN_FACTS
+) -> list[str]:
+    """The ``facts`` ``sym`` carries that ``allowed`` (what is known) does not."""
     return [
         f
-        for f in _SIGN_FACTS
+        for f in facts
         if getattr(sym, f"is_{f}") is True and getattr(allowed, f"is_{f}") is not True
     ]
 
@@ -781,7 +787,8 @@ def _rebuilt_symbols(
         negative = not positive and all(_proved_sign(g, domain, False) for g in gs)
         facts = {"positive": True} if positive else {"negative": True} if negative else {}
         target = sp.Symbol(var.name, real=True, **facts)
-        if _unproved_facts(var, target) and (symbols is not None or len(var.name) == 1):
+        unproved = _unproved_facts(var, target, (*_SIGN_FACTS, "integer"))
+        if unproved and (symbols is not None or len(var.name) == 1):
             out[var.name] = (target, "substitution")
     return out
 

@@ -193,3 +193,12 @@ def test_substitution_with_an_exercise_vocabulary_is_judged_in_the_substitution_
     assert report.conclusions[0].holds is True
     assert report.answer is not None and report.answer.holds is False  # not ce-cost's answer
     assert report.exit_code == 1
+
+
+def test_an_exercise_domain_for_its_integer_n_is_not_a_contradiction():
+    """n ∈ [1, 20] in the catalog is consistent with n a positive integer (an interval says
+    nothing against integer): a chain in n under --exercise is checked, not refused."""
+    text = _text(r"\frac{1}{n}\sum_x (a - y)", r"= \frac{1}{n}\sum_x a - \frac{1}{n}\sum_x y")
+    report = check_text(text, exercise="ce-db")
+    assert _verdicts(report) == {1: "ok", 2: "ok"}
+    assert report.results[1].strength == "proved"
