@@ -247,6 +247,14 @@ def sum_widths(*exprs: sp.Expr) -> tuple[int, ...]:
     return tuple(sorted({*SUM_WIDTHS, *extra}))
 
 
+def _width_outside_limits(expr: sp.Expr) -> bool:
+    """Does K occur other than in the limits of a sum over k (``(K − 2)(K − 3)(K − 5) w``)?"""
+    bodies = expr.replace(
+        lambda e: isinstance(e, sp.Sum) and not isinstance(e, nt.SampleSum), lambda e: e.function
+    )
+    return any(getattr(s, "name", None) == "K" for s in bodies.free_symbols)
+
+
 def write_out(expr: sp.Expr, width: int) -> sp.Expr:
     """``K`` (any symbol so named) → ``width``; every Σ_k written out, limits as written.
 
@@ -561,6 +569,9 @@ def compare(
     widths = sum_widths(lhs, rhs)
     if not widths:
         return _compare_written_out(lhs, rhs, definitions, domain, seed, FEEDBACK_WIDTH)
+    if _width_outside_limits(lhs) or _width_outside_limits(rhs):
+        # agreement at a few K proves nothing about a polynomial in K that vanishes there
+        raise UnsupportedSum("K may appear only as a limit of a sum over k")
     methods: list[str] = []
     points = 0
     for width in widths:

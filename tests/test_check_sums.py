@@ -120,6 +120,16 @@ def test_sum_over_k_empty_at_small_K_is_still_compared() -> None:
     assert sum_widths(parse_answer(r"\sum_{k=6}^{K} w_k", symbols=None)) == (2, 3, 5, 7, 8)
 
 
+def test_K_outside_a_limit_cannot_pass_by_vanishing_at_the_compared_K() -> None:
+    """(K − 2)(K − 3)(K − 5) is 0 at every compared K, so K outside a limit is refused; in a
+    limit, its constants (30 once expanded) add K beyond them, and the sum is then too long."""
+    vanishing = rf"\sum_k {BP2_BODY} + (K-2)(K-3)(K-5)w^{{l+1}}_{{1j}}"
+    result = grade_now("bp2", vanishing)
+    assert result.verdict == "invalid" and "only as a limit" in result.feedback, result
+    in_limit = grade_now("bp2", rf"\sum_{{k=1}}^{{K+(K-2)(K-3)(K-5)}} {BP2_BODY}")
+    assert in_limit.verdict != "correct", in_limit
+
+
 def test_sum_widths_only_when_a_sum_over_k_occurs() -> None:
     assert sum_widths(parse_answer("a-y"), parse_answer(r"\frac{1}{n}\sum_x (a-y)")) == ()
     assert sum_widths(parse_answer(r"\sum_k w_k")) == (2, 3, 5)
