@@ -28,6 +28,7 @@ from .equivalence import (
     canonical,
     compare,
     evaluate,
+    family,
     undefined_point,
 )
 from .exercises import Exercise, exercise
@@ -342,6 +343,24 @@ def grade_now(exercise_id: str, answer: str, *, lang: str = "en") -> GradeResult
         )
 
 
+def _sign_clash(answer: sp.Expr, reference: sp.Expr, domain: Domain) -> str:
+    """A domain that lets a symbol go below 0 although it was read as positive (t, u, a) or
+    nonnegative (y): SymPy has already used the sign (√(t²) was read as t), so the comparison
+    would be unsound there. Returns the reason, or ''."""
+    for sym in sorted(answer.free_symbols | reference.free_symbols, key=str):
+        if not (sym.is_positive or sym.is_nonnegative):
+            continue
+        interval = domain.interval(family(sym))
+        if interval.low + interval.margin < 0:
+            sign = "> 0" if sym.is_positive else "≥ 0"
+            return (
+                f"the domain lets {sym} go below 0, but {sym} is read with {sym} {sign} (the "
+                "course's convention; √(" + f"{sym}²) is already {sym}): use a symbol of another "
+                f"family (such as s or x) or an interval within {sym} {sign}"
+            )
+    return ""
+
+
 def compare_adhoc(
     reference: str,
     answer: str,
@@ -360,6 +379,9 @@ def compare_adhoc(
         return GradeResult(
             "--reference", answer, "invalid", phrase("invalid", lang, msg=str(exc)), "parse"
         )
+    clash = _sign_clash(expr, ref, domain or Domain())
+    if clash:
+        return GradeResult("--reference", answer, "invalid", clash, "domain", to_latex(expr))
     definitions: tuple[Definition, ...] = ()
     try:
         outcome = compare(expr, ref, definitions=definitions, domain=domain, seed=reference)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from derive.check import parse_domain
 from derive.equivalence import NonLinearSampleSum, UnsupportedSum, canonical, compare, sum_widths
 from derive.exercises import exercise
 from derive.grading import compare_adhoc, grade_now
@@ -216,3 +217,18 @@ def test_linear_output_target_is_only_real_so_its_square_root_is_not_itself() ->
     wrong = grade_now("linear-delta-output", r"z^L_j - \sqrt{y_j^2}")
     assert wrong.verdict == "incorrect", wrong
     assert grade_now("linear-delta-output", "a^L_j - y_j").verdict == "correct"
+
+
+@pytest.mark.parametrize(("symbol", "sign"), [("t", "> 0"), ("y", "≥ 0"), ("a", "> 0")])
+def test_adhoc_domain_below_a_sign_assumed_at_parse_time_is_refused(symbol: str, sign: str) -> None:
+    """√(t²) is read as t (t > 0 by convention): on t ∈ (−1, 1) that would be graded correct."""
+    result = compare_adhoc(
+        symbol, rf"\sqrt{{{symbol}^2}}", domain=parse_domain([f"{symbol}:(-1,1)"])
+    )
+    assert result.verdict == "invalid" and f"{symbol} {sign}" in result.feedback, result
+    inside = compare_adhoc(
+        symbol, rf"\sqrt{{{symbol}^2}}", domain=parse_domain([f"{symbol}:(0,1)"])
+    )
+    assert inside.verdict == "correct"
+    unsigned = compare_adhoc("s", r"\sqrt{s^2}", domain=parse_domain(["s:(-1,1)"]))
+    assert unsigned.verdict == "incorrect"
