@@ -279,6 +279,33 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _answer_after_dashdash(argv: list[str], parser: argparse.ArgumentParser) -> list[str]:
+    """``EXERCISE -(y - a) --json``: an answer that starts with ``-`` is an answer, not an
+    option. Options (with their values) are kept in front, positionals go after ``--``."""
+    actions = parser._option_string_actions
+    options: list[str] = []
+    positionals: list[str] = []
+    k = 0
+    while k < len(argv):
+        arg = argv[k]
+        if arg == "--":
+            positionals += argv[k + 1 :]
+            break
+        name = arg.split("=")[0]
+        if name in actions:
+            if "=" not in arg and actions[name].nargs is None and k + 1 < len(argv):
+                options.append(f"{arg}={argv[k + 1]}")  # a value may start with '-'
+                k += 1
+            else:
+                options.append(arg)
+        elif arg.startswith("--"):
+            options.append(arg)  # an unknown option: argparse will say so
+        else:
+            positionals.append(arg)
+        k += 1
+    return [*options, "--", *positionals]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if any(arg == "--steps" or arg.startswith("--steps=") for arg in argv):
@@ -286,7 +313,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return check_steps(argv, prog="python -m derive.check")
     parser = _parser()
-    ns = parser.parse_args(argv)
+    ns = parser.parse_args(_answer_after_dashdash(argv, parser))
     if ns.timeout <= 0 or ns.jobs < 1:
         parser.error("--timeout must be > 0 and --jobs ≥ 1")
     if ns.list:

@@ -40,3 +40,11 @@ def test_unreadable_step_file_exits_2(tmp_path: Path) -> None:
 def test_grading_a_single_answer_still_works_beside_steps() -> None:
     proc = _check("ce-db", r"\sigma(z) - y")
     assert proc.returncode == 0 and proc.stdout.startswith("correct")
+
+
+def test_an_answer_starting_with_a_minus_sign_is_an_answer_not_an_option() -> None:
+    proc = _check("linear-delta-output", "-(y_j-a^L_j)", "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["verdict"] == "correct"
+    proc = _check("--reference", "-a", "-a")
+    assert proc.returncode == 0 and proc.stdout.startswith("correct")
