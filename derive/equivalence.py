@@ -34,6 +34,7 @@ from sympy.core.function import AppliedUndef
 
 from . import notation as nt
 from .indexing import LAYER_WIDTH
+from .mpeval import NotReal, mp_eval
 
 __all__ = [
     "DIGITS",
@@ -347,50 +348,8 @@ def _is_zero_harder(diff: sp.Expr) -> str | None:
 # --------------------------------------------------------------------------- numeric
 
 
-class _Undefined(Exception):
-    """The expression is not a real number at this point."""
-
-
-def _mp(expr: sp.Basic, env: Mapping[sp.Basic, mpmath.mpf]) -> mpmath.mpf:
-    """Evaluate a SymPy tree with mpmath (no code generation, no eval)."""
-    if expr in env:
-        return env[expr]
-    if expr.is_Integer:
-        return mpmath.mpf(int(expr))
-    if expr.is_Rational:
-        return mpmath.mpf(int(expr.p)) / int(expr.q)
-    if expr.is_Float:
-        return mpmath.mpf(str(expr))
-    if expr is sp.E:
-        return mpmath.e
-    if expr is sp.pi:
-        return mpmath.pi
-    args = [_mp(arg, env) for arg in expr.args]
-    if isinstance(expr, sp.Add):
-        return mpmath.fsum(args)
-    if isinstance(expr, sp.Mul):
-        return mpmath.fprod(args)
-    if isinstance(expr, sp.Pow):
-        base, ex = args
-        if base == 0 and ex <= 0:
-            raise _Undefined
-        if base < 0 and not expr.exp.is_integer:
-            raise _Undefined
-        return mpmath.power(base, ex)
-    if isinstance(expr, sp.log):
-        if args[0] <= 0:
-            raise _Undefined
-        return mpmath.log(args[0])
-    if isinstance(expr, sp.exp):
-        return mpmath.exp(args[0])
-    if isinstance(expr, nt.sigma):
-        return 1 / (1 + mpmath.exp(-args[0]))
-    if isinstance(expr, nt.SigmaPrime):
-        s = 1 / (1 + mpmath.exp(-args[0]))
-        return s * (1 - s)
-    if isinstance(expr, sp.Abs):
-        return abs(args[0])
-    raise _Undefined
+_Undefined = NotReal  # the expression is not a real number at this point
+_mp = mp_eval
 
 
 def _opaque_atoms(*exprs: sp.Expr) -> dict[sp.Basic, sp.Symbol]:

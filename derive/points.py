@@ -64,7 +64,7 @@ def _compile(expr: sp.Expr, symbols: list[sp.Symbol]) -> Callable[..., object] |
         return None  # the summand varies by sample: a sum over samples has no value at a point
     if any(q.function.has(sp.Indexed) for q in expr.atoms(sp.Sum)):
         return None  # a sum of indexed values over a symbolic range has no value at a point
-    return sp.lambdify(symbols, expr, modules=_MODULES)
+    return sp.lambdify(symbols, expr, modules=_MODULES, docstring_limit=0)
 
 
 def _real(v: object) -> mpmath.mpf | None:
@@ -138,8 +138,12 @@ def evaluate_zero(
     count: int = DEFAULT_POINTS,
     seed: int = DEFAULT_SEED,
     scale: tuple[sp.Expr, ...] = (),
+    real: tuple[sp.Expr, ...] = (),
 ) -> Evidence | None:
     """Is ``expr`` zero at ``count`` seeded points of ``domain``? ``None``: cannot evaluate.
+
+    Each of ``real`` (e.g. an antiderivative) must be real at every point: a point where one
+    is not is a counterexample.
 
     ``scale`` holds the two sides whose difference ``expr`` is: the tolerance is relative to
     ``|lhs| + |rhs|`` at each point, and a point where one side is real and the other is not
@@ -147,7 +151,7 @@ def evaluate_zero(
     real are outside the domain of the statement and are redrawn. ``points == 0`` in the
     result means nothing could be compared: it is no evidence.
     """
-    got = _evaluations(sp.Tuple(expr, *scale), domain, count, seed)
+    got = _evaluations(sp.Tuple(expr, *scale, *real), domain, count, seed)
     if got is None:
         return None
     values, redrawn = got
@@ -156,7 +160,10 @@ def evaluate_zero(
     for point, vals in values:
         if vals is None:
             continue
-        v, *parts = (_real(q) for q in vals)
+        reals = [_real(q) for q in vals]
+        if real and any(q is None for q in reals[len(reals) - len(real) :]):
+            return Evidence(compared, math.inf, _counterexample(point, "a term is", "not real"), "")
+        v, *parts = reals[: len(reals) - len(real)]
         if scale and any(q is None for q in parts) and any(q is not None for q in parts):
             return Evidence(
                 compared, math.inf, _counterexample(point, "one side is not real", "there"), ""
@@ -169,28 +176,6 @@ def evaluate_zero(
             return Evidence(compared, float(abs(v)), _counterexample(point, "value", v), "")
         worst = max(worst, abs(v))
     return Evidence(compared, float(worst), None, _note(redrawn, compared))
-
-
-def evaluate_real(
-    expr: sp.Expr, domain: Domain, *, count: int = DEFAULT_POINTS, seed: int = DEFAULT_SEED
-) -> Evidence | None:
-    """Is ``expr`` real at seeded points of ``domain``? A point where it is not (e.g. ln(a − 1)
-    for 0 < a < 1) is a counterexample; a pole (division by zero) is not counted."""
-    symbols = sorted(expr.free_symbols, key=lambda s_: s_.name)
-    fn = _compile(sp.Tuple(expr), symbols)
-    if fn is None:
-        return None
-    compared = 0
-    with mpmath.workdps(DIGITS):
-        for point in domain.sample(symbols, count, seed):
-            try:
-                (v,) = fn(*[mpmath.mpf(point[s_]) for s_ in symbols])
-            except (ZeroDivisionError, ValueError, OverflowError, TypeError):
-                continue
-            if isinstance(v, mpmath.mpc) and v.imag != 0:
-                return Evidence(compared, math.inf, _counterexample(point, "value", v), "")
-            compared += 1
-    return Evidence(compared, 0.0, None, "")
 
 
 def evaluate_sign(

@@ -1,0 +1,81 @@
+"""Evaluate a SymPy tree at a point with mpmath, in the reals, without generating code.
+
+:func:`mp_eval` walks the expression: sums, products, powers, ``ln``, ``exp``, ``σ``, ``σ'``,
+``|·|`` and the trigonometric functions. A value that is not a real number there (ln of a
+non-positive number, a negative base to a fractional power, division by zero) raises
+:class:`NotReal`; a node it does not know raises :class:`Unsupported` (a subclass, so callers
+that only need "no real value here" catch :class:`NotReal`). The homework checker grades with
+it; the derivation engine's second opinion (:mod:`derive.points`) lambdifies instead, which is
+faster for its few points per expression and keeps complex values to tell "not real" apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import mpmath
+import sympy as sp
+
+from .notation import SigmaPrime, sigma
+
+__all__ = ["NotReal", "Unsupported", "mp_eval"]
+
+
+class NotReal(Exception):
+    """The expression has no real value at this point."""
+
+
+class Unsupported(NotReal):
+    """The expression contains something this evaluator does not know."""
+
+
+_UNARY = {
+    sp.exp: mpmath.exp,
+    sp.sin: mpmath.sin,
+    sp.cos: mpmath.cos,
+    sp.tan: mpmath.tan,
+    sp.Abs: abs,
+}
+
+
+def mp_eval(expr: sp.Basic, env: Mapping[sp.Basic, mpmath.mpf]) -> mpmath.mpf:
+    """The real value of ``expr`` with the symbols (or other atoms) of ``env`` bound."""
+    if expr in env:
+        return env[expr]
+    if expr.is_Integer:
+        return mpmath.mpf(int(expr))
+    if expr.is_Rational:
+        return mpmath.mpf(int(expr.p)) / int(expr.q)
+    if expr.is_Float:
+        return mpmath.mpf(str(expr))
+    if expr is sp.E:
+        return mpmath.e
+    if expr is sp.pi:
+        return mpmath.pi
+    if not expr.args:
+        raise Unsupported(f"no value for {expr}")
+    args = [mp_eval(arg, env) for arg in expr.args]
+    if isinstance(expr, sp.Add):
+        return mpmath.fsum(args)
+    if isinstance(expr, sp.Mul):
+        return mpmath.fprod(args)
+    if isinstance(expr, sp.Pow):
+        base, ex = args
+        if base == 0 and ex <= 0:
+            raise NotReal("division by zero")
+        if base < 0 and not expr.exp.is_integer:
+            raise NotReal("a negative base to a fractional power")
+        return mpmath.power(base, ex)
+    if isinstance(expr, sp.log):
+        if args[0] <= 0:
+            raise NotReal("ln of a number ≤ 0")
+        return mpmath.log(args[0])
+    if isinstance(expr, sigma):
+        return 1 / (1 + mpmath.exp(-args[0]))
+    if isinstance(expr, SigmaPrime):
+        s = 1 / (1 + mpmath.exp(-args[0]))
+        return s * (1 - s)
+    for kind, fn in _UNARY.items():
+        if isinstance(expr, kind):
+            return fn(args[0])
+    raise Unsupported(f"no numeric rule for {type(expr).__name__}")
