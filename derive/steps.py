@@ -9,7 +9,7 @@ of the lecture claims (``L0``–``L26``) it supports. Nothing here checks or pri
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 import sympy as sp
@@ -107,6 +107,12 @@ class Derivation:
     variable: sp.Symbol | None = None
     definitions: tuple[tuple[sp.Symbol, sp.Expr], ...] = ()
     domain: Domain = field(default=DEFAULT)
+
+    def with_step(self, index: int, **changes: object) -> Derivation:
+        """A copy with step ``index`` changed (e.g. a deliberately broken variant)."""
+        steps = list(self.steps)
+        steps[index] = replace(steps[index], **changes)
+        return replace(self, steps=tuple(steps))
 
     def _repr_latex_(self) -> str:
         from .render import derivation_latex  # rendering is separate from the data

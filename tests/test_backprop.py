@@ -23,12 +23,6 @@ def _verdicts(rid: str) -> list[Verdict]:
     return [r.verdict for r in REPORTS[rid].results]
 
 
-def _replace_step(derivation, index: int, **changes):
-    steps = list(derivation.steps)
-    steps[index] = dataclasses.replace(steps[index], **changes)
-    return dataclasses.replace(derivation, steps=tuple(steps))
-
-
 def _width_symbols(derivation) -> set[sp.Symbol]:
     return {s_ for s_, _ in derivation.definitions if s_ in (bp.K, bp.M, bp.N)}
 
@@ -64,7 +58,7 @@ def test_L20_bp_closed_forms_are_the_end_of_the_proofs() -> None:
 
 def test_L20_a_wrong_bp4_is_reported_failed() -> None:
     wrong = cf.product(bp.A_lm1[bp.j], bp.D_l[bp.k])  # indices swapped
-    rep = verify(_replace_step(bp.BP4_PROOF, 2, expr=wrong))
+    rep = verify(bp.BP4_PROOF.with_step(2, expr=wrong))
     assert not rep.ok and rep.failures[0].index == 3
     assert rep.failures[0].verdict is Verdict.REFUTED  # a point with a_j δ_k ≠ a_k δ_j
 
@@ -74,7 +68,7 @@ def test_L21_bp1_needs_that_a_k_depends_only_on_z_k() -> None:
     wrong_sum = bp.NeuronSum(
         sp.Derivative(bp.C(bp.A[bp.k]), bp.A[bp.k]) * SigmaPrime(bp.Z[bp.k]), (bp.k, 1, bp.K)
     )
-    rep = verify(_replace_step(bp.BP1_PROOF, 1, expr=wrong_sum))
+    rep = verify(bp.BP1_PROOF.with_step(1, expr=wrong_sum))
     assert rep.results[1].verdict is not Verdict.PROVED and not rep.ok
 
 
@@ -86,7 +80,7 @@ def test_L21_bp1_premise_checked_for_1_to_4_outputs_with_an_arbitrary_cost() -> 
     # the wrong output's derivative on the right is not proved (2 outputs, j = 1 ↔ 2)
     d = bp.BP1_FIXED_SIZES[1]
     swapped = sp.Eq(d.steps[0].expr.lhs, d.steps[1].expr.rhs, evaluate=False)
-    assert not verify(_replace_step(d, 0, expr=swapped)).ok
+    assert not verify(d.with_step(0, expr=swapped)).ok
 
 
 def test_L22_quadratic_delta_keeps_sigma_prime() -> None:
@@ -109,7 +103,7 @@ def test_L23_cross_entropy_delta_is_a_minus_y_for_any_number_of_outputs() -> Non
 
 def test_L23_a_delta_that_keeps_sigma_prime_is_refuted_for_the_cross_entropy() -> None:
     wrong = bp._indexed(cf.OUTPUT_DELTA_J["quadratic"])
-    rep = verify(_replace_step(bp.CE_OUTPUT, 3, expr=wrong))
+    rep = verify(bp.CE_OUTPUT.with_step(3, expr=wrong))
     assert rep.results[3].verdict is Verdict.REFUTED
 
 
@@ -126,7 +120,7 @@ def test_L24_the_lectures_bias_index_typo_is_reported_and_refuted() -> None:
     # the slide's left side ∂C/∂b^L_k with the right side 1/n Σ_x (a^L_j − y_j)
     step = bp.CE_GRADIENTS.steps[3]
     typo = sp.Derivative(step.lhs_value.expr, bp.B[bp.k])
-    rep = verify(_replace_step(bp.CE_GRADIENTS, 3, lhs_value=typo))
+    rep = verify(bp.CE_GRADIENTS.with_step(3, lhs_value=typo))
     assert not rep.results[3].ok
 
 
@@ -154,7 +148,7 @@ def test_L26_x_j_stays_an_argument_with_a_machine_checked_core() -> None:
     # a false core (the two inputs' gradients equal) makes the argument fail
     core = bp.X_EXAMPLE.steps[1].core
     false_core = sp.Eq(core.lhs, 0, evaluate=False)
-    bad = verify(_replace_step(bp.X_EXAMPLE, 1, core=false_core))
+    bad = verify(bp.X_EXAMPLE.with_step(1, core=false_core))
     assert not bad.results[1].ok
 
 

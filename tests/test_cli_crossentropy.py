@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import subprocess
 import sys
 
@@ -35,9 +34,7 @@ def test_check_verifies_every_step_and_exits_0() -> None:
 
 
 def test_check_exits_1_and_names_a_broken_step(capsys: pytest.CaptureFixture[str]) -> None:
-    steps = list(INTEGRAL.steps)
-    steps[-1] = dataclasses.replace(steps[-1], expr=-CE_COST + CONST)
-    broken = dataclasses.replace(INTEGRAL, steps=tuple(steps))
+    broken = INTEGRAL.with_step(-1, expr=-CE_COST + CONST)
     assert run([broken], TITLE, ["--check"], prog="x") == 1
     out = capsys.readouterr().out
     assert "FAILED: integral-partial-fractions #5" in out and "differs at" in out

@@ -20,12 +20,6 @@ from derive.verify import Verdict, verify
 WHY = Text("test", "test")
 
 
-def _replace_step(d: Derivation, index: int, **changes) -> Derivation:
-    steps = list(d.steps)
-    steps[index] = dataclasses.replace(steps[index], **changes)
-    return dataclasses.replace(d, steps=tuple(steps))
-
-
 def _chain(*exprs, relation=Relation.EQUAL, variable=None) -> Derivation:
     steps = [Step(exprs[0], Relation.GIVEN, WHY)]
     steps += [Step(e, relation, WHY) for e in exprs[1:]]
@@ -33,7 +27,7 @@ def _chain(*exprs, relation=Relation.EQUAL, variable=None) -> Derivation:
 
 
 def test_a_wrong_sign_in_the_final_cost_is_refuted_with_a_counterexample() -> None:
-    broken = _replace_step(INTEGRAL, 4, expr=-CE_COST + CONST)
+    broken = INTEGRAL.with_step(4, expr=-CE_COST + CONST)
     rep = verify(broken)
     assert not rep.ok
     (fail,) = rep.failures
@@ -44,9 +38,7 @@ def test_a_wrong_sign_in_the_final_cost_is_refuted_with_a_counterexample() -> No
 def test_the_lectures_substitution_differential_is_refuted() -> None:
     i = next(i for i, s in enumerate(SUBSTITUTION.steps) if s.substitution is not None)
     sub = SUBSTITUTION.steps[i].substitution
-    broken = _replace_step(
-        SUBSTITUTION, i, substitution=dataclasses.replace(sub, differential=1 / a**2)
-    )
+    broken = SUBSTITUTION.with_step(i, substitution=dataclasses.replace(sub, differential=1 / a**2))
     rep = verify(broken)
     fail = rep.results[i]
     assert fail.verdict is Verdict.REFUTED and fail.method == "substitution"
@@ -60,7 +52,7 @@ def test_the_lectures_sign_after_substitution_is_refuted() -> None:
         -y * sp.Integral(1 / t, t),
         variable=a,
     )
-    d = _replace_step(d, 1, substitution=Substitution(t, 1 / a - 1, -1 / a**2, a))
+    d = d.with_step(1, substitution=Substitution(t, 1 / a - 1, -1 / a**2, a))
     assert verify(d).results[1].verdict is Verdict.REFUTED
 
 

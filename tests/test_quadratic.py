@@ -26,12 +26,6 @@ def _verdicts(rid: str) -> list[Verdict]:
     return [r.verdict for r in REPORTS[rid].results]
 
 
-def _replace_step(derivation, index: int, **changes):
-    steps = list(derivation.steps)
-    steps[index] = dataclasses.replace(steps[index], **changes)
-    return dataclasses.replace(derivation, steps=tuple(steps))
-
-
 def test_every_quadratic_derivation_verifies() -> None:
     bad = {i: [r.detail for r in rep.failures] for i, rep in REPORTS.items() if not rep.ok}
     assert not bad
@@ -62,7 +56,7 @@ def test_L3_the_slides_cost_without_half_is_refuted_with_their_gradient() -> Non
     fact = q.QUADRATIC_GRADIENTS.steps[4]
     assert fact.relation is Relation.FACT and REPORTS["quadratic-gradients"].results[4].ok
     slide = sp.Eq(sp.Derivative(q.SLIDE_COST, w), cf.MSE_DW, evaluate=False)
-    rep = verify(_replace_step(q.QUADRATIC_GRADIENTS, 4, expr=slide))
+    rep = verify(q.QUADRATIC_GRADIENTS.with_step(4, expr=slide))
     assert rep.results[4].verdict is Verdict.REFUTED
     assert rep.results[4].evidence is not None and rep.results[4].evidence.counterexample
     assert "L3" in dict(q.DIFFERENCES) and "twice" in dict(q.DIFFERENCES)["L3"].en
@@ -77,7 +71,7 @@ def test_L3_input_one_target_zero_gives_a_sigma_prime() -> None:
 
 def test_L3_a_wrong_gradient_step_is_reported_failed() -> None:
     wrong = cf.product(cf.ordered(y, -a), SigmaPrime(z), x)  # sign flipped
-    rep = verify(_replace_step(q.QUADRATIC_GRADIENTS, 2, expr=wrong))
+    rep = verify(q.QUADRATIC_GRADIENTS.with_step(2, expr=wrong))
     assert not rep.ok and rep.failures[0].index == 3
     assert rep.failures[0].verdict is Verdict.REFUTED
 
@@ -123,7 +117,7 @@ def test_L2_worse_is_slower_holds_only_above_two_thirds() -> None:
     assert _verdicts("worse-is-slower-near") == [Verdict.PROVED]
     assert sp.solve(sp.diff(q.EXAMPLE_DB_OF_A.doit(), a), a) == [sp.Rational(2, 3)]  # a > 0
     # claiming the gradient shrinks on (0, 2/3) too is refuted at a point
-    wrong = _replace_step(q.WORSE_IS_SLOWER_NEAR, 0, expr=sp.StrictLessThan(q.EXAMPLE_DB_SLOPE, 0))
+    wrong = q.WORSE_IS_SLOWER_NEAR.with_step(0, expr=sp.StrictLessThan(q.EXAMPLE_DB_SLOPE, 0))
     assert verify(wrong).results[0].verdict is Verdict.REFUTED
     assert "2/3" in dict(q.DIFFERENCES)["L2"].en
 

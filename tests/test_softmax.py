@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import math
 
 import sympy as sp
@@ -21,12 +20,6 @@ def _verdicts(rid: str) -> list[Verdict]:
     return [r.verdict for r in REPORTS[rid].results]
 
 
-def _replace_step(derivation, index: int, **changes):
-    steps = list(derivation.steps)
-    steps[index] = dataclasses.replace(steps[index], **changes)
-    return dataclasses.replace(derivation, steps=tuple(steps))
-
-
 def test_softmax_derivations_verify_and_are_tagged_beyond_the_lecture() -> None:
     assert all(rep.ok for rep in REPORTS.values())
     assert all(d.claims == ("L0",) for d in sm.DERIVATIONS)
@@ -39,7 +32,7 @@ def test_softmax_outputs_are_positive_and_sum_to_one_for_any_K() -> None:
     assert sm.K in sm.OUTPUTS.steps[1].expr.lhs.free_symbols  # a symbolic number of outputs
     # summing to 2 is refuted
     wrong = sp.Eq(sm.OUTPUTS.steps[1].expr.lhs, 2, evaluate=False)
-    assert not verify(_replace_step(sm.OUTPUTS, 1, expr=wrong)).ok
+    assert not verify(sm.OUTPUTS.with_step(1, expr=wrong)).ok
 
 
 def test_softmax_derivative_is_a_j_times_kronecker_minus_a_k() -> None:
@@ -47,7 +40,7 @@ def test_softmax_derivative_is_a_j_times_kronecker_minus_a_k() -> None:
     last = sm.DERIVATIVE.steps[-1].expr
     assert last.has(sp.KroneckerDelta) and last.free_symbols >= {sm.A[sm.j], sm.A[sm.k]}
     wrong = cf.product(sm.A[sm.j], cf.ordered(sp.KroneckerDelta(sm.j, sm.k), sm.A[sm.k]))
-    rep = verify(_replace_step(sm.DERIVATIVE, 1, expr=wrong))
+    rep = verify(sm.DERIVATIVE.with_step(1, expr=wrong))
     assert not rep.ok
 
 
@@ -59,7 +52,7 @@ def test_log_likelihood_delta_is_a_minus_y_for_a_one_hot_target() -> None:
     assert cf.OUTPUT_ACTIVATION["softmax-log-likelihood"] == "softmax"
     # δ^L_k = a^L_k + y_k is refuted (y_k = δ_ck, evaluated at points with k = c or not)
     wrong = sp.Add(sm.A[sm.k], sm.Y[sm.k])
-    assert not verify(_replace_step(sm.DELTA, 2, expr=wrong)).ok
+    assert not verify(sm.DELTA.with_step(2, expr=wrong)).ok
 
 
 @settings(max_examples=100, deadline=None)
