@@ -28,6 +28,7 @@ __all__ = [
     "Domain",
     "Interval",
     "reparametrise",
+    "unit_interval_substitution",
 ]
 
 
@@ -142,21 +143,31 @@ Y_CASES: tuple[tuple[str, sp.Expr | None], ...] = (
 )
 
 
+def unit_interval_substitution(symbols: Iterable[sp.Basic]) -> dict[sp.Basic, sp.Expr]:
+    """``v → 1/(1 + u)`` with a fresh ``u > 0`` for each ``v``: a bijection of ``u > 0`` onto
+    ``0 < v < 1``, after which SymPy's assumptions say exactly that ``v`` is in (0, 1)."""
+    return {
+        v: 1 / (1 + sp.Dummy(f"u_{v.name if isinstance(v, sp.Symbol) else 'sigma'}", positive=True))
+        for v in symbols
+    }
+
+
 def reparametrise(expr: sp.Expr, domain: Domain) -> tuple[sp.Expr, dict[sp.Symbol, sp.Expr]]:
     """Rewrite ``expr`` so that SymPy's assumptions encode the unit-interval variables.
 
     Every symbol with an interval ``(0, 1)`` (or ``[0, 1]``: an identity that holds on the
     open interval holds on the closed one by continuity only where both sides are defined, so
     callers use this for the open interior) and every ``σ(·)`` becomes ``1/(1 + u)`` with a
-    fresh ``u > 0``. Returns the new expression and the substitution used.
+    fresh ``u > 0`` (:func:`unit_interval_substitution`); logarithm arguments are put over a
+    common denominator. Returns the new expression and the substitution used.
     """
-    subs: dict[sp.Basic, sp.Expr] = {}
-    for sym, interval in domain.intervals:
-        if (interval.low, interval.high) == (0.0, 1.0) and sym in expr.free_symbols:
-            subs[sym] = 1 / (1 + sp.Dummy(f"u_{sym.name}", positive=True))
-    for sig in expr.atoms(sigma):
-        if sig.args[0].is_extended_real:
-            subs[sig] = 1 / (1 + sp.Dummy("u_sigma", positive=True))
+    units = [
+        sym
+        for sym, interval in domain.intervals
+        if (interval.low, interval.high) == (0.0, 1.0) and sym in expr.free_symbols
+    ]
+    units += [sig for sig in expr.atoms(sigma) if sig.args[0].is_extended_real]
+    subs = unit_interval_substitution(units)
     out = expr.xreplace(subs)
     out = out.replace(
         lambda e: isinstance(e, sp.log), lambda e: sp.log(sp.factor(sp.cancel(e.args[0])))

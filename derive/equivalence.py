@@ -33,6 +33,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from . import notation as nt
+from .domain import unit_interval_substitution
 from .indexing import LAYER_WIDTH
 from .mpeval import NotReal, mp_eval
 
@@ -320,11 +321,8 @@ def _in_base_variables(expr: sp.Expr, definitions: Sequence[Definition]) -> sp.E
 
 def _reparametrised(expr: sp.Expr) -> sp.Expr:
     """Every symbol of the family ``a`` (domain (0, 1)) → 1/(1 + u), u > 0 (a bijection)."""
-    mapping = {}
-    for s in expr.free_symbols:
-        if family(s) == "a" and isinstance(s, sp.Symbol):
-            mapping[s] = 1 / (1 + sp.Dummy(f"u_{s.name}", positive=True))
-    return expr.xreplace(mapping)
+    units = [s for s in expr.free_symbols if family(s) == "a" and isinstance(s, sp.Symbol)]
+    return expr.xreplace(unit_interval_substitution(units))
 
 
 def _is_zero_symbolic(diff: sp.Expr) -> str | None:
