@@ -52,9 +52,12 @@ def test_standalone_needs_latex_format() -> None:
 
 
 def test_derive_never_imports_jax() -> None:
+    # every derivation CLI, run in one process: none of them may pull JAX in
     code = (
-        "import sys, derive, derive.crossentropy, derive.verify, derive.render, derive.cli;"
+        "import sys, derive, derive.crossentropy, derive.quadratic, derive.backprop, "
+        "derive.softmax, derive.verify, derive.render, derive.cli;"
         "from derive.crossentropy import main; main(['--check', '-o', '/dev/null']);"
+        "from derive.backprop import main; main(['--check', '-o', '/dev/null']);"
         "assert not [m for m in sys.modules if m.split('.')[0] in ('jax', 'jaxlib')]"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
