@@ -1,12 +1,13 @@
-"""The labelled answer set graded by ``derive.check`` and by HuggingFace ``math-verify``.
+"""The labelled answer set graded by ``derive.homework.check`` and by HuggingFace ``math-verify``.
 
 Both grade the same rows (``tests/data/answers.csv``) against the same reference (the catalog's
 closed form, printed as LaTeX), in the same run. Printed: accuracy (correct vs not correct,
 the only question math-verify answers; ours also 3-way), answers per second, median and p95
 latency per answer (warm), and the throughput ratio (target ≥ 5×, median ≤ 10 ms).
 
-Ours is timed twice: in-process (``grade_now``) and through :func:`derive.check.grade`, i.e.
-with the worker process and its time limit. math-verify needs the ``bench`` extra:
+Ours is timed twice: in-process (``grade_now``) and through
+:func:`derive.homework.check.grade`, i.e. with the worker process and its time limit.
+math-verify needs the ``bench`` extra:
 ``pip install -e '.[bench]'``. Usage: ``python bench/bench_check.py [--repeat N]``.
 """
 
@@ -20,10 +21,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from derive.check import grade
-from derive.exercises import catalog
-from derive.grading import grade_now
-from derive.parse import to_latex
+from derive.homework.check import grade
+from derive.homework.exercises import catalog
+from derive.homework.grading import grade_now
+from derive.homework.parse import to_latex
 
 ANSWERS = Path(__file__).resolve().parent.parent / "tests" / "data" / "answers.csv"
 
@@ -113,7 +114,7 @@ def main() -> None:
     print(f"{len(rows)} labelled answers, {repeat} passes each; accuracy = correct vs not correct")
     catalog()
     ours = run("derive.check (in process)", rows, ours_in_process, repeat)
-    worker = run("derive.check.grade (worker, 5 s)", rows, ours_with_worker, repeat)
+    worker = run("derive.homework.check.grade (worker, 5 s)", rows, ours_with_worker, repeat)
     try:
         peer_judge = math_verify_judge()
     except ImportError:

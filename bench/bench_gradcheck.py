@@ -28,7 +28,7 @@ import jax.numpy as jnp
 import sympy as sp
 from jax.test_util import check_grads
 
-from derive.closedforms import COSTS, OUTPUT_DELTA
+from derive.lecture.closedforms import COSTS, OUTPUT_DELTA
 from numeric.backprop import forward
 from numeric.check import check_stack, random_shapes
 from numeric.compare import DEFAULT_THRESHOLD

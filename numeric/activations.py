@@ -1,6 +1,6 @@
 """Output activations a^L = f(z^L), with numerically stable logarithms of a.
 
-``sigmoid`` is σ from :mod:`derive.notation`, lambdified (→ ``jax.nn.sigmoid``); its logs
+``sigmoid`` is σ from :mod:`derive.engine.notation`, lambdified (→ ``jax.nn.sigmoid``); its logs
 are ln σ(z) = ``log_sigmoid(z)`` and ln(1 − σ(z)) = ln σ(−z) = ``log_sigmoid(−z)``, finite for
 every finite z (the naive ``log(sigmoid(z))`` is −∞ once σ(z) rounds to 0). ``softmax`` is
 a_j = e^{z_j} / Σ_k e^{z_k} over the output layer (axis 0, one column per sample), with
@@ -16,7 +16,7 @@ from types import MappingProxyType
 import jax
 import jax.numpy as jnp
 
-from derive.notation import sigma, z
+from derive.engine.notation import sigma, z
 
 from .lambdify import to_jax
 

@@ -4,11 +4,11 @@ Forward pass, one column per sample (``x`` of shape ``(n_1, batch)``):
 
     z^l = w^l a^{l-1} + b^l,   a^l = σ(z^l) for hidden layers,   a^L = f(z^L), a^1 = x,
 
-with f the cost's output activation (:data:`derive.closedforms.OUTPUT_ACTIVATION`).
+with f the cost's output activation (:data:`derive.lecture.closedforms.OUTPUT_ACTIVATION`).
 Backward pass, vectorised over the batch (⊙ is the elementwise product):
 
-    BP1  δ^L = δ^L(a^L, y, z^L)                    (from derive.closedforms.OUTPUT_DELTA)
-    BP2  δ^l = ((w^{l+1})ᵀ δ^{l+1}) ⊙ σ'(z^l)       (σ' from derive.closedforms.SIGMA_PRIME)
+    BP1  δ^L = δ^L(a^L, y, z^L)                    (from derive.lecture.closedforms.OUTPUT_DELTA)
+    BP2  δ^l = ((w^{l+1})ᵀ δ^{l+1}) ⊙ σ'(z^l)       (σ' from derive.lecture.closedforms.SIGMA_PRIME)
     BP3  ∂C/∂b^l = (1/n) Σ_x δ^l_x
     BP4  ∂C/∂w^l = (1/n) Σ_x δ^l_x (a^{l-1}_x)ᵀ = (1/n) δ^l (a^{l-1})ᵀ
 
@@ -27,8 +27,8 @@ import jax.numpy as jnp
 import numpy as np
 import sympy as sp
 
-from derive.closedforms import COSTS, OUTPUT_ACTIVATION, OUTPUT_DELTA, SIGMA_PRIME
-from derive.notation import a, sigma, y, z
+from derive.engine.notation import a, sigma, y, z
+from derive.lecture.closedforms import COSTS, OUTPUT_ACTIVATION, OUTPUT_DELTA, SIGMA_PRIME
 
 from .activations import ACTIVATIONS
 from .costs import batch_cost

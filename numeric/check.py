@@ -17,7 +17,7 @@ import jax.numpy as jnp
 import numpy as np
 import sympy as sp
 
-from derive.closedforms import COSTS, OUTPUT_DELTA
+from derive.lecture.closedforms import COSTS, OUTPUT_DELTA
 
 from .backprop import autodiff_gradients, closed_form_gradients, delta_function
 from .compare import DEFAULT_FLOOR, DEFAULT_THRESHOLD, ArrayError, array_errors, parameter_names

@@ -1,4 +1,4 @@
-"""The four costs in JAX, lambdified from :data:`derive.closedforms.OUTPUT_COST`, stably.
+"""The four costs in JAX, lambdified from :data:`derive.lecture.closedforms.OUTPUT_COST`, stably.
 
 For a cost name, ``c(a, y)`` is the per-output-neuron cost of ``derive`` (e.g. cross-entropy
 −(y ln a + (1 − y) ln(1 − a))); one sample costs C_x = Σ_j c(a^L_j, y_j) and a batch costs
@@ -20,8 +20,8 @@ import jax
 import jax.numpy as jnp
 import sympy as sp
 
-from derive.closedforms import COSTS, OUTPUT_ACTIVATION, OUTPUT_COST
-from derive.notation import a, y
+from derive.engine.notation import a, y
+from derive.lecture.closedforms import COSTS, OUTPUT_ACTIVATION, OUTPUT_COST
 
 from .activations import ACTIVATIONS, Activation
 from .lambdify import to_jax

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 import sympy as sp
 from tqdm import tqdm
 
-from derive.closedforms import COSTS
+from derive.lecture.closedforms import COSTS
 
 from .check import CostResult, check_cost, random_shapes
 from .compare import DEFAULT_FLOOR, DEFAULT_THRESHOLD

@@ -13,7 +13,7 @@ import jax
 import jax.numpy as jnp
 import sympy as sp
 
-from derive.notation import expand_sigma_prime
+from derive.engine.notation import expand_sigma_prime
 
 __all__ = ["to_jax"]
 

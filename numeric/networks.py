@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from derive.closedforms import COSTS, OUTPUT_ACTIVATION
+from derive.lecture.closedforms import COSTS, OUTPUT_ACTIVATION
 
 __all__ = [
     "Batch",

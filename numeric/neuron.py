@@ -5,7 +5,7 @@ the single sample ``(x, y)``::
 
     w ← w − η ∂C/∂w,    b ← b − η ∂C/∂b
 
-with ∂C/∂w, ∂C/∂b the closed forms of :mod:`derive.closedforms` (``CE_DW``, ``CE_DB``:
+with ∂C/∂w, ∂C/∂b the closed forms of :mod:`derive.lecture.closedforms` (``CE_DW``, ``CE_DB``:
 ``x(σ(z) − y)``, ``σ(z) − y``; ``MSE_DW``, ``MSE_DB``: ``(a − y)σ'(z)x``, ``(a − y)σ'(z)``),
 lambdified after binding ``a = σ(z)``, ``z = w x + b``. Nothing here re-types a formula.
 
@@ -32,9 +32,9 @@ import jax.numpy as jnp
 import numpy as np
 import sympy as sp
 
-from derive.closedforms import CE_DB, CE_DW, MSE_DB, MSE_DW, NEURON_Z
-from derive.experiment import X, Y
-from derive.notation import a, b, sigma, w, x, y, z
+from derive.engine.notation import a, b, sigma, w, x, y, z
+from derive.lecture.closedforms import CE_DB, CE_DW, MSE_DB, MSE_DW, NEURON_Z
+from derive.lecture.experiment import X, Y
 
 from .costs import sample_costs
 from .lambdify import to_jax
@@ -53,7 +53,7 @@ __all__ = [
 ]
 
 #: the (x, y) of the lecture's experiment: map input 1 to output 0
-LECTURE_X, LECTURE_Y = X, Y  # the lecture's sample: input 1, target 0 (derive.experiment)
+LECTURE_X, LECTURE_Y = X, Y  # the lecture's sample: input 1, target 0 (derive.lecture.experiment)
 
 
 def _bind(expr: sp.Expr) -> sp.Expr:

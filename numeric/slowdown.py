@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from derive.experiment import EPOCHS, ETA_CE, ETA_MSE, STARTS
+from derive.lecture.experiment import EPOCHS, ETA_CE, ETA_MSE, STARTS
 
 from .neuron import Run, Verification, train, verify_run
 from .slowdown_numbers import (

@@ -22,15 +22,15 @@ from dataclasses import dataclass
 import jax.numpy as jnp
 import numpy as np
 
-from derive.closedforms import SIGMA_PRIME
-from derive.experiment import (
+from derive.engine.notation import z
+from derive.lecture.closedforms import SIGMA_PRIME
+from derive.lecture.experiment import (
     LECTURE_ETA,
     LECTURE_PLATEAU,
     LECTURE_START,
     LECTURE_TOLERANCE,
     PLATEAU_FRACTION,
 )
-from derive.notation import z
 
 from .lambdify import to_jax
 from .neuron import Run, initial_gradient, train

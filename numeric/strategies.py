@@ -23,7 +23,7 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from derive.closedforms import COSTS, OUTPUT_ACTIVATION
+from derive.lecture.closedforms import COSTS, OUTPUT_ACTIVATION
 
 from .networks import Batch, Network, validate_sizes
 

@@ -3,8 +3,8 @@
 ``parse_delta(text)`` accepts
 
 * the name of a cost (``cross-entropy``, ``quadratic`` …): that cost's closed-form δ^L from
-  :data:`derive.closedforms.OUTPUT_DELTA` (handy to try one cost's δ^L on another cost);
-* otherwise, when the project's safe parser :func:`derive.parse.parse_answer` exists, any
+  :data:`derive.lecture.closedforms.OUTPUT_DELTA` (handy to try one cost's δ^L on another cost);
+* otherwise, when the project's safe parser :func:`derive.homework.parse.parse_answer` exists, any
   expression it reads in ``a``, ``y``, ``z`` and σ (e.g. ``(a - y) sigma(z)(1 - sigma(z))``);
 * without that parser, only the closed forms as written (:func:`fallback_forms`): SymPy's own
   printing of each δ^L, and every order of the factors of a product, such as
@@ -22,8 +22,8 @@ from collections.abc import Callable, Mapping
 
 import sympy as sp
 
-from derive.closedforms import OUTPUT_DELTA
-from derive.notation import a, sigma, y, z
+from derive.engine.notation import a, sigma, y, z
+from derive.lecture.closedforms import OUTPUT_DELTA
 
 __all__ = ["SYMBOLS", "fallback_forms", "parse_delta", "parse_delta_fallback", "parse_delta_with"]
 
@@ -66,8 +66,8 @@ def parse_delta_fallback(text: str) -> sp.Expr:
     if expr is None:
         known = sorted({*OUTPUT_DELTA, *(sp.sstr(e) for e in OUTPUT_DELTA.values())})
         raise ValueError(
-            f"cannot read δ^L {text!r}: without the project's parser (derive.parse) only the "
-            f"closed forms are accepted, e.g. {'; '.join(known)}"
+            f"cannot read δ^L {text!r}: without the project's parser (derive.homework.parse) "
+            f"only the closed forms are accepted, e.g. {'; '.join(known)}"
         )
     return expr
 
@@ -94,9 +94,9 @@ def parse_delta_with(parser: Parser, text: str) -> sp.Expr:
 
 def _project_parser() -> Parser | None:
     try:
-        from derive.parse import parse_answer
+        from derive.homework.parse import parse_answer
     except ModuleNotFoundError as exc:
-        if exc.name == "derive.parse":
+        if exc.name in ("derive.homework", "derive.homework.parse"):
             return None
         raise
     return parse_answer
@@ -105,7 +105,7 @@ def _project_parser() -> Parser | None:
 def parse_delta(text: str) -> sp.Expr:
     """δ^L from ``text`` with the project's parser if present, else the fallback table.
 
-    Raises ``ValueError`` (``derive.parse.ParseError`` is one) on text it cannot read.
+    Raises ``ValueError`` (``derive.homework.parse.ParseError`` is one) on text it cannot read.
     """
     parser = _project_parser()
     if parser is None:

@@ -10,10 +10,10 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from derive import backprop as bp
-from derive import closedforms as cf
-from derive.notation import SigmaPrime, sigma
-from derive.verify import Verdict, verify
+from derive.engine.notation import SigmaPrime, sigma
+from derive.engine.verify import Verdict, verify
+from derive.lecture import backprop as bp
+from derive.lecture import closedforms as cf
 
 REPORTS = {d.id: verify(d) for d in bp.DERIVATIONS}
 BY_ID = {d.id: d for d in bp.DERIVATIONS}

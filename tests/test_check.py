@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from derive.check import grade, main
-from derive.exercises import catalog
-from derive.grading import VERDICTS, grade_now
-from derive.parse import to_latex
+from derive.homework.check import grade, main
+from derive.homework.exercises import catalog
+from derive.homework.grading import VERDICTS, grade_now
+from derive.homework.parse import to_latex
 
 #: hand-written equivalent forms per exercise (different notations, rearranged, definitions used)
 EQUIVALENT: dict[str, list[str]] = {

@@ -7,7 +7,7 @@ import csv
 from collections import Counter
 from pathlib import Path
 
-from derive.grading import VERDICTS, grade_now
+from derive.homework.grading import VERDICTS, grade_now
 
 ANSWERS = Path(__file__).parent / "data" / "answers.csv"
 

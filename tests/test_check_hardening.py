@@ -15,9 +15,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from derive.check import grade, grade_csv
-from derive.grading import VERDICTS
-from derive.sandbox import Crashed, TimedOut, WorkerPool
+from derive.homework.check import grade, grade_csv
+from derive.homework.grading import VERDICTS
+from derive.homework.sandbox import Crashed, TimedOut, WorkerPool
 
 #: an answer whose exact check expands a degree-64 polynomial in six variables (minutes of work)
 SLOW = "(a+y+z+x+w+b)^{64}"

@@ -6,11 +6,17 @@ from __future__ import annotations
 
 import pytest
 
-from derive.check import parse_domain
-from derive.equivalence import NonLinearSampleSum, UnsupportedSum, canonical, compare, sum_widths
-from derive.exercises import exercise
-from derive.grading import compare_adhoc, grade_now
-from derive.parse import parse_answer, real_conditions
+from derive.homework.check import parse_domain
+from derive.homework.equivalence import (
+    NonLinearSampleSum,
+    UnsupportedSum,
+    canonical,
+    compare,
+    sum_widths,
+)
+from derive.homework.exercises import exercise
+from derive.homework.grading import compare_adhoc, grade_now
+from derive.homework.parse import parse_answer, real_conditions
 
 BP2_BODY = r"w^{l+1}_{kj}\delta^{l+1}_k\sigma'(z^l_j)"
 

@@ -7,11 +7,11 @@ import sys
 
 import pytest
 
-from derive.calculus import CONST
-from derive.cli import run
-from derive.closedforms import CE_COST
-from derive.crossentropy import DERIVATIONS, INTEGRAL, TITLE
-from derive.render import document, latex_text
+from derive.engine.calculus import CONST
+from derive.engine.cli import run
+from derive.engine.render import document, latex_text
+from derive.lecture.closedforms import CE_COST
+from derive.lecture.crossentropy import DERIVATIONS, INTEGRAL, TITLE
 
 CMD = [sys.executable, "-m", "derive.crossentropy"]
 
@@ -55,9 +55,9 @@ def test_derive_never_imports_jax() -> None:
     # every derivation CLI, run in one process: none of them may pull JAX in
     code = (
         "import sys, derive, derive.crossentropy, derive.quadratic, derive.backprop, "
-        "derive.softmax, derive.verify, derive.render, derive.cli;"
-        "from derive.crossentropy import main; main(['--check', '-o', '/dev/null']);"
-        "from derive.backprop import main; main(['--check', '-o', '/dev/null']);"
+        "derive.lecture.softmax, derive.engine.verify, derive.engine.render, derive.engine.cli;"
+        "from derive.lecture.crossentropy import main; main(['--check', '-o', '/dev/null']);"
+        "from derive.lecture.backprop import main; main(['--check', '-o', '/dev/null']);"
         "assert not [m for m in sys.modules if m.split('.')[0] in ('jax', 'jaxlib')]"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

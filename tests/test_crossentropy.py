@@ -9,10 +9,10 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from derive import closedforms as cf
-from derive.crossentropy import DERIVATIONS
-from derive.notation import a, b, sigma, w, x, y, z
-from derive.verify import Verdict, verify
+from derive.engine.notation import a, b, sigma, w, x, y, z
+from derive.engine.verify import Verdict, verify
+from derive.lecture import closedforms as cf
+from derive.lecture.crossentropy import DERIVATIONS
 
 REPORTS = {d.id: verify(d) for d in DERIVATIONS}
 

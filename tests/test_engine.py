@@ -9,13 +9,13 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from derive.calculus import CONST
-from derive.closedforms import CE_COST, CE_DC_DA
-from derive.crossentropy import DERIVATIONS, INTEGRAL, SUBSTITUTION
-from derive.domain import DEFAULT
-from derive.notation import a, t, y
-from derive.steps import Derivation, Relation, Step, Substitution, Text, Undefined
-from derive.verify import Verdict, verify
+from derive.engine.calculus import CONST
+from derive.engine.domain import DEFAULT
+from derive.engine.notation import a, t, y
+from derive.engine.steps import Derivation, Relation, Step, Substitution, Text, Undefined
+from derive.engine.verify import Verdict, verify
+from derive.lecture.closedforms import CE_COST, CE_DC_DA
+from derive.lecture.crossentropy import DERIVATIONS, INTEGRAL, SUBSTITUTION
 
 WHY = Text("test", "test")
 
@@ -169,7 +169,7 @@ def test_log_of_a_square_is_not_twice_the_log_for_real_x() -> None:
 
 
 def test_a_mean_of_products_is_not_a_product_with_the_mean() -> None:
-    from derive.notation import mean_over_samples, x
+    from derive.engine.notation import mean_over_samples, x
 
     rep = verify(_chain(mean_over_samples(x * (a - y)), x * mean_over_samples(a - y)))
     assert rep.results[1].verdict is not Verdict.PROVED
@@ -186,7 +186,7 @@ def test_an_inequality_false_at_a_closed_end_of_y_is_refuted() -> None:
 
 
 def test_implication_from_a_factored_premise_is_not_proved() -> None:
-    from derive.notation import x
+    from derive.engine.notation import x
 
     d = Derivation(
         "t",

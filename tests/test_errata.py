@@ -14,8 +14,8 @@ from importlib import resources
 
 import pytest
 
-from derive import errata
-from derive.claims import CLAIMS
+from derive.lecture import errata
+from derive.lecture.claims import CLAIMS
 
 ALLOWED = {*errata.STATUSES, *errata.OTHER_STATUSES}
 
@@ -137,7 +137,7 @@ def test_cli_refuses_standalone_without_latex():
 def test_readme_shows_the_real_errata_for_L8(statuses):
     from pathlib import Path
 
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[1] / "docs" / "errata.md").read_text("utf-8")
     section = readme.split("<!-- section: errata -->", 1)[1].split("<!-- /section: errata -->")[0]
     text = errata.render(list(statuses.values()), lang="en", fmt="text")
     l8 = text.split("\nL8 ", 1)[1].split("\n\n", 1)[0]

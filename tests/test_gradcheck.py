@@ -1,7 +1,7 @@
 """L20–L25: closed-form backpropagation (BP1–BP4, δ^L from derive) equals jax.grad.
 
 The closed form and autodiff share only the forward pass; δ^L comes from
-``derive.closedforms.OUTPUT_DELTA`` and σ' from ``SIGMA_PRIME``. Strength: numeric evidence
+``derive.lecture.closedforms.OUTPUT_DELTA`` and σ' from ``SIGMA_PRIME``. Strength: numeric evidence
 in float64 at the hypothesis-drawn and seeded networks below, not a proof (the proofs are
 derive's).
 """
@@ -20,7 +20,7 @@ import pytest
 import sympy as sp
 from hypothesis import given, settings
 
-from derive.closedforms import COSTS, OUTPUT_DELTA
+from derive.lecture.closedforms import COSTS, OUTPUT_DELTA
 from numeric import gradients
 from numeric.backprop import autodiff_gradients, closed_form_gradients
 from numeric.check import check_cost, check_stack

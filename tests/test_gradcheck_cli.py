@@ -9,8 +9,8 @@ import sys
 import pytest
 import sympy as sp
 
-from derive.closedforms import OUTPUT_DELTA
-from derive.notation import sigma, y, z
+from derive.engine.notation import sigma, y, z
+from derive.lecture.closedforms import OUTPUT_DELTA
 from numeric import userdelta
 from numeric.gradcheck import main
 from numeric.userdelta import fallback_forms, parse_delta_fallback, parse_delta_with
@@ -107,7 +107,7 @@ def test_fallback_accepts_exactly_the_closed_forms_without_eval(monkeypatch) -> 
 def test_parse_delta_uses_the_fallback_when_there_is_no_project_parser(monkeypatch) -> None:
     monkeypatch.setattr(userdelta, "_project_parser", lambda: None)
     assert userdelta.parse_delta("a - y") is OUTPUT_DELTA["cross-entropy"]
-    with pytest.raises(ValueError, match=r"derive\.parse"):
+    with pytest.raises(ValueError, match=r"derive\.homework\.parse"):
         userdelta.parse_delta("sigma(z) - y")
 
 

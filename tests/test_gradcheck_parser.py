@@ -1,13 +1,13 @@
-"""``--delta`` through the project's safe parser (derive.parse): a student's own notation."""
+"""``--delta`` through the project's safe parser (derive.homework.parse): a student's notation."""
 
 from __future__ import annotations
 
 import pytest
 import sympy as sp
 
-from derive.closedforms import OUTPUT_DELTA
-from derive.notation import a, expand_sigma_prime, sigma, z
-from derive.parse import ParseError, parse_answer
+from derive.engine.notation import a, expand_sigma_prime, sigma, z
+from derive.homework.parse import ParseError, parse_answer
+from derive.lecture.closedforms import OUTPUT_DELTA
 from numeric import userdelta
 from numeric.gradcheck import main
 

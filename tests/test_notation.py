@@ -6,8 +6,8 @@ import random
 
 import sympy as sp
 
-from derive.domain import DEFAULT, reparametrise
-from derive.notation import SigmaPrime, a, expand_sigma_prime, layer_symbol, sigma, y, z
+from derive.engine.domain import DEFAULT, reparametrise
+from derive.engine.notation import SigmaPrime, a, expand_sigma_prime, layer_symbol, sigma, y, z
 
 
 def test_L6_sigma_derivative_is_sigma_times_one_minus_sigma() -> None:

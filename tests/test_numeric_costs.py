@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from derive.closedforms import COSTS, OUTPUT_ACTIVATION, OUTPUT_COST
-from derive.notation import a, y
+from derive.engine.notation import a, y
+from derive.lecture.closedforms import COSTS, OUTPUT_ACTIVATION, OUTPUT_COST
 from numeric.costs import batch_cost, split_logs, stable_cost
 from numeric.lambdify import to_jax
 from numeric.precision import float64

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 
-from derive.closedforms import COSTS
+from derive.lecture.closedforms import COSTS
 from numeric.networks import parse_sizes, random_batch, random_network, random_stack
 from numeric.strategies import cases
 

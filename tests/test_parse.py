@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 import sympy as sp
 
-from derive import notation as nt
-from derive.closedforms import BP2, CE_DW_J, X_J, Y_J
-from derive.exercises import catalog
-from derive.parse import (
+from derive.engine import notation as nt
+from derive.homework.exercises import catalog
+from derive.homework.parse import (
     CONSTANT,
     ParseError,
     parse_answer,
@@ -19,6 +18,7 @@ from derive.parse import (
     split_relation,
     to_latex,
 )
+from derive.lecture.closedforms import BP2, CE_DW_J, X_J, Y_J
 
 A_LJ = nt.layer_symbol("a", "L", "j")
 Z_LJ = nt.layer_symbol("z", "L", "j")

@@ -9,11 +9,11 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from derive import closedforms as cf
-from derive import quadratic as q
-from derive.notation import SigmaPrime, a, b, expand_sigma_prime, sigma, w, x, y, z
-from derive.steps import Relation
-from derive.verify import Verdict, verify
+from derive.engine.notation import SigmaPrime, a, b, expand_sigma_prime, sigma, w, x, y, z
+from derive.engine.steps import Relation
+from derive.engine.verify import Verdict, verify
+from derive.lecture import closedforms as cf
+from derive.lecture import quadratic as q
 
 REPORTS = {d.id: verify(d) for d in q.DERIVATIONS}
 

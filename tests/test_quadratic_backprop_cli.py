@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from derive import backprop, quadratic
-from derive.cli import run
-from derive.closedforms import MSE_DB
+from derive.engine.cli import run
+from derive.lecture import backprop, quadratic
+from derive.lecture.closedforms import MSE_DB
 
 MODULES = {"quadratic": quadratic, "backprop": backprop}
 
@@ -88,7 +88,7 @@ def test_text_and_markdown_formats_read_in_written_order(
 
 
 def test_readme_section_lists_the_commands_and_the_step_counts() -> None:
-    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).parents[1] / "docs" / "quadratic-backprop.md").read_text("utf-8")
     start = readme.index("<!-- section: quadratic-backprop -->")
     section = readme[start : readme.index("<!-- /section: quadratic-backprop -->")]
     assert "python -m derive.quadratic" in section and "python -m derive.backprop" in section

@@ -16,8 +16,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from derive.closedforms import CE_COST, MSE_COST, NEURON_Z
-from derive.notation import a, b, sigma, w, x, y, z
+from derive.engine.notation import a, b, sigma, w, x, y, z
+from derive.lecture.closedforms import CE_COST, MSE_COST, NEURON_Z
 from numeric.lambdify import to_jax
 from numeric.neuron import NEURON_COSTS, train, verify_run
 from numeric.precision import float64
@@ -246,7 +246,7 @@ def test_L2_about_150_epochs_goes_with_nielsens_half_not_the_slides_cost(experim
 
 
 def test_readme_shows_the_numbers_the_command_prints_now(experiment):
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[1] / "docs" / "slowdown.md").read_text("utf-8")
     start, end = "<!-- section: slowdown -->", "<!-- /section: slowdown -->"
     section = readme[readme.index(start) : readme.index(end)]
     rows = table(experiment).splitlines()[:8]  # header, rule, the six runs
@@ -258,7 +258,7 @@ def test_readme_shows_the_numbers_the_command_prints_now(experiment):
     slide = summarize(train("quadratic", 2.0, 2.0, eta=0.3, epochs=EPOCHS))
     assert f"for {lecture.plateau} epochs" in section
     assert f"plateau is {slide.plateau} epochs" in section
-    assert "docs/figures/slowdown.png" in section
+    assert "](figures/slowdown.png)" in section
     assert (Path(__file__).resolve().parents[1] / "docs/figures/slowdown.png").exists()
 
 

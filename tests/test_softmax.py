@@ -9,9 +9,9 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from derive import closedforms as cf
-from derive import softmax as sm
-from derive.verify import Verdict, verify
+from derive.engine.verify import Verdict, verify
+from derive.lecture import closedforms as cf
+from derive.lecture import softmax as sm
 
 REPORTS = {d.id: verify(d) for d in sm.DERIVATIONS}
 

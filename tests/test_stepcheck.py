@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from derive import stepcheck
-from derive.stepcheck import check_text
+from derive.homework import stepcheck
+from derive.homework.stepcheck import check_text
 
 LECTURE = resources.files("derive").joinpath("data/lecture")
 EXAMPLES = resources.files("derive").joinpath("data/examples")
@@ -280,7 +280,7 @@ def test_L23_to_L24_a_first_line_defines_delta_for_later_chains():
 def test_readme_shows_the_real_output_for_the_lecture_L8_chain():
     from pathlib import Path
 
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[1] / "docs" / "errata.md").read_text("utf-8")
     cmd = "$ python -m derive.stepcheck derive/data/lecture/L8.steps\n"
     shown = readme.split(cmd, 1)[1].split("```", 1)[0]
     report = check_text(_read(LECTURE, "L8.steps"), source="derive/data/lecture/L8.steps")

@@ -11,8 +11,14 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derive import stepcheck
-from derive.stepcheck import ChainConclusion, LineResult, StepReport, check_text, read_steps
+from derive.homework import stepcheck
+from derive.homework.stepcheck import (
+    ChainConclusion,
+    LineResult,
+    StepReport,
+    check_text,
+    read_steps,
+)
 
 
 def _text(*lines: str) -> str:

@@ -1,7 +1,7 @@
 """Seeded random-point evaluation at high precision: the second opinion, labelled as such.
 
 An expression is evaluated with mpmath at ``DIGITS`` significant digits at seeded points
-drawn inside the domain (:meth:`derive.domain.Domain.sample`). Points where it is undefined
+drawn inside the domain (:meth:`derive.engine.domain.Domain.sample`). Points where it is undefined
 are redrawn (up to a bound). Agreement at N points is evidence, never a proof; one point
 where the two sides differ is a counterexample, i.e. a refutation.
 """

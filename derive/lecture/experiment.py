@@ -3,7 +3,7 @@
 One sigmoid neuron learns input ``x = 1`` → target ``y = 0`` from the starts ``(w, b)`` of the
 slides, for ``EPOCHS`` epochs, with Nielsen's learning rates. "Practically not learning" means
 the cost stays at or above ``PLATEAU_FRACTION`` of its start; the lecture's "about 150 epochs"
-is accepted within ``LECTURE_PLATEAU ± LECTURE_TOLERANCE``. Both :mod:`derive.errata` (plain
+is accepted within ``LECTURE_PLATEAU ± LECTURE_TOLERANCE``. Both :mod:`derive.lecture.errata` (plain
 Python) and :mod:`numeric.slowdown` (JAX) read these values from here.
 """
 

@@ -15,7 +15,7 @@ from types import MappingProxyType
 
 import sympy as sp
 
-from .notation import SigmaPrime, a, b, sigma, w, x, y, z
+from ..engine.notation import SigmaPrime, a, b, sigma, w, x, y, z
 
 __all__ = [
     "CE_COST",
@@ -144,8 +144,8 @@ __all__ += ["LL_COST", "OUTPUT_COST"]
 
 # --- per-component and layer-indexed forms (homework checker, issue 6) ----------------------
 # Built from the closed forms above and derive.notation's objects; nothing is retyped.
-from .indexing import LAYER_WIDTH, component_symbol, index_symbol, indexed_form  # noqa: E402
-from .notation import C, layer_symbol  # noqa: E402
+from ..engine.indexing import LAYER_WIDTH, component_symbol, index_symbol, indexed_form  # noqa: E402
+from ..engine.notation import C, layer_symbol  # noqa: E402
 
 #: components x_j, w_j, y_j (with the assumptions of x, w, y)
 X_J = component_symbol(x, "j")

@@ -1,7 +1,7 @@
 """Derivations as LaTeX, Markdown or plain text, in English or Czech.
 
-Rendering is separate from the mathematics: it reads :class:`derive.steps.Derivation` data
-and, for the verification table, :class:`derive.verify.DerivationReport` s. Terms are printed
+Rendering is separate from the mathematics: it reads :class:`derive.engine.steps.Derivation` data
+and, for the verification table, :class:`derive.engine.verify.DerivationReport` s. Terms are printed
 in the order the data gives them (``order='none'``), logarithms as ``\\ln``.
 """
 
@@ -307,7 +307,7 @@ def document(
 ) -> str:
     """The whole chapter in ``fmt``; ``standalone`` LaTeX is a complete document.
 
-    With ``reports`` (from :func:`derive.verify.verify`, run by the caller just now), each
+    With ``reports`` (from :func:`derive.engine.verify.verify`, run by the caller just now), each
     derivation ends with a line saying how its steps were checked.
     """
     derivations = list(derivations)

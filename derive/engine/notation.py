@@ -9,7 +9,7 @@
 
 Assumptions carried by the symbols are only the ones SymPy can state (``a`` positive, ``y``
 non-negative, ``z`` real); the upper bounds ``a < 1`` and ``y ≤ 1`` live in
-:mod:`derive.domain`, which knows how to make SymPy use them.
+:mod:`derive.engine.domain`, which knows how to make SymPy use them.
 """
 
 from __future__ import annotations
@@ -182,7 +182,7 @@ def layer_symbol(
     return LayerSymbol(name, **(assumptions or {"real": True}))
 
 
-#: output activation a = σ(z); a ∈ (0, 1) (upper bound: see derive.domain)
+#: output activation a = σ(z); a ∈ (0, 1) (upper bound: see derive.engine.domain)
 a = sp.Symbol("a", positive=True)
 #: target y ∈ [0, 1]
 y = sp.Symbol("y", nonnegative=True)

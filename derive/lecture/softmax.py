@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import sympy as sp
 
+from ..engine.indexing import LAYER_WIDTH
+from ..engine.notation import a, y
+from ..engine.steps import Derivation, Relation, Step, Text
 from .closedforms import A_LJ, LL_COST, OUTPUT_DELTA_J, Y_J, negated, ordered, product, relabel
-from .indexing import LAYER_WIDTH
-from .notation import a, y
-from .steps import Derivation, Relation, Step, Text
 
 __all__ = ["DERIVATIONS", "softmax"]
 

@@ -1,9 +1,9 @@
 """The homework catalog (``derive/data/exercises.toml``) as validated, frozen data.
 
-Each exercise names its reference answer in :mod:`derive.closedforms` (never retyped), its
+Each exercise names its reference answer in :mod:`derive.lecture.closedforms` (never retyped), its
 vocabulary, its definitions (``a = σ(z)``, ``z = w x + b``), its domain and its known mistakes
 with feedback in English and Czech. Mistakes and definitions are written in the course's
-notation and read by :mod:`derive.parse`, like the students' answers.
+notation and read by :mod:`derive.homework.parse`, like the students' answers.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from types import MappingProxyType
 
 import sympy as sp
 
-from . import closedforms
+from ..lecture import closedforms
 from .equivalence import Definition, Domain, Interval
 from .parse import (
     ParseError,

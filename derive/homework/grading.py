@@ -1,7 +1,7 @@
 """Grade one answer to one catalog exercise: verdict, feedback that helps, and how we know.
 
-This module does the work without a time limit; :func:`derive.check.grade` runs it in a
-worker process that is killed on time-out (:mod:`derive.sandbox`). Verdicts:
+This module does the work without a time limit; :func:`derive.homework.check.grade` runs it in a
+worker process that is killed on time-out (:mod:`derive.homework.sandbox`). Verdicts:
 
 * ``correct``   equal to the reference on the domain, under the exercise's definitions;
 * ``incorrect`` not equal (the feedback names a known mistake, a sign error, a missing or
@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 
 import sympy as sp
 
-from . import notation as nt
+from ..engine import notation as nt
 from .equivalence import (
     Comparison,
     Definition,

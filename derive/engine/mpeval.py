@@ -5,7 +5,8 @@
 non-positive number, a negative base to a fractional power, division by zero) raises
 :class:`NotReal`; a node it does not know raises :class:`Unsupported` (a subclass, so callers
 that only need "no real value here" catch :class:`NotReal`). The homework checker grades with
-it; the derivation engine's second opinion (:mod:`derive.points`) lambdifies instead, which is
+it; the derivation engine's second opinion
+(:mod:`derive.engine.points`) lambdifies instead, which is
 faster for its few points per expression and keeps complex values to tell "not real" apart.
 """
 

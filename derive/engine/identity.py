@@ -2,13 +2,13 @@
 
 1. ``cancel(together(d)) == 0``: rational-function arithmetic with every function value
    (``ln a``, ``σ(z)``) as an independent generator. Valid everywhere both sides are defined.
-2. Domain reparametrisation (:func:`derive.domain.reparametrise`), logarithm arguments put
+2. Domain reparametrisation (:func:`derive.engine.domain.reparametrise`), logarithm arguments put
    over a common denominator and ``expand_log(force=False)``: SymPy splits ``ln(pq)`` only
    where it knows ``p, q > 0``, so ``ln(ab) = ln a + ln b`` is never used off its domain.
 3. ``simplify`` as the last resort (after ``σ`` is rewritten with ``exp``).
 
 A result of ``False`` means *not proved*, never *unequal*: refutation is the job of
-:mod:`derive.points`.
+:mod:`derive.engine.points`.
 """
 
 from __future__ import annotations

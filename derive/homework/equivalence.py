@@ -32,10 +32,10 @@ import mpmath
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from . import notation as nt
-from .domain import unit_interval_substitution
-from .indexing import LAYER_WIDTH
-from .mpeval import NotReal, mp_eval
+from ..engine import notation as nt
+from ..engine.domain import unit_interval_substitution
+from ..engine.indexing import LAYER_WIDTH
+from ..engine.mpeval import NotReal, mp_eval
 
 __all__ = [
     "DIGITS",
@@ -389,7 +389,7 @@ def undefined_point(
     """A point of the domain where the reference is a real number but one of ``parts`` is not.
 
     ``parts`` are sub-expressions of an answer as it was read (logarithms, roots, see
-    :func:`derive.parse.real_conditions`). The rule is that of :func:`evaluate` for a whole
+    :func:`derive.homework.parse.real_conditions`). The rule is that of :func:`evaluate` for a whole
     answer: not real at 3 of the seeded points (where the reference is) → the point is
     returned; otherwise None. Parts with a sum over the samples are left to the linearity rule.
     """

@@ -4,7 +4,7 @@ A :class:`Derivation` is a sequence of :class:`Step` s. Each step holds a SymPy 
 (a term of a chain such as ``C = … = …``) or a statement (``Eq``, ``>``, :class:`Undefined`),
 its :class:`Relation` to the step before, a justification in English and Czech, and the IDs
 of the lecture claims (``L0``–``L26``) it supports. Nothing here checks or prints anything:
-:mod:`derive.verify` checks, :mod:`derive.render` prints.
+:mod:`derive.engine.verify` checks, :mod:`derive.engine.render` prints.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ The kind says how a claim can be checked: ``mathematical`` (derivations and step
 tagged with its ID check it), ``definition`` (nothing to prove: a derivation states it as
 given), ``experiment`` (a training run checks it numerically) or ``not-mathematical`` (a plan
 or a name: nothing to compute; :attr:`Claim.reason` says why).
-No status lives here: :mod:`derive.errata` computes every status from checks run just now.
+No status lives here: :mod:`derive.lecture.errata` computes every status from checks run just now.
 A ``correction`` is shown only when those checks refute the lecture's statement.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .steps import Text
+from ..engine.steps import Text
 
 __all__ = ["CLAIMS", "KINDS", "Claim", "claim"]
 

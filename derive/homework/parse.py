@@ -3,18 +3,18 @@
 The text is read by an LALR grammar (``data/grammar.lark``, lark) and the tree is turned into SymPy
 objects by hand: no ``eval``, ``sympify`` or ``parse_expr`` ever sees user text. Reading rules:
 
-* ``\\sigma(z)``, ``sigma(z)`` is :class:`derive.notation.sigma`; ``\\sigma'(z)``,
-  ``\\sigma^\\prime(z)`` is :class:`derive.notation.SigmaPrime` (a derivative, not σ);
+* ``\\sigma(z)``, ``sigma(z)`` is :class:`derive.engine.notation.sigma`; ``\\sigma'(z)``,
+  ``\\sigma^\\prime(z)`` is :class:`derive.engine.notation.SigmaPrime` (a derivative, not σ);
 * ``\\ln`` and ``\\log`` are both the natural logarithm (the ML convention); ``e^{u}``,
   ``\\exp(u)`` is the exponential;
 * superscripts of the layer-indexed families (``a z w b delta``) are layer indices
-  (``a^L_j``, ``w^{l+1}_{kj}``), built with :func:`derive.notation.layer_symbol`; on anything
+  (``a^L_j``, ``w^{l+1}_{kj}``), built with :func:`derive.engine.notation.layer_symbol`; on anything
   else, or on a parenthesised expression, a superscript is a power (``x_j^2``, ``(1-a)^2``);
-* ``a y z w b x n t s u`` are the very symbols of :mod:`derive.notation` (with their
+* ``a y z w b x n t s u`` are the very symbols of :mod:`derive.engine.notation` (with their
   assumptions); a subscripted symbol (``x_j``, ``y_j``) carries its family's assumptions;
-* ``\\sum_x f`` is :class:`derive.notation.SampleSum` (over the training samples);
+* ``\\sum_x f`` is :class:`derive.engine.notation.SampleSum` (over the training samples);
   ``\\sum_k f`` is a SymPy ``Sum`` whose summand's symbols indexed by ``k`` become
-  ``Indexed`` objects (:mod:`derive.indexing`); ``\\int f \\, da`` is ``Integral(f, a)``;
+  ``Indexed`` objects (:mod:`derive.engine.indexing`); ``\\int f \\, da`` is ``Integral(f, a)``;
   ``\\frac{\\partial C}{\\partial a^L_j}`` is ``Derivative(C(a^L_j), a^L_j)``;
 * symbols are case-sensitive; implicit products (``2a``, ``x(1-a)``, ``ay`` = ``a y``) and
   ``*``, ``\\cdot``, ``\\times``, ``**`` or ``^``, ``\\frac``, ``\\left( \\right)`` all work.
@@ -38,8 +38,8 @@ from lark import Lark, Token, Transformer_NonRecursive, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, VisitError
 from sympy.printing.latex import LatexPrinter
 
-from . import notation as nt
-from .indexing import (
+from ..engine import notation as nt
+from ..engine.indexing import (
     LAYER_FAMILIES,
     LAYER_WIDTH,
     component_symbol,

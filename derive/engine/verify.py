@@ -1,20 +1,20 @@
 """Check every step of a derivation, now, with the cheapest method that can prove it.
 
-Per relation (see :class:`derive.steps.Relation`):
+Per relation (see :class:`derive.engine.steps.Relation`):
 
 * ``=``: ``cancel`` of the difference, then domain reparametrisation, then ``simplify``
-  (:mod:`derive.identity`); a term containing an indefinite integral is compared by
-  differentiation (equal up to a constant, :mod:`derive.calculus`);
+  (:mod:`derive.engine.identity`); a term containing an indefinite integral is compared by
+  differentiation (equal up to a constant, :mod:`derive.engine.calculus`);
 * ``= up to a constant``: the difference has derivative zero (connected domain);
 * a substitution ``t = g(v), dt = g'(v) dv``: the claimed ``g'`` against ``diff(g, v)``;
 * ``⇔``: the two statements ``l₁ = r₁`` and ``l₂ = r₂`` have ``(l₁ − r₁)/(l₂ − r₂)`` of one
-  strict sign on the domain (:mod:`derive.sign`), so each holds exactly when the other does;
+  strict sign on the domain (:mod:`derive.engine.sign`), so each holds exactly when the other does;
 * ``⇒``: the new statement checked under the previous one (solved for one variable);
 * facts: identities, signs (case by case), limits (``Limit.doit``), undefined values;
 * arguments in words are reported as such; only their ``core`` is checked.
 
 Every check is followed by a seeded random-point evaluation at 30 digits
-(:mod:`derive.points`), reported as a second opinion. A step that no exact method proves
+(:mod:`derive.engine.points`), reported as a second opinion. A step that no exact method proves
 but that agrees numerically is reported as ``numeric``; one with a point of disagreement is
 ``refuted`` with that point.
 """

@@ -1,6 +1,6 @@
 """Index notation inside sums: ``Σ_k w^{l+1}_{kj} δ^{l+1}_k``.
 
-Outside a sum, ``w^{l+1}_{kj}`` is one atomic symbol (:func:`derive.notation.layer_symbol`).
+Outside a sum, ``w^{l+1}_{kj}`` is one atomic symbol (:func:`derive.engine.notation.layer_symbol`).
 Inside ``Σ_k`` the summand must depend on ``k``, so every symbol whose subscript mentions
 ``k`` becomes ``IndexedBase('w^{l+1}')[k, j]``; the other indices stay symbols. The sum runs
 over ``k = 1 … K`` with ``K`` = :data:`LAYER_WIDTH` unless limits are written.

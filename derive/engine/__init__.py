@@ -1,0 +1,1 @@
+"""The engine: notation, derivations as data, verification (identity, sign, points), rendering."""

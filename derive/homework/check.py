@@ -1,0 +1,357 @@
+"""Homework checker: ``python -m derive.check EXERCISE ANSWER`` and :func:`grade`.
+
+Usage::
+
+    python -m derive.check ce-dw 'x_j(\\sigma(z) - y)' [--json] [--lang cs]
+    python -m derive.check --list
+    python -m derive.check --reference '(a-y)/(a(1-a))' '-y/a + (1-y)/(1-a)' --domain 'a:(0,1)'
+    python -m derive.check --batch answers.csv -o graded.csv [--jobs 2] [--timeout 5]
+
+Exit status: 0 correct, 1 incorrect, 2 invalid / undecided / usage error (a batch exits 0
+once every row is graded). Every answer is graded in a worker process with a wall-time limit
+(default 5 s), so the limit works from any thread and one hostile answer cannot stall or kill
+a batch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import atexit
+import csv
+import json
+import os
+import re
+import sys
+import tempfile
+import threading
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from tqdm import tqdm
+
+from .equivalence import Domain, Interval
+from .exercises import catalog
+from .grading import VERDICTS, GradeResult, compare_adhoc, grade_now, phrase
+from .parse import to_latex
+from .sandbox import Crashed, TimedOut, WorkerPool
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "GradeResult",
+    "compare",
+    "grade",
+    "grade_csv",
+    "grade_many",
+    "main",
+]
+
+#: per-answer wall-time limit, seconds
+DEFAULT_TIMEOUT = 5.0
+EXIT = {"correct": 0, "incorrect": 1, "invalid": 2, "undecided": 2}
+REQUIRED_COLUMNS = ("student", "exercise", "answer")
+
+
+def _task(kind: str, *args: object) -> GradeResult:
+    """What a worker runs: grade against the catalog, or an ad-hoc comparison."""
+    if kind == "grade":
+        exercise_id, answer, lang = args
+        return grade_now(str(exercise_id), answer, lang=str(lang))  # type: ignore[arg-type]
+    reference, answer, domain, lang = args
+    return compare_adhoc(str(reference), str(answer), domain=domain, lang=str(lang))  # type: ignore[arg-type]
+
+
+def _outcome(
+    outcome: object, exercise_id: str, answer: str, lang: str, timeout: float
+) -> GradeResult:
+    if isinstance(outcome, GradeResult):
+        return outcome
+    if isinstance(outcome, TimedOut):
+        return GradeResult(
+            exercise_id,
+            answer,
+            "undecided",
+            phrase("undecided", lang, seconds=timeout),
+            f"time limit ({timeout:g} s)",
+        )
+    reason = outcome.reason if isinstance(outcome, Crashed) else repr(outcome)
+    return GradeResult(
+        exercise_id, answer, "undecided", phrase("undecided_domain", lang), f"error: {reason}"
+    )
+
+
+_POOL: WorkerPool | None = None
+_POOL_PID = 0  # the process that owns _POOL (a forked child must start its own workers)
+_POOL_LOCK = threading.Lock()
+
+
+def _shared_pool() -> WorkerPool:
+    global _POOL, _POOL_PID
+    if _POOL is None or _POOL_PID != os.getpid():
+        catalog()  # loaded before the fork: every worker starts warm
+        _POOL = WorkerPool(_task, size=1, initializer=catalog)
+        _POOL_PID = os.getpid()
+        atexit.register(_POOL.close)
+    return _POOL
+
+
+def grade(
+    exercise_id: str, answer: str, *, lang: str = "en", timeout: float = DEFAULT_TIMEOUT
+) -> GradeResult:
+    """Grade one answer in a persistent worker process, within ``timeout`` seconds.
+
+    Never raises for any answer text: unreadable answers are ``invalid``, answers that run
+    out of time ``undecided``. Safe to call from any thread.
+    """
+    with _POOL_LOCK:
+        outcome = _shared_pool().run(("grade", exercise_id, answer, lang), timeout)
+    return _outcome(outcome, exercise_id, answer, lang, timeout)
+
+
+def compare(
+    reference: str,
+    answer: str,
+    *,
+    domain: Domain | None = None,
+    lang: str = "en",
+    timeout: float = DEFAULT_TIMEOUT,
+) -> GradeResult:
+    """Teachers' ad-hoc check: is ``answer`` equal to ``reference`` (both typed as text)?"""
+    with _POOL_LOCK:
+        outcome = _shared_pool().run(("adhoc", reference, answer, domain, lang), timeout)
+    return _outcome(outcome, "--reference", answer, lang, timeout)
+
+
+def grade_many(
+    items: Sequence[tuple[str, str]],
+    *,
+    lang: str = "en",
+    timeout: float = DEFAULT_TIMEOUT,
+    jobs: int = 2,
+    progress: bool = False,
+) -> list[GradeResult]:
+    """Grade ``(exercise_id, answer)`` pairs with ``jobs`` reused workers; identical pairs
+    are graded once. The result list has one entry per item, in order."""
+    unique = list(dict.fromkeys((str(e), str(a)) for e, a in items))
+    results: dict[tuple[str, str], GradeResult] = {}
+    catalog()
+    with WorkerPool(_task, size=max(1, jobs), initializer=catalog) as pool:
+        outcomes = pool.map([("grade", e, a, lang) for e, a in unique], timeout)
+        bar = tqdm(
+            zip(unique, outcomes, strict=True),
+            total=len(unique),
+            disable=not progress,
+            unit="answer",
+            file=sys.stderr,
+        )
+        for (e, a), outcome in bar:
+            results[(e, a)] = _outcome(outcome, e, a, lang, timeout)
+    return [results[(str(e), str(a))] for e, a in items]
+
+
+def _write_atomically(path: Path, fieldnames: list[str], rows: Iterable[dict[str, str]]) -> None:
+    path = path.resolve()
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=fieldnames, extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows(rows)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def grade_csv(
+    source: Path,
+    target: Path,
+    *,
+    lang: str = "en",
+    timeout: float = DEFAULT_TIMEOUT,
+    jobs: int = 2,
+    progress: bool = True,
+) -> Counter[str]:
+    """Grade every row of ``source`` (columns student, exercise, answer; others kept) into
+    ``target`` with two more columns, verdict and feedback; written atomically.
+
+    Raises ``ValueError`` for a file without the required columns.
+    """
+    if not Path(target).resolve().parent.is_dir():
+        raise ValueError(f"{target}: its directory does not exist")
+    # a huge answer must reach the grader (which refuses it), not abort the whole file
+    previous_limit = csv.field_size_limit(2**28)
+    try:
+        with open(source, encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            fieldnames = list(reader.fieldnames or [])
+            missing = [c for c in REQUIRED_COLUMNS if c not in fieldnames]
+            if missing:
+                raise ValueError(f"{source}: missing column(s) {', '.join(missing)}")
+            rows = [
+                {k: (v if isinstance(v, str) else "") for k, v in r.items() if k} for r in reader
+            ]
+    finally:
+        csv.field_size_limit(previous_limit)
+    items = [(r.get("exercise", ""), r.get("answer", "")) for r in rows]
+    graded = grade_many(items, lang=lang, timeout=timeout, jobs=jobs, progress=progress)
+    for row, result in zip(rows, graded, strict=True):
+        row["verdict"] = result.verdict
+        row["feedback"] = result.feedback
+    out_fields = fieldnames + [c for c in ("verdict", "feedback") if c not in fieldnames]
+    _write_atomically(target, out_fields, rows)
+    return Counter(r["verdict"] for r in rows)
+
+
+_DOMAIN = re.compile(
+    r"^\s*(?P<name>[A-Za-z]+)\s*:\s*(?P<lo_b>[(\[])\s*(?P<lo>-?\d+(?:\.\d*)?)\s*,"
+    r"\s*(?P<hi>-?\d+(?:\.\d*)?)\s*(?P<hi_b>[)\]])\s*$"
+)
+
+
+def parse_domain(specs: Sequence[str]) -> Domain:
+    """``['a:(0,1)', 'y:[0,1]']`` → a :class:`Domain` (open ends keep a 3 % margin)."""
+    intervals = {}
+    for spec in specs:
+        m = _DOMAIN.match(spec)
+        if m is None:
+            raise ValueError(
+                f"bad --domain {spec!r}: write it as NAME:(LOW,HIGH) or NAME:[LOW,HIGH]"
+            )
+        lo, hi = float(m["lo"]), float(m["hi"])
+        if not lo < hi:
+            raise ValueError(f"bad --domain {spec!r}: the interval is empty")
+        opened = m["lo_b"] == "(" or m["hi_b"] == ")"
+        intervals[m["name"]] = Interval(lo, hi, 0.03 * (hi - lo) if opened else 0.0)
+    return Domain().with_intervals(intervals)
+
+
+def _print_result(result: GradeResult, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(result.to_json(), ensure_ascii=False))
+        return
+    print(f"{result.verdict}: {result.feedback}")
+    if result.read_as:
+        print(f"read as: {result.read_as}")
+    print(f"method: {result.method}")
+
+
+def _list(lang: str, as_json: bool) -> None:
+    entries = [
+        {
+            "id": ex.id,
+            "asks": ex.asks,
+            "statement": ex.statement.get(lang, ex.statement["en"]),
+            "reference": to_latex(ex.reference),
+        }
+        for ex in catalog().values()
+    ]
+    if as_json:
+        print(json.dumps(entries, ensure_ascii=False, indent=1))
+        return
+    width = max(len(e["id"]) for e in entries)
+    for e in entries:
+        print(f"{e['id']:<{width}}  {e['statement']}")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m derive.check",
+        description="Grade homework answers in the course's notation (LaTeX or plain text).",
+        epilog="A whole derivation, line by line: python -m derive.check --steps FILE "
+        "[--exercise ID] [--json] [--lang en|cs] (see python -m derive.check --steps x --help).",
+    )
+    p.add_argument("args", nargs="*", metavar="EXERCISE ANSWER", help="exercise ID and answer")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--lang", choices=("en", "cs"), default="en", help="feedback language")
+    p.add_argument("--list", action="store_true", help="show the exercise catalog")
+    p.add_argument("--reference", metavar="EXPR", help="compare ANSWER with EXPR (no catalog)")
+    p.add_argument(
+        "--domain", action="append", default=[], metavar="NAME:(LO,HI)", help="with --reference"
+    )
+    p.add_argument("--batch", type=Path, metavar="IN.csv", help="grade a CSV of answers")
+    p.add_argument("-o", "--output", type=Path, metavar="OUT.csv", help="with --batch")
+    p.add_argument("--jobs", type=int, default=2, help="worker processes for --batch")
+    p.add_argument(
+        "--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds per answer (default 5)"
+    )
+    p.add_argument("--no-progress", action="store_true", help="no progress bar for --batch")
+    return p
+
+
+def _answer_after_dashdash(argv: list[str], parser: argparse.ArgumentParser) -> list[str]:
+    """``EXERCISE -(y - a) --json``: an answer that starts with ``-`` is an answer, not an
+    option. Options (with their values) are kept in front, positionals go after ``--``."""
+    actions = parser._option_string_actions
+    options: list[str] = []
+    positionals: list[str] = []
+    k = 0
+    while k < len(argv):
+        arg = argv[k]
+        if arg == "--":
+            positionals += argv[k + 1 :]
+            break
+        name = arg.split("=")[0]
+        if name in actions:
+            if "=" not in arg and actions[name].nargs is None and k + 1 < len(argv):
+                options.append(f"{arg}={argv[k + 1]}")  # a value may start with '-'
+                k += 1
+            else:
+                options.append(arg)
+        elif arg.startswith("--"):
+            options.append(arg)  # an unknown option: argparse will say so
+        else:
+            positionals.append(arg)
+        k += 1
+    return [*options, "--", *positionals]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if any(arg == "--steps" or arg.startswith("--steps=") for arg in argv):
+        from .stepcheck import main as check_steps  # a proof, line by line
+
+        return check_steps(argv, prog="python -m derive.check")
+    parser = _parser()
+    ns = parser.parse_args(_answer_after_dashdash(argv, parser))
+    if ns.timeout <= 0 or ns.jobs < 1:
+        parser.error("--timeout must be > 0 and --jobs ≥ 1")
+    if ns.list:
+        _list(ns.lang, ns.json)
+        return 0
+    if ns.batch is not None:
+        if ns.output is None or ns.args:
+            parser.error("--batch IN.csv needs -o OUT.csv and no positional arguments")
+        try:
+            counts = grade_csv(
+                ns.batch,
+                ns.output,
+                lang=ns.lang,
+                timeout=ns.timeout,
+                jobs=ns.jobs,
+                progress=not ns.no_progress,
+            )
+        except (OSError, ValueError, csv.Error, UnicodeDecodeError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        summary = ", ".join(f"{counts.get(v, 0)} {v}" for v in VERDICTS)
+        print(f"graded {sum(counts.values())} rows → {ns.output} ({summary})", file=sys.stderr)
+        return 0
+    if ns.reference is not None:
+        if len(ns.args) != 1:
+            parser.error("--reference EXPR needs exactly one ANSWER")
+        try:
+            domain = parse_domain(ns.domain)
+        except ValueError as exc:
+            parser.error(str(exc))
+        result = compare(ns.reference, ns.args[0], domain=domain, lang=ns.lang, timeout=ns.timeout)
+    else:
+        if len(ns.args) != 2:
+            parser.error("give EXERCISE and ANSWER (or --list, --reference, --batch)")
+        result = grade(ns.args[0], ns.args[1], lang=ns.lang, timeout=ns.timeout)
+    _print_result(result, ns.json)
+    return EXIT[result.verdict]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The lecture's content: closed forms, the derivations, claims and the errata."""
