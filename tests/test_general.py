@@ -32,7 +32,7 @@ def judge(expected: str, given: str, domain: str = "") -> str:
     result = compare_adhoc(
         expected,
         given,
-        domain=parse_domain([domain] if domain else []),
+        domain=parse_domain([domain] if domain else [], notation="general"),
         notation="general",
     )
     return LABEL.get(result.verdict, result.verdict)

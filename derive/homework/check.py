@@ -203,26 +203,40 @@ def grade_csv(
     return Counter(r["verdict"] for r in rows)
 
 
+_BOUND = r"[+-]?(?:\d+(?:\.\d*)?|inf|oo|∞)"
 _DOMAIN = re.compile(
-    r"^\s*(?P<name>[A-Za-z]+)\s*:\s*(?P<lo_b>[(\[])\s*(?P<lo>-?\d+(?:\.\d*)?)\s*,"
-    r"\s*(?P<hi>-?\d+(?:\.\d*)?)\s*(?P<hi_b>[)\]])\s*$"
+    rf"^\s*(?P<name>[A-Za-z]+)\s*:\s*(?P<lo_b>[(\[])\s*(?P<lo>{_BOUND})\s*,"
+    rf"\s*(?P<hi>{_BOUND})\s*(?P<hi_b>[)\]])\s*$"
 )
 
 
-def parse_domain(specs: Sequence[str]) -> Domain:
-    """``['a:(0,1)', 'y:[0,1]']`` → a :class:`Domain` (open ends keep a 3 % margin)."""
+def _bound(text: str) -> float:
+    return float(text.replace("∞", "inf").replace("oo", "inf"))
+
+
+def parse_domain(specs: Sequence[str], *, notation: str = "course") -> Domain:
+    """``['a:(0,1)', 'y:[0,1]']`` → a :class:`Domain` (open ends keep a 3 % margin; a spec
+    may hold several intervals separated by ``;``, and an end may be ``inf``).
+
+    In the course's notation the declared intervals are added to the course's defaults
+    (a ∈ (0, 1), y ∈ [0, 1] …); in the general notation they are the only ones (every other
+    letter ranges over all the reals)."""
     intervals = {}
+    specs = [part for spec in specs for part in spec.split(";") if part.strip()]
     for spec in specs:
         m = _DOMAIN.match(spec)
         if m is None:
             raise ValueError(
                 f"bad --domain {spec!r}: write it as NAME:(LOW,HIGH) or NAME:[LOW,HIGH]"
             )
-        lo, hi = float(m["lo"]), float(m["hi"])
-        if not lo < hi:
+        lo, hi = _bound(m["lo"]), _bound(m["hi"])
+        if not lo < hi or lo == float("inf") or hi == float("-inf"):
             raise ValueError(f"bad --domain {spec!r}: the interval is empty")
         opened = m["lo_b"] == "(" or m["hi_b"] == ")"
-        intervals[m["name"]] = Interval(lo, hi, 0.03 * (hi - lo) if opened else 0.0)
+        width = min(hi - lo, 1.0) if hi - lo == float("inf") else hi - lo
+        intervals[m["name"]] = Interval(lo, hi, 0.03 * width if opened else 0.0)
+    if notation == "general":
+        return Domain(intervals)
     return Domain().with_intervals(intervals)
 
 

@@ -32,7 +32,8 @@ from .equivalence import (
     undefined_point,
 )
 from .exercises import Exercise, exercise
-from .parse import CONSTANT, ParseError, parse_answer, to_latex
+from .general import judge
+from .parse import CONSTANT, ParseError, parse_answer, real_conditions, to_latex
 
 __all__ = [
     "VERDICTS",
@@ -367,8 +368,16 @@ def compare_adhoc(
     *,
     domain: Domain | None = None,
     lang: str = "en",
+    notation: str = "course",
 ) -> GradeResult:
-    """Teachers' ad-hoc comparison of two expressions (no catalog, default vocabulary)."""
+    """Teachers' ad-hoc comparison of two expressions (no catalog, default vocabulary).
+
+    ``notation="general"``: both read in the general notation and judged as real functions
+    (:func:`compare_general`); ``domain`` then holds only the declared intervals
+    (``parse_domain(specs, notation="general")``).
+    """
+    if notation == "general":
+        return compare_general(reference, answer, domain=domain, lang=lang)
     try:
         ref = parse_answer(reference)
     except ParseError as exc:
@@ -407,3 +416,46 @@ def compare_adhoc(
             else "."
         )
     return GradeResult("--reference", answer, verdict, feedback, outcome.method, to_latex(expr))
+
+
+def _read_general(text: str) -> tuple[sp.Expr, tuple[sp.Expr, ...]]:
+    expr = parse_answer(text, notation="general")
+    return expr, real_conditions(text, notation="general")
+
+
+def compare_general(
+    reference: str,
+    answer: str,
+    *,
+    domain: Domain | None = None,
+    lang: str = "en",
+    label: str = "--reference",
+) -> GradeResult:
+    """Is ``answer`` equal to ``reference`` as a real function on the declared domain (both in
+    the general notation: every letter a real variable)? See :mod:`derive.homework.general`."""
+    try:
+        ref, ref_parts = _read_general(reference)
+    except ParseError as exc:
+        return GradeResult(label, answer, "invalid", f"reference: {exc}", "parse")
+    try:
+        expr, parts = _read_general(answer)
+    except ParseError as exc:
+        return GradeResult(label, answer, "invalid", phrase("invalid", lang, msg=str(exc)), "parse")
+    read_as = to_latex(expr)
+    outcome = judge(
+        expr, ref, answer_parts=parts, reference_parts=ref_parts, domain=domain, seed=reference
+    )
+    if outcome.equal:
+        return GradeResult(label, answer, "correct", phrase("correct", lang), outcome.method, read_as)
+    if outcome.equal is None:
+        return GradeResult(
+            label, answer, "undecided", phrase("undecided_domain", lang), outcome.method, read_as
+        )
+    feedback = None
+    if sp.count_ops(expr) + sp.count_ops(ref) <= 60 and "domain" not in outcome.method:
+        feedback = _ratio_feedback(expr, ref, lang)
+    if feedback is None:
+        key = "undefined_at" if "domain" in outcome.method else "differ_at"
+        where = f": {phrase(key, lang, point=outcome.point)}." if outcome.point else "."
+        feedback = phrase("incorrect", lang) + where
+    return GradeResult(label, answer, "incorrect", feedback, outcome.method, read_as)
