@@ -54,7 +54,9 @@ def test_held_out_pairs_reach_the_targets() -> None:
     verdicts = {r["id"]: judge(r["expected"], r["given"], r["domain"]) for r in rows}
     read = [r for r in readable if verdicts[r["id"]] != "invalid"]
     agreed = [r for r in read if verdicts[r["id"]] == r["label"]]
-    false_accepts = [r["id"] for r in rows if r["label"] != "equal" and verdicts[r["id"]] == "equal"]
+    false_accepts = [
+        r["id"] for r in rows if r["label"] != "equal" and verdicts[r["id"]] == "equal"
+    ]
     assert false_accepts == []
     assert len(read) >= 0.95 * len(readable)
     assert len(agreed) >= 0.95 * len(read)
@@ -70,8 +72,9 @@ x, y = sp.symbols("x y", real=True)
     ("text", "expected"),
     [
         ("sqrt(x)", sp.sqrt(x)),
-        (r"\sqrt[3]{x}", sp.root(x, 3)),
-        ("root(x, 3)", sp.root(x, 3)),
+        (r"\sqrt[3]{x}", sp.sign(x) * sp.Abs(x) ** sp.Rational(1, 3)),  # the real cube root
+        ("root(x, 3)", sp.sign(x) * sp.Abs(x) ** sp.Rational(1, 3)),
+        ("root(x, 4)", sp.root(x, 4)),
         ("exp(x)", sp.exp(x)),
         ("log(x)", sp.log(x)),
         ("log_2(x)", sp.log(x) / sp.log(2)),
@@ -138,15 +141,13 @@ def test_sigmoid_as_tanh_grades_in_the_course(answer: str) -> None:
     assert grade_now("sigmoid-derivative", r"\frac{1}{4\cosh^2(z/2)}").verdict == "correct"
 
 
-@pytest.mark.parametrize(
-    "text", ["1e5", "2e-3"]
-)
+@pytest.mark.parametrize("text", ["1e5", "2e-3"])
 def test_course_still_refuses_scientific_notation(text: str) -> None:
     with pytest.raises(ParseError, match="scientific notation"):
         parse_answer(text)
 
 
-@pytest.mark.parametrize("text", ["100!", "binomial(500, 250)", r"\sqrt[1000]{x}"])
+@pytest.mark.parametrize("text", ["1000!", "binomial(5000, 2500)", r"\sqrt[1000]{x}", "2^{5000}"])
 def test_bounds_on_new_functions(text: str) -> None:
     with pytest.raises(ParseError):
         parse_answer(text, notation="general")
@@ -159,8 +160,20 @@ def test_cli_notation_general(capsys: pytest.CaptureFixture[str]) -> None:
     argv = ["--reference", "1", "cos(x)^2+sin(x)^2", "--notation", "general"]
     assert main(argv) == 0
     assert "correct" in capsys.readouterr().out
-    assert main(["--reference", "x^{ln y}", "y^{ln x}", "--notation", "general",
-                 "--domain", "x:(0,inf); y:(0,inf)"]) == 0
+    assert (
+        main(
+            [
+                "--reference",
+                "x^{ln y}",
+                "y^{ln x}",
+                "--notation",
+                "general",
+                "--domain",
+                "x:(0,inf); y:(0,inf)",
+            ]
+        )
+        == 0
+    )
 
 
 def test_batch_with_a_reference_column(tmp_path: Path) -> None:
@@ -168,16 +181,21 @@ def test_batch_with_a_reference_column(tmp_path: Path) -> None:
     rows = [
         {"student": "ana", "reference": "1", "answer": "sin(x)^2+cos(x)^2", "domain": ""},
         {"student": "bo", "reference": "ln(x*y)", "answer": "ln x + ln y", "domain": ""},
-        {"student": "cy", "reference": "ln(x*y)", "answer": "ln x + ln y",
-         "domain": "x:(0,inf); y:(0,inf)"},
+        {
+            "student": "cy",
+            "reference": "ln(x*y)",
+            "answer": "ln x + ln y",
+            "domain": "x:(0,inf); y:(0,inf)",
+        },
         {"student": "di", "reference": "x", "answer": "relu(x)", "domain": ""},
     ]
     with source.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    code = main(["--batch", str(source), "-o", str(target), "--notation", "general",
-                 "--no-progress"])
+    code = main(
+        ["--batch", str(source), "-o", str(target), "--notation", "general", "--no-progress"]
+    )
     assert code == 0
     out = list(csv.DictReader(target.open(encoding="utf-8")))
     assert [r["verdict"] for r in out] == ["correct", "incorrect", "correct", "invalid"]

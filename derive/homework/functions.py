@@ -106,9 +106,7 @@ for _trig in ("sin", "cos", "tan", "sec", "csc", "cot"):
 #: every accepted function name (without backslash) → its meaning
 FUNCTIONS: dict[str, Function] = {**_TABLE, **{k: _TABLE[v] for k, v in _ALIASES.items()}}
 #: name → the canonical name of its inverse (``sin`` → ``asin``), for ``\\sin^{-1}``
-INVERSE: dict[str, str] = {
-    name: fn.inverse for name, fn in FUNCTIONS.items() if fn.inverse
-}
+INVERSE: dict[str, str] = {name: fn.inverse for name, fn in FUNCTIONS.items() if fn.inverse}
 #: the names the grammar's FUNC terminal knows (the course's, also read before this module)
 COURSE_FUNCTIONS = frozenset({"sigmoid", "sigma", "ln", "log", "exp"})
 

@@ -29,6 +29,7 @@ lets SymPy use its sign (x > 0: √(x²) = x, ln(xy) = ln x + ln y). Two express
 
 from __future__ import annotations
 
+import itertools
 import random
 import zlib
 from collections.abc import Mapping, Sequence
@@ -40,7 +41,15 @@ import sympy as sp
 from ..engine import notation as nt
 from .equivalence import Domain, Interval
 
-__all__ = ["DIGITS", "Judgement", "declared_intervals", "judge", "with_domain_signs"]
+__all__ = [
+    "DIGITS",
+    "Judgement",
+    "Side",
+    "big_power",
+    "declared_intervals",
+    "judge",
+    "with_domain_signs",
+]
 
 DIGITS = 40
 #: random points that must agree (where both are defined)
@@ -105,16 +114,24 @@ def with_domain_signs(expr: sp.Expr, intervals: Mapping[str, Interval]) -> sp.Ex
 
 
 def _draw(interval: Interval | None, rng: random.Random) -> mpmath.mpf:
+    """A random point: mostly spread out, sometimes close to an end of the interval (or to 0
+    for an undeclared variable), where √((50a − 1)²) and 50a − 1 part on a ∈ (0, 1)."""
+    near = rng.random()
+    tiny = 10 ** -rng.uniform(1, 4)
     if interval is None:  # an undeclared variable: all the reals, mostly near 0
-        width = 3.0 if rng.random() < 0.7 else 15.0
+        if near < 0.15:
+            return mpmath.mpf(rng.choice((-1, 1)) * tiny)
+        width = 3.0 if near < 0.75 else 15.0
         return mpmath.mpf(rng.uniform(-width, width))
     low, high = interval.low, interval.high
-    margin = interval.margin if interval.margin < float("inf") else 0.0
     if low > float("-inf") and high < float("inf"):
-        edge = min(margin, (high - low) / 4) or (high - low) * 1e-3
-        return mpmath.mpf(rng.uniform(low + edge, high - edge))
-    spread = 3.0 if rng.random() < 0.7 else 30.0
-    step = rng.uniform(max(margin, 1e-3), spread)
+        width = high - low
+        if near < 0.15:
+            return mpmath.mpf(low + width * tiny)
+        if near < 0.3:
+            return mpmath.mpf(high - width * tiny)
+        return mpmath.mpf(rng.uniform(low + width * 1e-3, high - width * 1e-3))
+    step = tiny if near < 0.2 else rng.uniform(1e-3, 3.0 if near < 0.8 else 30.0)
     return mpmath.mpf(low + step if low > float("-inf") else high - step)
 
 
@@ -224,14 +241,37 @@ def _gamma(v: mpmath.mpf) -> mpmath.mpf:
     return _real(mpmath.gamma(v))
 
 
-def _defined(expr: sp.Expr, parts: Sequence[sp.Expr], env: Mapping) -> mpmath.mpf | None:
-    """The value, or None where the expression (or a part of it as written) is not real."""
-    try:
-        for part in parts:
-            value_at(part, env)
-        return value_at(expr, env)
-    except _NotReal:
-        return None
+@dataclass(frozen=True)
+class Side:
+    """One side as read: the expression and, as written, what must be real and what must not
+    be 0 (:func:`derive.homework.parse.read_with_conditions`)."""
+
+    expr: sp.Expr
+    real: tuple[sp.Expr, ...] = ()
+    nonzero: tuple[sp.Expr, ...] = ()
+
+    def signed(self, intervals: Mapping[str, Interval]) -> Side:
+        return Side(
+            with_domain_signs(self.expr, intervals),
+            tuple(with_domain_signs(p, intervals) for p in self.real),
+            tuple(with_domain_signs(p, intervals) for p in self.nonzero),
+        )
+
+    @property
+    def symbols(self) -> set[sp.Symbol]:
+        return set().union(*(e.free_symbols for e in (self.expr, *self.real, *self.nonzero)))
+
+    def at(self, env: Mapping) -> mpmath.mpf | None:
+        """The value at ``env``, or None where this side is not defined."""
+        try:
+            for part in self.real:
+                value_at(part, env)
+            for part in self.nonzero:
+                if abs(value_at(part, env)) < mpmath.mpf(10) ** (10 - mpmath.mp.dps):
+                    return None
+            return value_at(self.expr, env)
+        except _NotReal:
+            return None
 
 
 def _differ(a: mpmath.mpf, b: mpmath.mpf) -> bool:
@@ -330,10 +370,12 @@ def _error_exponent(degree: int, points: int) -> int:
 def _positive_powers_as_exp(expr: sp.Expr) -> sp.Expr:
     """b^e → exp(e · ln b) for a base SymPy knows is positive (exact there)."""
     return expr.replace(
-        lambda p: isinstance(p, sp.Pow)
-        and not p.exp.is_Integer
-        and p.base.is_positive
-        and bool(p.free_symbols),
+        lambda p: (
+            isinstance(p, sp.Pow)
+            and not p.exp.is_Integer
+            and p.base.is_positive
+            and bool(p.free_symbols)
+        ),
         lambda p: sp.exp(p.exp * sp.log(p.base)),
     )
 
@@ -376,38 +418,46 @@ def _show(env: Mapping[sp.Basic, object], symbols: Sequence[sp.Symbol]) -> str:
     return ", ".join(f"{s}={mpmath.nstr(env[s], 4)}" for s in symbols[:5])
 
 
+def big_power(expr: sp.Expr) -> bool:
+    """A whole power above 64: expanding it (cancel, the ratio feedback) could take minutes."""
+    return any(p.exp.is_Integer and abs(int(p.exp)) > 64 for p in expr.atoms(sp.Pow)) or any(
+        f.args[0].is_Integer and f.args[0] > 64 for f in expr.atoms(sp.factorial)
+    )
+
+
 def judge(
-    answer: sp.Expr,
-    reference: sp.Expr,
+    answer: Side,
+    reference: Side,
     *,
-    answer_parts: Sequence[sp.Expr] = (),
-    reference_parts: Sequence[sp.Expr] = (),
     domain: Domain | None = None,
     seed: int | str = 0,
 ) -> Judgement:
-    """Are ``answer`` and ``reference`` (read in the general notation) equal on the domain?
-
-    ``*_parts``: the logarithms, roots and inverse functions of each side as written
-    (:func:`derive.homework.parse.real_conditions`); where one is not real, that side is not
-    defined. See the module docstring for the methods and what each proves.
-    """
+    """Are ``answer`` and ``reference`` (read in the general notation) the same real function
+    on the domain: defined at the same points, with the same values there? See the module
+    docstring for the methods and what each proves."""
     intervals = declared_intervals(domain)
     if isinstance(seed, str):
         seed = zlib.crc32(seed.encode())
-    lhs, rhs = (with_domain_signs(e, intervals) for e in (answer, reference))
-    lparts = [with_domain_signs(p, intervals) for p in answer_parts]
-    rparts = [with_domain_signs(p, intervals) for p in reference_parts]
-    if lhs == rhs and not lparts and not rparts:
-        return Judgement(True, "symbolic")
-    if not lparts and not rparts:
-        modular = _modular(lhs, rhs, seed)
+    lhs, rhs = answer.signed(intervals), reference.signed(intervals)
+    if lhs == rhs:
+        return Judgement(True, "symbolic (the same expression)")
+    if not (lhs.real or rhs.real or lhs.nonzero or rhs.nonzero):
+        modular = _modular(lhs.expr, rhs.expr, seed)
         if modular is not None:
             return modular
-    numeric = _numeric(lhs, rhs, lparts, rparts, intervals, seed)
+    numeric = _numeric(lhs, rhs, intervals, seed)
     if numeric.equal is not True:
         return numeric
+    with mpmath.workdps(DIGITS):
+        poles = _poles(lhs, rhs, intervals, seed) or _poles(rhs, lhs, intervals, seed, True)
+    if poles is not None:
+        return poles
+    modular = _modular(lhs.expr, rhs.expr, seed)  # the domains agree: now the values
+    if modular is not None:
+        return modular
+    diff = lhs.expr - rhs.expr
     try:
-        proof = _prove_zero(lhs - rhs)
+        proof = None if big_power(diff) else _prove_zero(diff)
     except (sp.PolynomialError, NotImplementedError, TypeError, ValueError):
         proof = None
     if proof is not None:
@@ -415,25 +465,16 @@ def judge(
     return numeric
 
 
-def _numeric(
-    lhs: sp.Expr,
-    rhs: sp.Expr,
-    lparts: Sequence[sp.Expr],
-    rparts: Sequence[sp.Expr],
-    intervals: Mapping[str, Interval],
-    seed: int,
-) -> Judgement:
-    symbols = sorted(
-        set().union(*(e.free_symbols for e in (lhs, rhs, *lparts, *rparts))), key=str
-    )
+def _numeric(lhs: Side, rhs: Side, intervals: Mapping[str, Interval], seed: int) -> Judgement:
+    symbols = sorted(lhs.symbols | rhs.symbols, key=str)
     rng = random.Random(seed)
     agreed = only_answer = only_reference = 0
     with mpmath.workdps(DIGITS):
-        for _attempt in range(POINTS * 12):
-            if agreed >= POINTS or (not symbols and _attempt > 0):
+        for attempt in range(POINTS * 12):
+            if agreed >= POINTS or (not symbols and attempt > 0):
                 break
             env = {s: _draw(intervals.get(s.name), rng) for s in symbols}
-            got, want = _defined(lhs, lparts, env), _defined(rhs, rparts, env)
+            got, want = lhs.at(env), rhs.at(env)
             if got is None and want is None:
                 continue
             if got is None or want is None:
@@ -449,10 +490,10 @@ def _numeric(
                         _show(env, symbols),
                     )
                 continue
-            if _differ(got, want) and _confirmed(lhs, rhs, lparts, rparts, env):
+            if _differ_at(lhs, rhs, env, got, want):
                 return Judgement(False, "numeric (counterexample)", _show(env, symbols))
             agreed += 1
-        special = _special(lhs, rhs, lparts, rparts, intervals, symbols, rng)
+        special = _special(lhs, rhs, intervals, symbols, rng)
         if special is not None:
             return special
     if agreed == 0:
@@ -460,28 +501,144 @@ def _numeric(
     return Judgement(True, f"numeric ({agreed} points, {DIGITS} digits; not a proof)")
 
 
-def _confirmed(lhs, rhs, lparts, rparts, env) -> bool:
-    """The difference is still there at twice the digits (not a rounding artefact)."""
-    with mpmath.workdps(2 * DIGITS):
-        got, want = _defined(lhs, lparts, env), _defined(rhs, rparts, env)
+def _differ_at(lhs: Side, rhs: Side, env: Mapping, got: mpmath.mpf, want: mpmath.mpf) -> bool:
+    """Do the two values differ, confirmed at more digits? Huge values (e^{1000}) are compared
+    again with enough digits that a difference of 1 still shows."""
+    magnitude = max(abs(got), abs(want))
+    if not _differ(got, want) and magnitude < mpmath.mpf(10) ** 15:
+        return False
+    extra = int(mpmath.log10(magnitude)) if magnitude > 1 else 0
+    with mpmath.workdps(min(2 * DIGITS + extra, 4000)):
+        got, want = lhs.at(env), rhs.at(env)
         return got is not None and want is not None and _differ(got, want)
 
 
-def _special(lhs, rhs, lparts, rparts, intervals, symbols, rng) -> Judgement | None:
-    """Small whole and half-integer points where both sides are defined and differ."""
+def _special(lhs, rhs, intervals, symbols, rng) -> Judgement | None:
+    """Small whole and half-integer points where both sides are defined and differ (all of
+    them when there are few, else a random sample)."""
     if not symbols:
         return None
-    choices = {
-        s: [v for v in SPECIAL_VALUES if _inside(v, intervals.get(s.name))] for s in symbols
-    }
-    if any(not c for c in choices.values()):
+    choices = [[v for v in SPECIAL_VALUES if _inside(v, intervals.get(s.name))] for s in symbols]
+    if any(not c for c in choices):
         return None
-    for _ in range(SPECIAL_POINTS):
-        point = {s: rng.choice(choices[s]) for s in symbols}
-        env = {s: mpmath.mpf(int(v.p)) / int(v.q) for s, v in point.items()}
-        got, want = _defined(lhs, lparts, env), _defined(rhs, rparts, env)
-        if got is None or want is None or not _differ(got, want):
+    total = 1
+    for c in choices:
+        total *= len(c)
+    if total <= 8 * SPECIAL_POINTS * 4:
+        points = itertools.product(*choices)
+    else:
+        points = (tuple(rng.choice(c) for c in choices) for _ in range(4 * SPECIAL_POINTS))
+    for point in points:
+        env = {s: mpmath.mpf(int(v.p)) / int(v.q) for s, v in zip(symbols, point, strict=True)}
+        got, want = lhs.at(env), rhs.at(env)
+        if got is None or want is None:
             continue
-        if _confirmed(lhs, rhs, lparts, rparts, env):
+        if _differ_at(lhs, rhs, env, got, want):
             return Judgement(False, "numeric (counterexample)", _show(env, symbols))
+    return None
+
+
+# --------------------------------------------------------------------------- isolated points
+
+
+def _zero_factors(expr: sp.Expr) -> list[sp.Expr]:
+    """Factors whose zeros are the zeros of ``expr`` (u·v → u, v; u^n, |u|, √u → u)."""
+    if isinstance(expr, sp.Mul):
+        return [f for a in expr.args for f in _zero_factors(a)]
+    if isinstance(expr, sp.Pow) and expr.exp.is_positive:
+        return _zero_factors(expr.base)
+    if isinstance(expr, sp.Pow):
+        return []
+    if isinstance(expr, sp.Abs):
+        return _zero_factors(expr.args[0])
+    return [expr] if expr.free_symbols else []
+
+
+def _real_roots(f: sp.Expr, v: sp.Symbol, low: float, high: float) -> list[mpmath.mpf]:
+    """Real zeros of ``f`` (one variable) in (low, high): exact for polynomials, by sign
+    changes on a grid (then bisection) otherwise. At most 12."""
+    num = sp.numer(sp.together(f)) if not f.has(sp.Function) else f
+    if num.is_polynomial(v):
+        poly = sp.Poly(num, v)
+        if poly.degree() <= 0:
+            return []
+        poly = poly.sqf_part()
+        if poly.degree() > 60:
+            return []
+        roots = [mpmath.mpf(str(sp.N(r, DIGITS + 5))) for r in poly.real_roots()]
+        return [r for r in roots if low < r < high][:12]
+    found: list[mpmath.mpf] = []
+    grid = [mpmath.mpf(low) + (mpmath.mpf(high) - low) * k / 800 for k in range(1, 800)]
+    previous = None
+    for t in grid:
+        try:
+            value = value_at(f, {v: t})
+        except _NotReal:
+            previous = None
+            continue
+        if value == 0:
+            found.append(t)
+        elif previous is not None and (previous[1] < 0) != (value < 0):
+            root = _bisect(f, v, previous[0], t)
+            if root is not None:
+                found.append(root)
+        previous = (t, value)
+        if len(found) >= 12:
+            break
+    return found
+
+
+def _bisect(f: sp.Expr, v: sp.Symbol, a: mpmath.mpf, b: mpmath.mpf) -> mpmath.mpf | None:
+    fa = value_at(f, {v: a})
+    for _ in range(4 * DIGITS):
+        m = (a + b) / 2
+        try:
+            fm = value_at(f, {v: m})
+        except _NotReal:
+            return None
+        if (fm < 0) == (fa < 0):
+            a, fa = m, fm
+        else:
+            b = m
+    root = (a + b) / 2
+    try:  # a sign change across a pole (tan x) is no zero
+        small = abs(value_at(f, {v: root})) < mpmath.mpf(10) ** (10 - mpmath.mp.dps)
+    except _NotReal:
+        return None
+    return root if small else None
+
+
+def _poles(
+    one: Side, other: Side, intervals: Mapping[str, Interval], seed: int, swapped: bool = False
+) -> Judgement | None:
+    """A point where a written denominator of ``one`` (or the cos x under its tan x …) is 0
+    but ``other`` is defined: (x² − 1)/(x − 1) is not defined at x = 1, x + 1 is."""
+    rng = random.Random(seed + 1)
+    for condition in one.nonzero:
+        for factor in _zero_factors(condition):
+            if sp.count_ops(factor) > 40 or big_power(factor):
+                continue
+            for v in sorted(factor.free_symbols, key=str)[:2]:
+                others = {
+                    s: sp.Rational(round(float(_draw(intervals.get(s.name), rng)), 6))
+                    for s in (one.symbols | other.symbols) - {v}
+                }
+                interval = intervals.get(v.name)
+                low = max(interval.low, -20.0) if interval else -20.0
+                high = min(interval.high, 20.0) if interval else 20.0
+                try:
+                    roots = _real_roots(factor.xreplace(others), v, low, high)
+                except (sp.PolynomialError, NotImplementedError, _NotReal, ValueError):
+                    continue
+                for root in roots:
+                    env = {**{s: mpmath.mpf(int(q.p)) / int(q.q) for s, q in others.items()}}
+                    env[v] = root
+                    if one.at(env) is None and other.at(env) is not None:
+                        side = "the reference" if not swapped else "your answer"
+                        return Judgement(
+                            False,
+                            f"exact domain differs: {side} is not defined at an isolated point "
+                            "where the other is",
+                            _show(env, sorted(env, key=str)),
+                        )
     return None

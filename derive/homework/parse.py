@@ -39,7 +39,6 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from sympy.printing.latex import LatexPrinter
 
 from ..engine import notation as nt
-from .functions import COURSE_FUNCTIONS, FUNCTIONS, INVERSE, mark_bars, refuse_unknown_calls
 from ..engine.indexing import (
     LAYER_FAMILIES,
     LAYER_WIDTH,
@@ -47,18 +46,20 @@ from ..engine.indexing import (
     index_symbol,
     indexed_form,
 )
+from .functions import COURSE_FUNCTIONS, FUNCTIONS, INVERSE, mark_bars, refuse_unknown_calls
 
 __all__ = [
     "CONSTANT",
     "LAYER_FAMILIES",
-    "NOTATIONS",
     "MAX_DEPTH",
     "MAX_EXPONENT",
     "MAX_LENGTH",
+    "NOTATIONS",
     "ParseError",
     "normalise",
     "parse_answer",
     "parse_relation",
+    "read_with_conditions",
     "real_conditions",
     "split_relation",
     "to_latex",
@@ -78,6 +79,25 @@ MAX_DIGITS = 30
 #: largest n of a numeric n! or binomial(n, k), and largest index of a numeric root
 MAX_FACTORIAL = 40
 MAX_BINOMIAL = 100
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Sizes refused before anything is computed (the general notation allows more: its
+    huge polynomial identities are judged without expanding, see derive.homework.general)."""
+
+    exponent: int = MAX_EXPONENT
+    power_digits: int = MAX_POWER_DIGITS
+    digits: int = MAX_DIGITS
+    factorial: int = MAX_FACTORIAL
+    binomial: int = MAX_BINOMIAL
+
+
+COURSE_LIMITS = Limits()
+GENERAL_LIMITS = Limits(
+    exponent=10_000, power_digits=1000, digits=100, factorial=300, binomial=1000
+)
+
 #: the notations an answer may be read in: the course's (a is an activation, a^L_j a layer
 #: index …) or the general one (every letter a real variable, superscripts are powers)
 NOTATIONS = ("course", "general")
@@ -124,7 +144,14 @@ _RENAME = (
     (re.compile(r"\\[dt]frac(?![A-Za-z])"), r"\\frac"),
     (re.compile(r"\\frac\s*(\d)\s*(\d)"), r"\\frac{\1}{\2}"),
     (re.compile(r"\\mathrm\{e\}|\\operatorname\{e\}"), "e"),
-    (re.compile(r"\\(?:operatorname|mathrm)\{\s*(" + "|".join(sorted(FUNCTIONS, key=len, reverse=True)) + r"|ln|log|exp)\s*\}"), r"\\\1 "),
+    (
+        re.compile(
+            r"\\(?:operatorname|mathrm)\{\s*("
+            + "|".join(sorted(FUNCTIONS, key=len, reverse=True))
+            + r"|ln|log|exp)\s*\}"
+        ),
+        r"\\\1 ",
+    ),
     (re.compile(r"\\[dt]binom(?![A-Za-z])"), r"\\binom"),
     (re.compile(r"\\(?:operatorname|mathrm|text)\{sigmoid\}"), r"\\sigma"),
     (re.compile(r"\\mathrm\{(ln|log|exp)\}"), r"\\\1"),
@@ -192,11 +219,10 @@ def _check_bounds(text: str, general: bool = False) -> None:
                 raise ParseError(f"unmatched closing '{ch}' at column {i + 1}\n{_caret(text, i)}")
     if depth > 0:
         raise ParseError("a bracket is opened but never closed")
+    most = (GENERAL_LIMITS if general else COURSE_LIMITS).digits
     for m in re.finditer(r"\d+", text):
-        if len(m.group()) > MAX_DIGITS:
-            raise ParseError(
-                f"a number with more than {MAX_DIGITS} digits at column {m.start() + 1}"
-            )
+        if len(m.group()) > most:
+            raise ParseError(f"a number with more than {most} digits at column {m.start() + 1}")
     m = re.search(r"\d[eE][+-]?\d", text)
     if m and not general:
         raise ParseError(
@@ -279,12 +305,24 @@ class _Context:
     #: logarithms, roots and non-integer powers as read, before SymPy's automatic
     #: simplification can hide them (e^{ln(a-2)} → a − 2): see :func:`real_conditions`
     must_be_real: list[sp.Expr] = field(default_factory=list)
+    #: denominators as written (x/x is read as 1 but is not defined at x = 0), the cosines
+    #: under tan and sec, the sines under cot and csc …: each must not be 0
+    must_be_nonzero: list[sp.Expr] = field(default_factory=list)
 
     def record(self, expr: sp.Expr) -> sp.Expr:
         """Note a sub-expression that must be a real number; return it unchanged."""
         if expr.free_symbols:
             self.must_be_real.append(expr)
         return expr
+
+    def nonzero(self, expr: sp.Expr) -> None:
+        """Note a sub-expression that must not be 0."""
+        if expr.free_symbols:
+            self.must_be_nonzero.append(expr)
+
+    @property
+    def limits(self) -> Limits:
+        return GENERAL_LIMITS if self.general else COURSE_LIMITS
 
 
 def _clean_index(raw: str) -> str:
@@ -373,18 +411,21 @@ def _symbol_with_index(ctx: _Context, family: str, index: str, column: int) -> s
 
 
 def _power(base: sp.Expr, exponent: sp.Expr, column: int, ctx: _Context | None = None) -> sp.Expr:
+    limits = ctx.limits if ctx is not None else COURSE_LIMITS
     if exponent.is_Number:
-        if abs(exponent) > MAX_EXPONENT:
+        if abs(exponent) > limits.exponent:
             raise ParseError(
-                f"exponent {exponent} at column {column} is too large (at most {MAX_EXPONENT})"
+                f"exponent {exponent} at column {column} is too large (at most {limits.exponent})"
             )
         if base.is_Number and base != 0 and abs(base) != 1:
             digits = float(abs(exponent)) * abs(float(sp.log(abs(base), 10).evalf(5)))
-            if digits > MAX_POWER_DIGITS:
+            if digits > limits.power_digits:
                 raise ParseError(
                     f"the power at column {column} would have about {digits:.0f} digits "
-                    f"(at most {MAX_POWER_DIGITS}): refused"
+                    f"(at most {limits.power_digits}): refused"
                 )
+        if exponent.is_negative and ctx is not None:
+            ctx.nonzero(base)
     elif (
         base.is_Number
         and exponent.has(sp.Pow)
@@ -411,11 +452,9 @@ def _nth_root(x: sp.Expr, index: sp.Expr, column: int) -> sp.Expr:
     return sp.root(x, index)
 
 
-def _binomial(n: sp.Expr, k: sp.Expr, column: int) -> sp.Expr:
-    if n.is_Number and not (n.is_Integer and 0 <= n <= MAX_BINOMIAL):
-        raise ParseError(
-            f"binomial at column {column}: n must be a whole number from 0 to {MAX_BINOMIAL}"
-        )
+def _binomial(n: sp.Expr, k: sp.Expr, column: int, most: int = MAX_BINOMIAL) -> sp.Expr:
+    if n.is_Number and not (n.is_Integer and 0 <= n <= most):
+        raise ParseError(f"binomial at column {column}: n must be a whole number from 0 to {most}")
     if k.is_Number and not k.is_Integer:
         raise ParseError(f"binomial at column {column}: k must be a whole number")
     return sp.binomial(n, k)
@@ -424,6 +463,23 @@ def _binomial(n: sp.Expr, k: sp.Expr, column: int) -> sp.Expr:
 #: functions that are real on part of the reals only (beyond isolated poles): what they
 #: enclose must stay in range even when SymPy simplifies them away (sin(asin x) → x)
 _PARTIAL = frozenset("asin acos asec acsc acosh atanh acoth asech acsch".split())
+
+
+#: where a function has poles: tan x and sec x need cos x ≠ 0, cot x and csc x sin x ≠ 0 …
+_POLES = {
+    "tan": sp.cos,
+    "sec": sp.cos,
+    "cot": sp.sin,
+    "csc": sp.sin,
+    "coth": sp.sinh,
+    "csch": sp.sinh,
+    "acot": lambda u: u,
+    "acsc": lambda u: u,
+    "asec": lambda u: u,
+    "acoth": lambda u: u,
+    "acsch": lambda u: u,
+    "asech": lambda u: u,
+}
 
 
 def _apply(ctx: _Context, word: str, args: list[sp.Expr], column: int) -> sp.Expr:
@@ -440,16 +496,20 @@ def _apply(ctx: _Context, word: str, args: list[sp.Expr], column: int) -> sp.Exp
             return ctx.record(sp.sqrt(args[0]))
         return ctx.record(_nth_root(args[0], args[1], column))
     if word in ("binomial", "binom"):
-        return _binomial(args[0], args[1], column)
+        return _binomial(args[0], args[1], column, ctx.limits.binomial)
     if word in ("ln", "log"):
         if len(args) == 2:
             base = args[1]
             if base.is_Number and (base <= 0 or base == 1):
                 raise ParseError(f"\\log_{{{base}}} {where} has no meaning")
             # an explicit base: log_b x = ln x / ln b
+            ctx.nonzero(sp.log(base))
             return ctx.record(sp.log(args[0])) / ctx.record(sp.log(base))
         return ctx.record(sp.log(args[0]))
     value = fn.make(*args)
+    pole = _POLES.get(fn.make.__name__)
+    if pole is not None:
+        ctx.nonzero(pole(args[0]))
     if fn.make.__name__ in _PARTIAL:
         ctx.record(value)
     return value
@@ -570,15 +630,16 @@ class _Build(Transformer_NonRecursive):
 
     def binom(self, meta, children):
         n, k = (self.f(c.value) for c in children[1:3])
-        return _binomial(n, k, meta.column)
+        return _binomial(n, k, meta.column, self.ctx.limits.binomial)
 
     def factorial(self, meta, children):
         n = self.f(children[0])
         if n.is_Number:
-            if not (n.is_Integer and 0 <= n <= MAX_FACTORIAL):
+            most = self.ctx.limits.factorial
+            if not (n.is_Integer and 0 <= n <= most):
                 raise ParseError(
                     f"{n}! at column {meta.column}: a factorial of a whole number from 0 to "
-                    f"{MAX_FACTORIAL} is read"
+                    f"{most} is read"
                 )
         return sp.factorial(n)
 
@@ -750,6 +811,7 @@ class _Build(Transformer_NonRecursive):
         d = self.f(den)
         if d == 0:
             raise ParseError(f"division by zero at column {column}")
+        self.ctx.nonzero(d)
         return sp.Mul(self.f(num), sp.Pow(d, -1))
 
     def _derivative(self, num: object, den: object, column: int) -> sp.Expr:
@@ -825,6 +887,7 @@ def _parse_tree(
     layer_families,
     must_be_real: list[sp.Expr] | None = None,
     notation: str = "course",
+    must_be_nonzero: list[sp.Expr] | None = None,
 ):
     if notation not in NOTATIONS:
         raise ValueError(f"unknown notation {notation!r}: one of {', '.join(NOTATIONS)}")
@@ -846,6 +909,8 @@ def _parse_tree(
     )
     if must_be_real is not None:
         ctx.must_be_real = must_be_real
+    if must_be_nonzero is not None:
+        ctx.must_be_nonzero = must_be_nonzero
     try:
         tree = _parser().parse(text)
     except UnexpectedCharacters as exc:
@@ -992,6 +1057,22 @@ def real_conditions(
     found: list[sp.Expr] = []
     _parse_tree(text, symbols, layer_families, must_be_real=found, notation=notation)
     return tuple(dict.fromkeys(found))
+
+
+def read_with_conditions(
+    text: str, *, notation: str = "general"
+) -> tuple[sp.Expr, tuple[sp.Expr, ...], tuple[sp.Expr, ...]]:
+    """One expression and what its definedness needs, as written: ``(expr, must_be_real,
+    must_be_nonzero)``. ``x/x`` is read as 1, with the condition x ≠ 0; ``e^{ln x}`` as x,
+    with ``ln x`` that must be real (see :func:`real_conditions`)."""
+    real: list[sp.Expr] = []
+    nonzero: list[sp.Expr] = []
+    result = _parse_tree(
+        text, None, None, must_be_real=real, notation=notation, must_be_nonzero=nonzero
+    )
+    if isinstance(result, tuple):
+        raise ParseError("write only the expression (this answer contains '=')")
+    return _checked(result), tuple(dict.fromkeys(real)), tuple(dict.fromkeys(nonzero))
 
 
 def parse_relation(
