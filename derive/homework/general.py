@@ -482,7 +482,7 @@ def _numeric(lhs: Side, rhs: Side, intervals: Mapping[str, Interval], seed: int)
                     only_reference += 1
                 else:
                     only_answer += 1
-                if max(only_answer, only_reference) >= DOMAIN_MISMATCH:
+                if max(only_answer, only_reference) >= DOMAIN_MISMATCH or not symbols:
                     side = "your answer" if got is None else "the reference"
                     return Judgement(
                         False,
