@@ -201,3 +201,53 @@ def test_batch_with_a_reference_column(tmp_path: Path) -> None:
     assert [r["verdict"] for r in out] == ["correct", "incorrect", "correct", "invalid"]
     assert [r["student"] for r in out] == ["ana", "bo", "cy", "di"]
     assert "feedback" in out[0]
+
+
+# --------------------------------------------------------------------------- how it is decided
+
+
+@pytest.mark.parametrize(
+    ("expected", "given", "domain", "verdict", "method"),
+    [
+        ("(x+y)^{40}", "(x^2+2xy+y^2)^{20}", "", "correct", "exact (Schwartz–Zippel"),
+        ("(x+1)^{5000}", "(x+1)^{5000}+1", "", "incorrect", "exact (differ"),
+        (r"\sqrt{11+6\sqrt{2}}", r"3+\sqrt{2}", "", "correct", "minimal polynomial"),
+        ("1", "sin(x)^2+cos(x)^2", "", "correct", "rewritten in exponentials"),
+        ("x+1", "(x^2-1)/(x-1)", "", "incorrect", "your answer is not defined at an isolated"),
+        ("(x^2-1)/(x-1)", "x+1", "", "incorrect", "the reference is not defined at an isolated"),
+        (r"\ln(x^2)", r"2\ln x", "", "incorrect", "defined on a different domain"),
+        ("(a^b)^c", "a^{bc}", "", "incorrect", "counterexample"),
+        ("exp(1000)", "exp(1000)+1", "", "incorrect", ""),
+        (r"x^{\ln y}", r"y^{\ln x}", "x:(0,inf); y:(0,inf)", "correct", "positive quantities"),
+    ],
+)
+def test_methods_say_how_it_was_decided(
+    expected: str, given: str, domain: str, verdict: str, method: str
+) -> None:
+    result = compare_adhoc(
+        expected,
+        given,
+        domain=parse_domain([domain] if domain else [], notation="general"),
+        notation="general",
+    )
+    assert result.verdict == verdict, result
+    assert method in result.method + result.feedback, result
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "(sin(x)+1)^{10000} - (sin(x)+1)^{9999}",
+        "e^{e^{e^{x}}}",
+        "x!" * 20,
+        "|" * 30,
+        "tan(tan(tan(tan(tan(tan(x))))))",
+        "1/(x-1) + 1/(x-2) + 1/(x-3) + 1/(x-4) + 1/(x-5) + 1/(x-6)",
+        "__import__('os').system('touch /tmp/pwned')",
+    ],
+)
+def test_hostile_general_answers_get_a_verdict_in_time(answer: str) -> None:
+    from derive.homework.check import compare
+
+    result = compare("x", answer, notation="general", domain=None, timeout=10)
+    assert result.verdict in ("incorrect", "invalid", "undecided")

@@ -457,7 +457,8 @@ def judge(
         return modular
     diff = lhs.expr - rhs.expr
     try:
-        proof = None if big_power(diff) else _prove_zero(diff)
+        huge = big_power(lhs.expr) or big_power(rhs.expr)
+        proof = None if huge else _prove_zero(diff)
     except (sp.PolynomialError, NotImplementedError, TypeError, ValueError):
         proof = None
     if proof is not None:
@@ -634,7 +635,7 @@ def _poles(
                     env = {**{s: mpmath.mpf(int(q.p)) / int(q.q) for s, q in others.items()}}
                     env[v] = root
                     if one.at(env) is None and other.at(env) is not None:
-                        side = "the reference" if not swapped else "your answer"
+                        side = "your answer" if not swapped else "the reference"
                         return Judgement(
                             False,
                             f"exact domain differs: {side} is not defined at an isolated point "

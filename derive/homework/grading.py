@@ -458,7 +458,11 @@ def compare_general(
         )
     feedback = None
     small = sp.count_ops(ans.expr) + sp.count_ops(ref.expr) <= 60
-    if small and "domain" not in outcome.method and not big_power(ans.expr - ref.expr):
+    if (
+        small
+        and "domain" not in outcome.method
+        and not (big_power(ans.expr) or big_power(ref.expr))
+    ):
         feedback = _ratio_feedback(ans.expr, ref.expr, lang)
     if feedback is None:
         key = "domain_differs" if "domain" in outcome.method else "differ_at"
