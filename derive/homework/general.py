@@ -40,6 +40,7 @@ import sympy as sp
 
 from ..engine import notation as nt
 from .equivalence import Domain, Interval
+from .parse import terms_bound
 
 __all__ = [
     "DIGITS",
@@ -65,6 +66,8 @@ MODULAR_POINTS = 4
 MAX_DEGREE = 10**6
 #: a proof step is tried only below this size (count_ops) / this degree bound
 PROOF_MAX_OPS = 160
+#: … and below this many terms once multiplied out
+PROOF_MAX_TERMS = 2000
 MINPOLY_MAX_OPS = 40
 
 
@@ -457,7 +460,7 @@ def judge(
         return modular
     diff = lhs.expr - rhs.expr
     try:
-        huge = big_power(lhs.expr) or big_power(rhs.expr)
+        huge = any(big_power(e) or terms_bound(e) > PROOF_MAX_TERMS for e in (lhs.expr, rhs.expr))
         proof = None if huge else _prove_zero(diff)
     except (sp.PolynomialError, NotImplementedError, TypeError, ValueError):
         proof = None

@@ -25,6 +25,7 @@ exponents, the size of numeric powers, the number of digits in a literal.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Collection, Mapping
@@ -75,6 +76,11 @@ MAX_EXPONENT = 64
 MAX_POWER_DIGITS = 60
 #: longest numeric literal, in digits
 MAX_DIGITS = 30
+#: largest degree an answer may have once its powers are multiplied out (a power tower such as
+#: ((a+1)^{64})^{64} is refused: expanding it would take gigabytes)
+MAX_DEGREE = 256
+#: most terms an answer may have once multiplied out ((a + b + c + d)^{64} has 47,905)
+MAX_TERMS = 100_000
 
 #: largest n of a numeric n! or binomial(n, k), and largest index of a numeric root
 MAX_FACTORIAL = 40
@@ -991,10 +997,61 @@ def _refuse_unknown_functions(
         )
 
 
-def _checked(expr: sp.Expr) -> sp.Expr:
+def _checked(expr: sp.Expr, notation: str = "course") -> sp.Expr:
     if expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
         raise ParseError("the answer contains a division by zero or an infinity")
+    # the general judge never multiplies out (its polynomial identities are tested modulo a
+    # prime): it allows degrees up to its largest exponent
+    most = GENERAL_LIMITS.exponent if notation == "general" else MAX_DEGREE
+    degree = degree_bound(expr)
+    if degree > most:
+        raise ParseError(
+            f"too large to check: multiplied out, this has degree about {degree} (at most {most})"
+        )
+    terms = terms_bound(expr)
+    if terms > MAX_TERMS:
+        raise ParseError(
+            f"too large to check: multiplied out, this has about {terms:.3g} terms "
+            f"(at most {MAX_TERMS:,})"
+        )
     return expr
+
+
+def terms_bound(expr: sp.Basic, cap: int = 10 * MAX_TERMS) -> int:
+    """An upper bound on the number of terms of ``expr`` multiplied out (capped at ``cap``).
+
+    terms(atom) = 1, terms(p + q) = terms p + terms q, terms(p·q) = terms p · terms q,
+    terms(p^n) = C(terms p + n − 1, n) for a natural n (the monomials of degree n in
+    terms p variables); a function or a symbolic power counts as one term.
+    """
+    if expr.is_Add:
+        return min(cap, sum(terms_bound(arg, cap) for arg in expr.args))
+    if expr.is_Mul:
+        total = 1
+        for arg in expr.args:
+            total = min(cap, total * terms_bound(arg, cap))
+        return total
+    if expr.is_Pow and expr.exp.is_Integer and expr.exp > 1:
+        base = terms_bound(expr.base, cap)
+        return min(cap, math.comb(base + int(expr.exp) - 1, int(expr.exp))) if base > 1 else 1
+    return 1
+
+
+def degree_bound(expr: sp.Basic) -> int:
+    """An upper bound on the total degree of ``expr`` with every power multiplied out.
+
+    deg(symbol) = 1, deg(number) = 0, deg(p + q) = max, deg(p·q) = deg p + deg q,
+    deg(p^n) = |n|·deg p for a numeric n (a rational n counts its numerator), and a function
+    or a symbolic power counts the degree of its arguments. Computed without expanding.
+    """
+    if expr.is_Atom:
+        return 0 if expr.is_number else 1
+    if expr.is_Pow and expr.exp.is_Rational:
+        return abs(int(expr.exp.p)) * degree_bound(expr.base)
+    parts = [degree_bound(arg) for arg in expr.args]
+    if not parts:
+        return 0
+    return sum(parts) if expr.is_Mul else max(parts)
 
 
 def split_relation(text: str) -> tuple[str | None, str]:
@@ -1037,7 +1094,7 @@ def parse_answer(
     result = _parse_tree(text, symbols, layer_families, notation=notation)
     if isinstance(result, tuple):
         raise ParseError("write only the expression (this answer contains '=')")
-    return _checked(result)
+    return _checked(result, notation)
 
 
 def real_conditions(
@@ -1072,7 +1129,8 @@ def read_with_conditions(
     )
     if isinstance(result, tuple):
         raise ParseError("write only the expression (this answer contains '=')")
-    return _checked(result), tuple(dict.fromkeys(real)), tuple(dict.fromkeys(nonzero))
+    real_parts, nonzero_parts = tuple(dict.fromkeys(real)), tuple(dict.fromkeys(nonzero))
+    return _checked(result, notation), real_parts, nonzero_parts
 
 
 def parse_relation(
@@ -1085,8 +1143,8 @@ def parse_relation(
     """Read ``lhs = rhs`` (or a bare expression, returned as ``(None, expr)``)."""
     result = _parse_tree(text, symbols, layer_families, notation=notation)
     if isinstance(result, tuple):
-        return _checked(result[1]), _checked(result[2])
-    return None, _checked(result)
+        return _checked(result[1], notation), _checked(result[2], notation)
+    return None, _checked(result, notation)
 
 
 # --------------------------------------------------------------------------- echo
