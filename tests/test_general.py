@@ -79,6 +79,7 @@ x, y = sp.symbols("x y", real=True)
         ("log(x)", sp.log(x)),
         ("log_2(x)", sp.log(x) / sp.log(2)),
         ("log(x, 2)", sp.log(x) / sp.log(2)),
+        ("log10(x)", sp.log(x) / sp.log(10)),  # never ln(10)·x
         (r"\log_{b} x", sp.log(x) / sp.log(sp.Symbol("b", real=True))),
         ("cos(x)^2 + sin(x)^2", sp.cos(x) ** 2 + sp.sin(x) ** 2),
         (r"\sin^2 x", sp.sin(x) ** 2),

@@ -159,6 +159,8 @@ _RENAME = (
         r"\\\1 ",
     ),
     (re.compile(r"\\[dt]binom(?![A-Za-z])"), r"\\binom"),
+    # plain-text log10(x), log2(x): the base glued to the name (never ln(10)·x)
+    (re.compile(r"(?<![A-Za-z\\])(\\?log)(\d+)\s*\("), r"\1_{\2}("),
     (re.compile(r"\\(?:operatorname|mathrm|text)\{sigmoid\}"), r"\\sigma"),
     (re.compile(r"\\mathrm\{(ln|log|exp)\}"), r"\\\1"),
     (re.compile(r"\\varepsilon(?![A-Za-z])"), r"\\epsilon"),
