@@ -189,6 +189,7 @@ def test_batch_with_a_reference_column(tmp_path: Path) -> None:
             "domain": "x:(0,inf); y:(0,inf)",
         },
         {"student": "di", "reference": "x", "answer": "relu(x)", "domain": ""},
+        {"student": "ed", "reference": "x", "answer": "x", "domain": "x:(1"},
     ]
     with source.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
@@ -199,8 +200,10 @@ def test_batch_with_a_reference_column(tmp_path: Path) -> None:
     )
     assert code == 0
     out = list(csv.DictReader(target.open(encoding="utf-8")))
-    assert [r["verdict"] for r in out] == ["correct", "incorrect", "correct", "invalid"]
-    assert [r["student"] for r in out] == ["ana", "bo", "cy", "di"]
+    verdicts = [r["verdict"] for r in out]
+    assert verdicts == ["correct", "incorrect", "correct", "invalid", "invalid"]
+    assert [r["student"] for r in out] == ["ana", "bo", "cy", "di", "ed"]
+    assert "bad --domain" in out[4]["feedback"]
     assert "feedback" in out[0]
 
 
