@@ -28,7 +28,7 @@ from derive.homework.grading import compare_general
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 SUITES = {
     "held-out": ["general-pairs.csv"],
-    "own": ["general-own.csv", "general-own2.csv"],
+    "own": ["general-own.csv", "general-own2.csv", "general-own3.csv"],
 }
 LABEL = {"correct": "equal", "incorrect": "different", "invalid": "invalid"}
 

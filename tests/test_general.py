@@ -38,7 +38,7 @@ def judge(expected: str, given: str, domain: str = "") -> str:
     return LABEL.get(result.verdict, result.verdict)
 
 
-OWN = load("general-own.csv") + load("general-own2.csv")
+OWN = load("general-own.csv") + load("general-own2.csv") + load("general-own3.csv")
 
 
 @pytest.mark.parametrize("row", OWN, ids=[r["id"] for r in OWN])
