@@ -38,9 +38,9 @@ from dataclasses import dataclass
 import mpmath
 import sympy as sp
 
-from ..engine import notation as nt
 from .equivalence import Domain, Interval
 from .parse import terms_bound
+from .realvalue import NotReal, differ, value_at
 
 __all__ = [
     "DIGITS",
@@ -69,10 +69,6 @@ PROOF_MAX_OPS = 160
 #: … and below this many terms once multiplied out
 PROOF_MAX_TERMS = 2000
 MINPOLY_MAX_OPS = 40
-
-
-class _NotReal(Exception):
-    """No real value at this point."""
 
 
 @dataclass(frozen=True)
@@ -146,104 +142,6 @@ def _inside(value: sp.Rational, interval: Interval | None) -> bool:
     )
 
 
-# --------------------------------------------------------------------------- evaluation
-
-_UNARY = {
-    sp.exp: mpmath.exp,
-    sp.sin: mpmath.sin,
-    sp.cos: mpmath.cos,
-    sp.tan: mpmath.tan,
-    sp.sec: mpmath.sec,
-    sp.csc: mpmath.csc,
-    sp.cot: mpmath.cot,
-    sp.asin: mpmath.asin,
-    sp.acos: mpmath.acos,
-    sp.atan: mpmath.atan,
-    sp.asec: mpmath.asec,
-    sp.acsc: mpmath.acsc,
-    sp.acot: mpmath.acot,
-    sp.sinh: mpmath.sinh,
-    sp.cosh: mpmath.cosh,
-    sp.tanh: mpmath.tanh,
-    sp.coth: mpmath.coth,
-    sp.sech: mpmath.sech,
-    sp.csch: mpmath.csch,
-    sp.asinh: mpmath.asinh,
-    sp.acosh: mpmath.acosh,
-    sp.atanh: mpmath.atanh,
-    sp.acoth: mpmath.acoth,
-    sp.asech: mpmath.asech,
-    sp.acsch: mpmath.acsch,
-    sp.Abs: abs,
-    sp.sign: mpmath.sign,
-}
-
-
-def _real(value: object) -> mpmath.mpf:
-    if isinstance(value, mpmath.mpc):
-        if abs(value.imag) > mpmath.mpf(10) ** (-(mpmath.mp.dps - 5)) * max(1, abs(value.real)):
-            raise _NotReal("not real")
-        return mpmath.mpf(value.real)
-    if not mpmath.isfinite(value):
-        raise _NotReal("not finite")
-    return value
-
-
-def value_at(expr: sp.Basic, env: Mapping[sp.Basic, mpmath.mpf]) -> mpmath.mpf:
-    """The real value of ``expr`` at the point ``env``; :class:`_NotReal` where there is none."""
-    if expr in env:
-        return env[expr]
-    if expr.is_Rational:
-        return mpmath.mpf(int(expr.p)) / int(expr.q)
-    if expr.is_Float:
-        return mpmath.mpf(str(expr))
-    if expr is sp.E:
-        return mpmath.e
-    if expr is sp.pi:
-        return mpmath.pi
-    if not expr.args:
-        raise _NotReal(f"no value for {expr}")
-    args = [value_at(arg, env) for arg in expr.args]
-    try:
-        if isinstance(expr, sp.Add):
-            return mpmath.fsum(args)
-        if isinstance(expr, sp.Mul):
-            return _real(mpmath.fprod(args))
-        if isinstance(expr, sp.Pow):
-            base, ex = args
-            if base == 0 and ex <= 0:
-                raise _NotReal("division by zero")
-            if base < 0 and not mpmath.isint(ex):
-                raise _NotReal("a negative base to a fractional power")
-            return _real(mpmath.power(base, int(ex) if mpmath.isint(ex) else ex))
-        if isinstance(expr, sp.log):
-            if args[0] <= 0:
-                raise _NotReal("ln of a number ≤ 0")
-            return mpmath.log(args[0])
-        if isinstance(expr, sp.factorial):
-            return _gamma(args[0] + 1)
-        if isinstance(expr, sp.binomial):
-            n, k = args
-            return _gamma(n + 1) / (_gamma(k + 1) * _gamma(n - k + 1))
-        if isinstance(expr, nt.sigma):
-            return 1 / (1 + mpmath.exp(-args[0]))
-        if isinstance(expr, nt.SigmaPrime):
-            s = 1 / (1 + mpmath.exp(-args[0]))
-            return s * (1 - s)
-        for kind, fn in _UNARY.items():
-            if isinstance(expr, kind):
-                return _real(fn(args[0]))
-    except (ZeroDivisionError, ValueError, OverflowError) as exc:
-        raise _NotReal(str(exc)) from None
-    raise _NotReal(f"no numeric rule for {type(expr).__name__}")
-
-
-def _gamma(v: mpmath.mpf) -> mpmath.mpf:
-    if v <= 0 and mpmath.isint(v):
-        raise _NotReal("a pole of the gamma function")
-    return _real(mpmath.gamma(v))
-
-
 @dataclass(frozen=True)
 class Side:
     """One side as read: the expression and, as written, what must be real and what must not
@@ -273,13 +171,8 @@ class Side:
                 if abs(value_at(part, env)) < mpmath.mpf(10) ** (10 - mpmath.mp.dps):
                     return None
             return value_at(self.expr, env)
-        except _NotReal:
+        except NotReal:
             return None
-
-
-def _differ(a: mpmath.mpf, b: mpmath.mpf) -> bool:
-    scale = max(mpmath.mpf(1), abs(a), abs(b))
-    return abs(a - b) > mpmath.mpf(10) ** (-(mpmath.mp.dps - 12)) * scale
 
 
 # --------------------------------------------------------------------------- modular test
@@ -509,12 +402,12 @@ def _differ_at(lhs: Side, rhs: Side, env: Mapping, got: mpmath.mpf, want: mpmath
     """Do the two values differ, confirmed at more digits? Huge values (e^{1000}) are compared
     again with enough digits that a difference of 1 still shows."""
     magnitude = max(abs(got), abs(want))
-    if not _differ(got, want) and magnitude < mpmath.mpf(10) ** 15:
+    if not differ(got, want) and magnitude < mpmath.mpf(10) ** 15:
         return False
     extra = int(mpmath.log10(magnitude)) if magnitude > 1 else 0
     with mpmath.workdps(min(2 * DIGITS + extra, 4000)):
         got, want = lhs.at(env), rhs.at(env)
-        return got is not None and want is not None and _differ(got, want)
+        return got is not None and want is not None and differ(got, want)
 
 
 def _special(lhs, rhs, intervals, symbols, rng) -> Judgement | None:
@@ -577,7 +470,7 @@ def _real_roots(f: sp.Expr, v: sp.Symbol, low: float, high: float) -> list[mpmat
     for t in grid:
         try:
             value = value_at(f, {v: t})
-        except _NotReal:
+        except NotReal:
             previous = None
             continue
         if value == 0:
@@ -598,7 +491,7 @@ def _bisect(f: sp.Expr, v: sp.Symbol, a: mpmath.mpf, b: mpmath.mpf) -> mpmath.mp
         m = (a + b) / 2
         try:
             fm = value_at(f, {v: m})
-        except _NotReal:
+        except NotReal:
             return None
         if (fm < 0) == (fa < 0):
             a, fa = m, fm
@@ -607,7 +500,7 @@ def _bisect(f: sp.Expr, v: sp.Symbol, a: mpmath.mpf, b: mpmath.mpf) -> mpmath.mp
     root = (a + b) / 2
     try:  # a sign change across a pole (tan x) is no zero
         small = abs(value_at(f, {v: root})) < mpmath.mpf(10) ** (10 - mpmath.mp.dps)
-    except _NotReal:
+    except NotReal:
         return None
     return root if small else None
 
@@ -632,7 +525,7 @@ def _poles(
                 high = min(interval.high, 20.0) if interval else 20.0
                 try:
                     roots = _real_roots(factor.xreplace(others), v, low, high)
-                except (sp.PolynomialError, NotImplementedError, _NotReal, ValueError):
+                except (sp.PolynomialError, NotImplementedError, NotReal, ValueError):
                     continue
                 for root in roots:
                     env = {**{s: mpmath.mpf(int(q.p)) / int(q.q) for s, q in others.items()}}
