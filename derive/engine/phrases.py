@@ -12,6 +12,7 @@ PHRASES: dict[str, dict[str, object]] = {
     },
     "checked_now": {"en": "Checked just now", "cs": "Právě ověřeno"},
     "failed": {"en": "FAILED", "cs": "CHYBA"},
+    "notation_title": {"en": "Notation", "cs": "Značení"},
     "notation": {
         "en": "Notation: z = wx + b, a = σ(z) = 1/(1 + e^{-z}) ∈ (0, 1), target y ∈ [0, 1], "
         "n training samples. Superscripts such as L in a^L_j are layer indices, not powers; "
