@@ -30,7 +30,7 @@ __all__ = [
 ]
 
 # characters that make a run math on their own
-_OPERATORS = "=<>≤≥≠+−/²³ᵀ⊙·∈→⇒⇔∂∫Σσδρηξ≈×∞‖|'"
+_OPERATORS = "=<>≤≥≠+−/²³ᵀ⊙·∈→⇒⇔∂∫∇±½Σσδρηξ≈×∞‖|'"
 _PREFIX_OPERATORS = "".join(c for c in _OPERATORS if c not in "²³ᵀ'")
 _GREEK = {
     "σ": r"\sigma",
@@ -52,6 +52,9 @@ _SYMBOLS = {
     "⇒": r"\Rightarrow ",
     "⇔": r"\Leftrightarrow ",
     "∂": r"\partial ",
+    "∇": r"\nabla ",
+    "±": r"\pm ",
+    "½": r"\tfrac{1}{2}",
     "∫": r"\int ",
     "≈": r"\approx ",
     "×": r"\times ",

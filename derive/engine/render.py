@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 import sympy as sp
 
 from . import prose
-from .phrases import PHRASES, VERDICT_NAMES, phrase
+from .phrases import PHRASES, VERDICT_NAMES, phrase, second_opinion, table_word
 from .printers import LatexTextbook, UnicodeText
 from .steps import Derivation, Relation, Step, Text, Undefined
 from .verify import DerivationReport
@@ -370,10 +370,10 @@ def report_table(reports: Sequence[DerivationReport], *, lang: str = "en") -> st
                     rep.derivation.id,
                     str(r.index),
                     ",".join(r.claims),
-                    r.relation.value,
-                    r.method,
+                    table_word(r.relation.value, lang),
+                    table_word(r.method, lang),
                     VERDICT_NAMES[lang][r.verdict.value],
-                    r.second_opinion,
+                    second_opinion(r.second_opinion, lang),
                 )
             )
     widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
@@ -387,7 +387,7 @@ def report_table(reports: Sequence[DerivationReport], *, lang: str = "en") -> st
     for rep, r in failures:
         lines.append(
             f"{phrase('failed', lang)}: {rep.derivation.id} #{r.index}: {r.detail}"
-            + (f"; {r.second_opinion}" if r.evidence else "")
+            + (f"; {second_opinion(r.second_opinion, lang)}" if r.evidence else "")
         )
     lines.append(phrase("table_total", lang).format(total=total, failed=len(failures)))
     return "\n".join(lines)
