@@ -423,7 +423,10 @@ _MSE_OF_Z = _per_output_cost(MSE_COST, sigma(Z[i]), i)
 _MSE_DELTA = product(_indexed(MSE_DC_DA.xreplace({a: A_LJ, y: Y_J})), SigmaPrime(Z[j]))
 MSE_DCDA = Derivation(
     id="mse-output-dcda",
-    title=Text("Quadratic cost: the output derivative", "Kvadratická účelová funkce: derivace podle výstupu"),
+    title=Text(
+        "Quadratic cost: the output derivative",
+        "Kvadratická účelová funkce: derivace podle výstupu",
+    ),
     claims=("L22",),
     intro=Text(
         "C_x = 1/2 Σ_i (y_i − a^L_i)² over the K outputs (with L1's 1/2); every K ≥ j.",
@@ -472,7 +475,8 @@ MSE_OUTPUT = Derivation(
 MSE_GRADIENTS = Derivation(
     id="mse-output-gradients",
     title=Text(
-        "Quadratic cost: the output-layer gradients", "Kvadratická účelová funkce: gradienty výstupní vrstvy"
+        "Quadratic cost: the output-layer gradients",
+        "Kvadratická účelová funkce: gradienty výstupní vrstvy",
     ),
     claims=("L19", "L22"),
     intro=Text(
@@ -584,7 +588,10 @@ CE_GRADIENTS = Derivation(
 _LIN_OF_Z = _per_output_cost(MSE_COST, Z[i], i)
 LINEAR_OUTPUT = Derivation(
     id="linear-output-delta",
-    title=Text("Linear outputs with the quadratic cost", "Lineární výstupy s kvadratickou účelovou funkcí"),
+    title=Text(
+        "Linear outputs with the quadratic cost",
+        "Lineární výstupy s kvadratickou účelovou funkcí",
+    ),
     claims=("L25",),
     intro=Text(
         "No sigmoid on the last layer: a^L_i = z^L_i, C_x = 1/2 Σ_i (a^L_i − y_i)²; every K ≥ j.",
@@ -639,8 +646,8 @@ LINEAR_GRADIENTS = Derivation(
                 "sigmoid outputs; the slowdown comes from the quadratic cost combined with a "
                 "sigmoid output, not from the quadratic cost alone",
                 "žádný faktor σ', tedy žádné zpomalení: stejné gradienty jako křížová entropie "
-                "se sigmoidními výstupy; zpomalení způsobuje kvadratická účelová funkce spolu se sigmoidem "
-                "na výstupu, ne kvadratická účelová funkce sama",
+                "se sigmoidními výstupy; zpomalení způsobuje kvadratická účelová funkce "
+                "spolu se sigmoidem na výstupu, ne kvadratická účelová funkce sama",
             ),
             ("L25",),
         ),
@@ -693,7 +700,8 @@ X_EXAMPLE = Derivation(
     claims=("L26",),
     intro=Text(
         "Two inputs x = (1, 0) and x' = (0, 1) with w = (1, 1), b = 0; C(a, y) any cost.",
-        "Dva vstupy x = (1, 0) a x' = (0, 1) s w = (1, 1), b = 0; C(a, y) libovolná účelová funkce.",
+        "Dva vstupy x = (1, 0) a x' = (0, 1) s w = (1, 1), b = 0; C(a, y) libovolná "
+        "účelová funkce.",
     ),
     steps=(
         Step(

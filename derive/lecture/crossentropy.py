@@ -71,8 +71,8 @@ WANTED = Derivation(
     intro=Text(
         "The quadratic cost gives gradients with a factor σ'(z), which is tiny for a "
         "saturated neuron. We look for a cost whose gradients are the bare output error.",
-        "Kvadratická účelová funkce dává gradienty s faktorem σ'(z), který je u saturovaného neuronu "
-        "velmi malý. Hledáme účelovou funkci, jejíž gradienty jsou samotná chyba výstupu.",
+        "Kvadratická účelová funkce dává gradienty s faktorem σ'(z), který je u saturovaného "
+        "neuronu velmi malý. Hledáme účelovou funkci, jejíž gradienty jsou samotná chyba výstupu.",
     ),
     definitions=NEURON,
     steps=(

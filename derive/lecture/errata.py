@@ -379,8 +379,9 @@ class Experiment:
             f"the plateau from (2, 2) is {_ep(self.slide_run.plateau)} epochs"
         )
         cs = (
-            f"kvadratická účelová funkce ½(y − a)², η = {ETA_MSE}, {EPOCHS} epoch (spuštěno teď, float64): "
-            f"účelová funkce zůstává ≥ {PLATEAU_FRACTION:.0%} počáteční {_ep(far.plateau)} epoch z (2, 2) "
+            f"kvadratická účelová funkce ½(y − a)², η = {ETA_MSE}, {EPOCHS} epoch "
+            f"(spuštěno teď, float64): účelová funkce zůstává ≥ {PLATEAU_FRACTION:.0%} počáteční "
+            f"{_ep(far.plateau)} epoch z (2, 2) "
             f"(a = {far.outputs[0]:.3f} → {far.outputs[150]:.3f} v epoše 150) a "
             f"{_ep(near.plateau)} z (0.6, 0.9); kritérium {LECTURE_PLATEAU} ± "
             f"{LECTURE_TOLERANCE} epoch a pomaleji z horšího začátku: "
@@ -402,7 +403,7 @@ class Experiment:
             f"start learns faster): {'met' if self.l15 else 'NOT met'}"
         )
         cs = (
-            f"z (2, 2) klesne účelová funkce cross-entropy pod {PLATEAU_FRACTION:.0%} po {plateaus_cs}, "
+            f"z (2, 2) klesne křížová entropie pod {PLATEAU_FRACTION:.0%} po {plateaus_cs}, "
             f"kvadratická po {_ep(q.plateau)} při η = {ETA_MSE}; počáteční |∇C| je "
             f"{ce[0].grad0:.3f} v (2, 2) oproti {g_near:.3f} v (0.6, 0.9) (horší začátek se učí "
             f"rychleji): {'splněno' if self.l15 else 'NESPLNĚNO'}"

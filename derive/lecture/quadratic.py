@@ -335,8 +335,8 @@ SATURATION = Derivation(
     intro=Text(
         "With σ'(z) = a(1 − a), both gradients of the quadratic cost tend to 0 as the output a "
         "approaches 1 or 0, whatever the target y ∈ [0, 1] and the input x.",
-        "Se σ'(z) = a(1 − a) jdou oba gradienty kvadratické účelové funkce k 0, když se výstup a blíží "
-        "1 nebo 0, ať je cíl y ∈ [0, 1] a vstup x jakýkoli.",
+        "Se σ'(z) = a(1 − a) jdou oba gradienty kvadratické účelové funkce k 0, když se "
+        "výstup a blíží 1 nebo 0, ať je cíl y ∈ [0, 1] a vstup x jakýkoli.",
     ),
     steps=tuple(
         Step(
@@ -437,8 +437,8 @@ def _ratio_derivation(w0: sp.Expr, b0: sp.Expr) -> Derivation:
             f"the start {start}, x = 1, y = 0 (the same for ∂/∂w, as x = 1); computed from the "
             "closed forms, not typed in.",
             f"r = (∂C_CE/∂b)/(∂C_Q/∂b), gradient křížové entropie ku gradientu kvadratické "
-            f"účelové funkce na začátku {start}, x = 1, y = 0 (pro ∂/∂w stejný, neboť x = 1); spočten "
-            "z uzavřených tvarů, ne opsán.",
+            f"účelové funkce na začátku {start}, x = 1, y = 0 (pro ∂/∂w stejný, neboť x = 1); "
+            "spočten z uzavřených tvarů, ne opsán.",
         ),
         definitions=((a, sigma(z)), (z, w * x + b), *EXAMPLE, (w, w0), (b, b0)),
         steps=(
@@ -485,7 +485,9 @@ def _ratio_derivation(w0: sp.Expr, b0: sp.Expr) -> Derivation:
                 R.FACT,
                 Text(
                     f"… so the quadratic's gradient is {value:.1f}× smaller",
-                    f"… takže gradient kvadratické účelové funkce je {value:.1f}× menší".replace(".", ","),
+                    f"… takže gradient kvadratické účelové funkce je {value:.1f}× menší".replace(
+                        ".", ","
+                    ),
                 ),
                 ("L2", "L4"),
             ),
