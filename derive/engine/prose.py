@@ -142,7 +142,9 @@ def _is_word(toks: list[tuple[str, str]], i: int, lang: str) -> bool:
 
 
 def segments(prose: str, lang: str = "en") -> list[tuple[bool, str]]:
-    """``prose`` as (is_math, source) runs, in order; the runs concatenate to ``prose``."""
+    """``prose`` as (is_math, source) runs, in order; the runs concatenate to ``prose``
+    (less its control characters, which are dropped)."""
+    prose = "".join(ch for ch in prose if ch.isprintable() or ch in "\n\t")
     toks: list[tuple[str, str]] = [
         (m.group(0), m.lastgroup or "other") for m in _TOKEN.finditer(prose)
     ]
@@ -241,6 +243,23 @@ def _script_body(body: str) -> str:
 _WORD_PARTS = re.compile(r"([^\W\d_²³ᵀ][^\W_²³ᵀ]*)|(" + _SCRIPT + ")")
 
 
+#: characters with a meaning to TeX, as printable math (never ``^^``: TeX reads ``^^5c``
+#: as a backslash before any macro is expanded)
+_MATH_ESCAPES = {
+    "\\": r"\backslash ",
+    "{": r"\{",
+    "}": r"\}",
+    "$": r"\$",
+    "%": r"\%",
+    "#": r"\#",
+    "&": r"\&",
+    "~": r"\sim ",
+    "^": r"\text{\textasciicircum}",
+    "_": r"\_",
+    "√": r"\surd ",
+}
+
+
 def _word_latex(word: str) -> str:
     out = []
     for m in _WORD_PARTS.finditer(word):
@@ -254,6 +273,8 @@ def _word_latex(word: str) -> str:
                 out.append(f"\\{name} ")
             elif len(name) > 1 and name.isupper():
                 out.append(rf"\mathrm{{{name}}}")
+            elif not name.isascii():
+                out.append(rf"\text{{{escape_text(name)}}}")
             else:
                 out.append("".join(_GREEK.get(c, c) for c in name))
         else:
@@ -279,12 +300,14 @@ def math_latex(source: str) -> str:
             out.append(_GREEK[tok] + " ")
         elif tok in _SYMBOLS:
             out.append(_SYMBOLS[tok])
-        elif tok in "{}":
-            out.append("\\" + tok)
-        elif tok in "\\#$%&~":
-            out.append(escape_text(tok))
-        else:
+        elif tok in _MATH_ESCAPES:
+            out.append(_MATH_ESCAPES[tok])
+        elif tok.isascii() and tok.isprintable():
             out.append(tok)
+        elif not tok.isprintable():
+            continue
+        else:
+            out.append(rf"\text{{{escape_text(tok)}}}")
     out_s = re.sub(r" +", " ", "".join(out)).strip()
     out_s = re.sub(r"(\\[a-zA-Z]+) (?=[(')])", r"\1", out_s)
     return out_s.replace(" ^", "^").replace(" _", "_").replace(" '", "'")
@@ -309,6 +332,10 @@ _ESCAPES = {
 }
 
 
+#: characters outside Latin (U+0000–U+024F) that LaTeX's utf8 input prints in text
+_TEXT_EXTRA = "–—‘’‚“”„•€°§"
+
+
 def escape_text(s: str, *, quotes: bool = True) -> str:
     """``s`` as LaTeX text: every character special to TeX prints as itself.
 
@@ -323,8 +350,10 @@ def escape_text(s: str, *, quotes: bool = True) -> str:
             out.append(r"\textquotedbl{}")
         elif ord(ch) < 32 and ch not in "\n\t":
             continue
-        else:
+        elif ord(ch) < 0x250 or ch in _TEXT_EXTRA:
             out.append(ch)
+        else:  # a character the T1 fonts have no glyph for: never a compile error
+            out.append("?")
     return "".join(out).replace("\u2212", "--")
 
 

@@ -342,6 +342,8 @@ def standalone(body: str, title_tex: str, *, preamble: Sequence[str] = ()) -> st
             r"\usepackage{lmodern}",
             r"\usepackage{amsmath,amssymb}",
             r"\usepackage[a4paper,margin=1.6cm]{geometry}",
+            r"\emergencystretch=3em",  # a loose line rather than one into the margin
+            r"\tolerance=1000",
             *preamble,
             rf"\title{{{title_tex}}}",
             r"\date{}",
