@@ -36,6 +36,7 @@ from pathlib import Path
 import sympy as sp
 
 from ..engine.notation import a, b, expand_sigma_prime, sigma, w, x, y, z
+from ..engine.prose import in_markdown
 from ..engine.render import latex_text, standalone
 from ..engine.steps import Derivation, Text
 from ..engine.verify import verify
@@ -587,13 +588,13 @@ def _render_markdown(statuses: Sequence[ClaimStatus], lang: str) -> str:
         status = _w(s.status, lang)
         if s.status == "refuted":
             status = f"**{status}**"
-        out.append(f"- **{s.claim.id}** ({status}): {s.claim.statement(lang)}")
+        out.append(f"- **{s.claim.id}** ({status}): {in_markdown(s.claim.statement(lang), lang)}")
         out.extend(f"  - {part}" for part in s.details(lang, "markdown"))
         corr = s.correction(lang)
         if corr:
-            out.append(f"  - {_w('corrected', lang)}: {corr}")
+            out.append(f"  - {_w('corrected', lang)}: {in_markdown(corr, lang)}")
         elif s.difference is not None:
-            out.append(f"  - {_w('difference', lang)}: {s.difference(lang)}")
+            out.append(f"  - {_w('difference', lang)}: {in_markdown(s.difference(lang), lang)}")
         if s.where:
             out.append(f"  - {s.where_label(lang)}: " + ", ".join(f"`{q}`" for q in s.where))
     return "\n".join(out) + "\n"
