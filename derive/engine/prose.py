@@ -357,10 +357,16 @@ def escape_text(s: str, *, quotes: bool = True) -> str:
     return "".join(out).replace("\u2212", "--")
 
 
+def _inline(source: str) -> str:
+    r"""``$…$``, in text style even inside a displayed formula's ``\text`` (∫, Σ stay small)."""
+    tex = math_latex(source)
+    return f"$\\textstyle {tex}$" if re.search(r"\\(int|sum|frac)\b", tex) else f"${tex}$"
+
+
 def in_text(prose: str, lang: str = "en") -> str:
     """LaTeX for a paragraph (text mode): text escaped, formulas in ``$…$``."""
     return "".join(
-        f"${math_latex(s)}$" if is_math else escape_text(s) for is_math, s in segments(prose, lang)
+        _inline(s) if is_math else escape_text(s) for is_math, s in segments(prose, lang)
     )
 
 

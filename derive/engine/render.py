@@ -217,7 +217,8 @@ def derivation_latex(
 ) -> str:
     """A derivation as LaTeX: ``align*`` blocks, or with ``display`` (Markdown, Jupyter)
     ``aligned`` in ``$$`` with MathJax/KaTeX-safe justifications; ``style='beamer'`` for
-    slides (justifications under the formulas, scaled down to the frame if too wide)."""
+    slides (justifications under the formulas, scaled down to the frame if too wide:
+    ``\\fitwidth`` of :func:`derive.engine.slides.deck`)."""
     style = style or ("mathjax" if display else "article")
     parts = []
     for is_formula, steps in _segments(derivation.steps):
@@ -227,8 +228,7 @@ def derivation_latex(
                 parts.append(f"$$\\begin{{aligned}}\n{rows}\n\\end{{aligned}}$$")
             elif style == "beamer":
                 parts.append(
-                    "\\begin{adjustbox}{max width=\\linewidth}$\\displaystyle\n"
-                    f"\\begin{{aligned}}\n{rows}\n\\end{{aligned}}$\\end{{adjustbox}}"
+                    f"\\fitwidth{{$\\displaystyle\n\\begin{{aligned}}\n{rows}\n\\end{{aligned}}$}}"
                 )
             else:
                 parts.append(f"\\begin{{align*}}\n{rows}\n\\end{{align*}}")

@@ -2,8 +2,8 @@
 
 Each frame ends with the line saying how *its* steps were checked just now (from the
 reports the caller ran in this invocation). Justifications stand under their formulas,
-and a formula block wider than the frame is scaled down to it (``adjustbox``), so no line
-runs off a slide.
+and a formula block wider than the frame is scaled down to it (``\\fitwidth``, with graphicx
+only), so no line runs off a slide.
 """
 
 from __future__ import annotations
@@ -99,7 +99,10 @@ def deck(
             r"\usepackage[utf8]{inputenc}",
             r"\usepackage{lmodern}",
             r"\usepackage{amsmath,amssymb}",
-            r"\usepackage{adjustbox}",
+            r"\usepackage{graphicx}",
+            r"\newsavebox\derivebox",
+            r"\newcommand\fitwidth[1]{\sbox\derivebox{#1}\ifdim\wd\derivebox>\linewidth"
+            r"\resizebox{\linewidth}{!}{\usebox\derivebox}\else\usebox\derivebox\fi}",
             r"\setbeamertemplate{navigation symbols}{}",
             rf"\title{{{prose.in_text(title(lang), lang)}}}",
             r"\date{}",
