@@ -105,15 +105,26 @@ def _kind(toks: list[tuple[str, str]], i: int, depth: int, lang: str) -> str:
     if tok == "'":
         mathy = prev in (")", "'") or (len(prev) == 1 and prev.isalpha()) or "_" in prev
         return "S" if mathy or any(c in _GREEK for c in prev) else "T"
+    if tok == "/" and (_is_text_word(toks, i - 1) or _is_text_word(toks, i + 1)):
+        return "T"  # a path or "and/or", not a fraction
     if tok in _OPERATORS:
         return "S"
     if tok in "()[]…":
         return "W"
     if tok == "," and depth > 0:
         return "W"
-    if tok == "-" and prev == "(":
-        return "W"
+    if tok == "-" and (prev == "(" or (i + 1 < len(toks) and toks[i + 1][1] == "num")):
+        return "S" if prev != "(" else "W"
     return "T"
+
+
+def _is_text_word(toks: list[tuple[str, str]], k: int) -> bool:
+    """Whether ``toks[k]`` is a word of two letters or more that is no formula."""
+    if not 0 <= k < len(toks) or toks[k][1] != "word":
+        return False
+    tok = toks[k][0]
+    plain = "_" not in tok and "^" not in tok and not any(c in _GREEK for c in tok)
+    return plain and len(tok) > 1 and tok not in _MATH_WORDS
 
 
 def _is_word(toks: list[tuple[str, str]], i: int, lang: str) -> bool:
