@@ -22,6 +22,7 @@ from pathlib import Path
 
 import sympy as sp
 
+from ..engine.phrases import table_word
 from ..engine.render import document, text
 from ..engine.steps import Derivation, Relation, Step, Text
 
@@ -74,7 +75,7 @@ def _verdict_words(result: object, first_wrong: int | None, lang: str) -> str:
     if verdict == "ok":
         strength = getattr(result, "strength", "")
         how = _WORDS[strength][lang] if strength in _WORDS else strength
-        method = getattr(result, "method", "")
+        method = table_word(getattr(result, "method", ""), lang)
         inner = "; ".join(q for q in (how, method) if q)
         return f"{_w('ok', lang)} ({inner})" if inner else _w("ok", lang)
     key = "first_wrong" if getattr(result, "line", None) == first_wrong else verdict
