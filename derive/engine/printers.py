@@ -85,7 +85,7 @@ class LatexTextbook(LatexPrinter):
         if expr.name.startswith("\\"):
             return expr.name
         if expr == CONST:
-            return r"\mathrm{const}"
+            return r"\text{const}"
         return super()._print_Symbol(expr, style=style)
 
     def _print_IndexedBase(self, expr: sp.IndexedBase) -> str:
@@ -277,10 +277,12 @@ class UnicodeText(StrPrinter):
     def _join(self, factors: list[sp.Expr]) -> str:
         """A product written by juxtaposition: ``a(1 − a)``, ``(∂C/∂a) σ'(z)``."""
         out = ""
-        for f in factors:
+        for k, f in enumerate(factors):
             s = self._paren(f, PRECEDENCE["Mul"])
             if isinstance(f, sp.Derivative) and len(factors) > 1:
                 s = f"({s})"
+            elif isinstance(f, (sp.Sum, sp.Integral)) and k < len(factors) - 1:
+                s = f"({s})"  # (Σ_k δ_k w_kj) σ'(z): the sum ends before the next factor
             if not out:
                 out = s
             elif s.startswith("(") and not out.endswith(")") and len(out.split()[-1]) <= 3:

@@ -88,7 +88,7 @@ def _claims_tag(step: Step) -> str:
 
 #: widths in ems of 11pt type, estimated from the LaTeX source (see :func:`_width`)
 _LINE_EMS = {"article": 44.0, "beamer": 26.0}
-_CMD_EMS = {r"\sum": 1.6, r"\int": 1.0, r"\mathrm{const}": 2.6, r"\partial": 0.6}
+_CMD_EMS = {r"\sum": 1.6, r"\int": 1.0, r"\partial": 0.6}
 
 
 def _width(latex: str) -> float:

@@ -8,6 +8,7 @@ only), so no line runs off a slide.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from . import prose
@@ -30,13 +31,16 @@ def _cost(step: Step, lang: str) -> float:
 
 
 def frames_of(derivation: Derivation, lang: str) -> list[list[int]]:
-    """The derivation's step indices (from 0), cut into frames that fit a slide."""
+    """The derivation's step indices (from 0), cut into frames that fit a slide, as evenly
+    as the steps allow (no frame with one orphaned line)."""
     intro = 1.0 + len(derivation.intro(lang)) / 70 if derivation.intro is not None else 0.0
+    costs = [_cost(step, lang) for step in derivation.steps]
+    count = max(1, math.ceil((intro + sum(costs)) / _FRAME_LINES))
+    budget = min(_FRAME_LINES, 1.1 * (intro + sum(costs)) / count)
     frames: list[list[int]] = [[]]
     used = intro
-    for i, step in enumerate(derivation.steps):
-        c = _cost(step, lang)
-        if frames[-1] and used + c > _FRAME_LINES:
+    for i, c in enumerate(costs):
+        if frames[-1] and used + c > budget:
             frames.append([])
             used = 0.0
         frames[-1].append(i)
