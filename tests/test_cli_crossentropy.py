@@ -64,19 +64,6 @@ def test_derive_never_imports_jax() -> None:
     assert proc.returncode == 0, proc.stderr
 
 
-@pytest.mark.parametrize("lang", ["en", "cs"])
-def test_standalone_document_compiles_with_pdflatex(lang: str, compile_latex, tmp_path) -> None:
-    out = tmp_path / f"ce-{lang}.tex"
-    proc = _run("--standalone", "--lang", lang, "-o", str(out))
-    assert proc.returncode == 0 and proc.stderr == ""
-    source = out.read_text(encoding="utf-8")
-    assert source.startswith(r"\documentclass")
-    marker = "Právě ověřeno" if lang == "cs" else "Checked just now"
-    assert marker in source
-    pdf = compile_latex(source, f"ce-{lang}")
-    assert pdf.stat().st_size > 10_000
-
-
 def test_czech_output_has_real_czech() -> None:
     out = document(DERIVATIONS, TITLE, lang="cs", fmt="text")
     for phrase in ("Proč křížová entropie", "parciální zlomky", "řetízkové pravidlo"):
