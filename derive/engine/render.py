@@ -1,8 +1,12 @@
-"""Derivations as LaTeX, Markdown or plain text, in English or Czech.
+"""Derivations as LaTeX, Markdown, plain text or Beamer slides, in English or Czech.
 
 Rendering is separate from the mathematics: it reads :class:`derive.engine.steps.Derivation` data
-and, for the verification table, :class:`derive.engine.verify.DerivationReport` s. Terms are printed
-in the order the data gives them (``order='none'``), logarithms as ``\\ln``.
+and, for the verification table, :class:`derive.engine.verify.DerivationReport` s. Formulas go
+through the project's printers (:mod:`derive.engine.printers`: textbook LaTeX, Unicode text),
+justifications through :mod:`derive.engine.prose` (text with inline math, everything escaped).
+A justification stands right of its formula when the widest row fits the line (an estimate
+from the LaTeX source, :func:`_width`), otherwise under it; the compiled documents are tested
+for overfull lines.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ __all__ = [
     "FORMATS",
     "derivation_latex",
     "document",
+    "latex_text",
     "report_table",
     "standalone",
     "tex",
@@ -36,7 +41,7 @@ _TEXT = UnicodeText()
 
 
 def tex(expr: sp.Basic) -> str:
-    """LaTeX of a term or statement, in the written order, with ``\\ln``."""
+    """LaTeX of a term or statement, as a textbook writes it (see :mod:`.printers`)."""
     if isinstance(expr, Undefined):
         at = ", ".join(f"{tex(k)} = {tex(v)}" for k, v in expr.at)
         return rf"{tex(expr.expr)}\ \text{{undefined at }} {at}"
@@ -44,7 +49,7 @@ def tex(expr: sp.Basic) -> str:
 
 
 def text(expr: sp.Basic) -> str:
-    """One-line plain text of a term or statement."""
+    """One line of Unicode math for a term or statement (``½(y − a)²``, never ``**``)."""
     if isinstance(expr, Undefined):
         at = ", ".join(f"{text(k)} = {text(v)}" for k, v in expr.at)
         return f"{text(expr.expr)}  undefined at {at}"
