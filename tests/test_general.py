@@ -308,16 +308,8 @@ def test_a_tiny_difference_is_still_equal_when_proved() -> None:
 
 def test_a_letter_declared_twice_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     """B7: `x:(-inf,0); x:(0,inf)` used to keep only the last interval."""
-    code = main(
-        [
-            "--notation",
-            "general",
-            "--reference",
-            "sqrt(x^2)",
-            "x",
-            "--domain",
-            "x:(-inf,0); x:(0,inf)",
-        ]
-    )
-    assert code == 2
+    args = ["--notation", "general", "--reference", "sqrt(x^2)", "x"]
+    with pytest.raises(SystemExit) as exit_:
+        main([*args, "--domain", "x:(-inf,0); x:(0,inf)"])
+    assert exit_.value.code == 2
     assert "twice" in capsys.readouterr().err
