@@ -371,8 +371,7 @@ def judge(
     if digits is None:
         return Judgement(
             None,
-            f"numeric (a constant too small or too large to see at {MAX_DIGITS} digits; "
-            "no proof)",
+            f"numeric (a constant too small or too large to see at {MAX_DIGITS} digits; no proof)",
         )
     if not (lhs.symbols or rhs.symbols):  # a constant difference as small as 10^{-digits}
         return Judgement(None, f"numeric (the constants agree to {digits} digits; no proof)")
