@@ -1,0 +1,121 @@
+"""``python -m derive.serve``: the homework checker in the browser, for a class.
+
+Usage::
+
+    python -m derive.serve [--host 127.0.0.1] [--port 8000] [--catalog FILE ...]
+                           [--lang en|cs] [--workers N] [--instructor-token T]
+
+Prints the URL (and the instructor token, generated when not given); Ctrl-C stops it. The
+flags are read before anything heavy is imported, so ``--help`` and bad flags are instant.
+See docs/serve.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import sys
+from collections.abc import Sequence
+
+__all__ = ["build_parser", "main"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m derive.serve",
+        description="Serve the homework checker to a class: exercises, derivations, the "
+        "lecture's derivations, an instructor page and a JSON API.",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
+    p.add_argument(
+        "--catalog", nargs="+", default=[], metavar="FILE", help="instructor's catalog file(s)"
+    )
+    p.add_argument("--lang", choices=("en", "cs"), default="en", help="default page language")
+    p.add_argument("--workers", type=int, default=2, help="grading worker processes (default 2)")
+    p.add_argument(
+        "--instructor-token",
+        metavar="T",
+        default=os.environ.get("DERIVE_INSTRUCTOR_TOKEN"),
+        help="the instructor page's token (default: $DERIVE_INSTRUCTOR_TOKEN, or generated)",
+    )
+    p.add_argument(
+        "--rate",
+        type=int,
+        default=60,
+        help="gradings per client address per minute (previews 4x, step files 1/4; 0: no limit)",
+    )
+    p.add_argument(
+        "--queue", type=int, default=32, help="requests that may wait for a worker (then 503)"
+    )
+    p.add_argument("--timeout", type=float, default=5.0, help="seconds per answer (default 5)")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    if not 0 <= args.port <= 65535:
+        parser.error("--port must be 0–65535")
+    if args.workers < 1 or args.queue < 1 or args.rate < 0 or not args.timeout > 0:
+        parser.error("--workers and --queue must be ≥ 1, --rate ≥ 0, --timeout > 0")
+    token = args.instructor_token or secrets.token_urlsafe(18)
+    if len(token) < 8:
+        parser.error("--instructor-token needs at least 8 characters")
+
+    import socket
+
+    import uvicorn  # heavy imports only now
+
+    if args.catalog:
+        try:
+            from derive.homework.catalog import use_catalogs
+        except ImportError:
+            print("python -m derive.serve: --catalog needs derive.homework.catalog", file=sys.stderr)
+            return 2
+        try:
+            use_catalogs(args.catalog)
+        except (OSError, ValueError) as exc:
+            print(f"python -m derive.serve: {exc}", file=sys.stderr)
+            return 2
+
+    from derive.web.app import create_app
+    from derive.web.config import Settings
+
+    settings = Settings(
+        lang=args.lang,
+        workers=args.workers,
+        instructor_token=token,
+        rate=args.rate,
+        queue=args.queue,
+        timeout=args.timeout,
+    )
+    try:  # bound before the workers start, so that a taken port fails fast and clean
+        sock = socket.create_server((args.host, args.port), reuse_port=False)
+    except OSError as exc:
+        print(f"python -m derive.serve: cannot listen on {args.host}:{args.port}: {exc}",
+              file=sys.stderr)
+        return 2
+    port = sock.getsockname()[1]
+    app = create_app(settings)
+    shown = f"[{args.host}]" if ":" in args.host else args.host
+    print(f"derive.serve: http://{shown}:{port}/  (Ctrl-C stops)", flush=True)
+    if not args.instructor_token:
+        print(f"derive.serve: instructor token: {token}", flush=True)
+    config = uvicorn.Config(
+        app, log_level="warning", access_log=False, server_header=False, date_header=False
+    )
+    server = uvicorn.Server(config)
+    try:
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sock.close()
+    print("derive.serve: stopped", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,535 @@
+"""The web checker (``python -m derive.serve``): the API gives what the CLI gives, the pages
+work without JavaScript, and hostile input gets the documented errors (never a crash).
+
+Fast: Starlette's TestClient against the real application with real worker processes. The
+browser and load tests are in test_serve_browser.py and test_serve_load.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from derive.homework.check import grade, grade_csv
+from derive.homework.check import main as check_main
+from derive.homework.exercises import catalog
+from derive.web import guard
+from derive.web.app import create_app
+from derive.web.config import Settings
+from derive.web.state import rate_limiter
+from derive.web.workers import Busy, Service
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "a-test-token-123"
+
+#: right, wrong, unreadable and hostile answers (ID, answer)
+ANSWERS = [
+    ("ce-dw", "x_j(\\sigma(z)-y)"),
+    ("ce-dw", "x_j(y - a)"),
+    ("mse-dw", "(a-y) x"),
+    ("sigmoid-derivative", "\\sigma(z)(1-\\sigma(z))"),
+    ("ce-db", "\\frac{1}{n}\\sum_x (a - y)"),
+    ("ce-dw", "x_j(a-y"),
+    ("ce-dw", "__import__('os').system('touch /tmp/pwned')"),
+    ("ce-dw", "9^{9^{9^9}}"),
+    ("ce-dw", "<script>alert(1)</script>"),
+    ("no-such-exercise", "a"),
+    ("ce-dw", "(" * 40 + "a" + ")" * 40),
+    ("ce-dw", "a" * 5000),
+]
+HOSTILE = [
+    "<script>alert('x')</script>",
+    '"><img src=x onerror=alert(1)>',
+    "javascript:alert(document.cookie)",
+    "</textarea><script>alert(2)</script>",
+    "{{ 7*7 }}{% print 1 %}",
+]
+
+
+@pytest.fixture(scope="module")
+def client():
+    app = create_app(Settings(workers=1, rate=0, instructor_token=TOKEN))
+    with TestClient(app, raise_server_exceptions=False) as c:
+        yield c
+
+
+def _cli_json(capsys, *args: str) -> tuple[dict, int]:
+    """What ``python -m derive.check ARGS --json`` prints, and its exit code (in process)."""
+    capsys.readouterr()
+    code = check_main([*args, "--json"])
+    return json.loads(capsys.readouterr().out), code
+
+
+# ------------------------------------------------------------------------- the API
+
+
+def test_grade_api_gives_the_object_the_cli_prints(client, capsys):
+    body, _ = _cli_json(capsys, "ce-dw", "x_j(y - a)")
+    got = client.post("/api/grade", json={"exercise": "ce-dw", "answer": "x_j(y - a)"})
+    assert got.status_code == 200
+    assert got.json() == body
+    assert got.json()["read_as"] == "x_{j} \\left(- a + y\\right)"
+
+
+@pytest.mark.parametrize("lang", ["en", "cs"])
+def test_grade_api_agrees_with_grade_for_right_wrong_and_hostile_answers(client, lang):
+    for exercise_id, answer in ANSWERS:
+        got = client.post(
+            "/api/grade", json={"exercise": exercise_id, "answer": answer, "lang": lang}
+        )
+        assert got.status_code == 200, (exercise_id, answer, got.text)
+        assert got.json() == grade(exercise_id, answer, lang=lang).to_json(), answer
+
+
+def test_read_api_shows_how_the_answer_is_read_or_where_it_fails(client):
+    ok = client.post("/api/read", json={"exercise": "ce-dw", "answer": "x_j(\\sigma(z)-y)"})
+    assert ok.json() == {"read_as": grade("ce-dw", "x_j(\\sigma(z)-y)").read_as, "error": ""}
+    bad = client.post("/api/read", json={"exercise": "ce-dw", "answer": "x_j(a-y"})
+    assert bad.json()["read_as"] == ""
+    assert bad.json()["error"] == grade("ce-dw", "x_j(a-y").feedback
+    empty = client.post("/api/read", json={"exercise": "ce-dw", "answer": "  "})
+    assert empty.json() == {"read_as": "", "error": ""}
+
+
+WRONG_STEPS = (
+    "C = \\frac{1}{2}(y - a)^2\n\n"
+    "\\frac{\\partial C}{\\partial w} = (a - y) \\frac{\\partial a}{\\partial w}\n"
+    "= (a - y) a x\n"
+)
+
+
+def test_steps_api_gives_the_object_of_steps_json(client, tmp_path, capsys):
+    path = tmp_path / "wrong.steps"
+    path.write_text(WRONG_STEPS, encoding="utf-8")
+    body, code = _cli_json(capsys, "--steps", str(path), "--exercise", "mse-dw")
+    got = client.post("/api/steps", json={"text": WRONG_STEPS, "exercise": "mse-dw"})
+    assert got.status_code == 200
+    data = got.json()
+    assert data.pop("exit_code") == code == 1
+    assert data.pop("file") == ""
+    body.pop("file")
+    assert data == body
+    assert data["first_wrong"] == 4
+
+
+def test_exercises_api_lists_the_catalog_without_the_answers(client):
+    data = client.get("/api/exercises?lang=cs").json()
+    assert [e["id"] for e in data] == list(catalog())
+    assert all(set(e) == {"id", "asks", "statement"} for e in data)
+    assert data[0]["statement"] == catalog()[data[0]["id"]].statement["cs"]
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "message"),
+    [
+        ("/api/grade", b"not json", "JSON object"),
+        ("/api/grade", b"[1, 2]", "JSON object"),
+        ("/api/grade", b'{"exercise": "ce-dw"}', "'answer' must be a string"),
+        ("/api/grade", b'{"exercise": 3, "answer": "a"}', "'exercise' must be a string"),
+        ("/api/grade", b'{"exercise": "ce-dw", "answer": "a", "lang": "de"}', "'lang'"),
+        ("/api/read", b"\xff\xfe", "UTF-8"),
+        ("/api/steps", b'{"text": 5}', "'text' must be a string"),
+        ("/api/steps", b'{"text": "a = b", "exercise": "nope"}', "Unknown exercise"),
+    ],
+)
+def test_malformed_requests_get_400_with_a_message(client, path, body, message):
+    got = client.post(path, content=body, headers={"content-type": "application/json"})
+    assert got.status_code == 400
+    assert message in got.json()["error"]
+
+
+def test_openapi_describes_every_endpoint_with_examples(client):
+    spec = client.get("/api/openapi.json").json()
+    assert spec["openapi"].startswith("3.")
+    assert set(spec["paths"]) == {
+        "/api/exercises",
+        "/api/grade",
+        "/api/read",
+        "/api/steps",
+        "/api/batch",
+    }
+    grade_op = spec["paths"]["/api/grade"]["post"]
+    example = grade_op["requestBody"]["content"]["application/json"]["example"]
+    documented = grade_op["responses"]["200"]["content"]["application/json"]["example"]
+    assert documented == grade(example["exercise"], example["answer"]).to_json()
+    assert "/api/openapi.json" in client.get("/api").text
+
+
+# ------------------------------------------------------------------------- limits
+
+
+@pytest.mark.parametrize(
+    ("path", "size", "kind"),
+    [
+        ("/api/grade", 17 * 1024, "an answer"),
+        ("/api/read", 17 * 1024, "an answer"),
+        ("/exercise/ce-dw", 17 * 1024, "an answer"),
+        ("/api/steps", 65 * 1024, "a step file"),
+        ("/steps", 65 * 1024, "a step file"),
+        ("/api/batch", 2 * 1024 * 1024 + 10, "a class CSV"),
+    ],
+)
+def test_each_kind_of_request_has_its_own_size_limit(client, path, size, kind):
+    payload = json.dumps({"exercise": "ce-dw", "answer": "a" * size, "text": "a"}).encode()
+    got = client.post(path, content=payload, headers={"content-type": "application/json"})
+    assert got.status_code == 413
+    assert f"The request is too large: {kind} at most" in got.text
+
+
+def test_a_streamed_body_without_length_is_cut_at_the_limit(client):
+    def chunks():
+        for _ in range(40):
+            yield b"x" * 1024
+
+    got = client.post("/api/grade", content=chunks())
+    assert got.status_code == 413
+    assert "an answer at most 16 KiB" in got.json()["error"]
+
+
+def test_a_long_answer_under_the_body_limit_is_graded_like_the_cli(client):
+    answer = "a+" * 2000 + "a"
+    got = client.post("/api/grade", json={"exercise": "ce-dw", "answer": answer})
+    assert got.json() == grade("ce-dw", answer).to_json()
+    assert got.json()["verdict"] == "invalid"
+
+
+def test_a_step_file_over_300_lines_is_refused(client):
+    got = client.post("/api/steps", json={"text": "= a\n" * 301})
+    assert got.status_code == 413
+    assert "at most 300 lines" in got.json()["error"]
+
+
+def test_rate_limit_per_client_gives_429_with_retry_after(client, monkeypatch):
+    web = client.app.state.web
+    monkeypatch.setattr(web, "limiter", rate_limiter(6))  # as --rate 6 sets it up
+    codes = [
+        client.post("/api/grade", json={"exercise": "ce-dw", "answer": "a"}).status_code
+        for _ in range(5)
+    ]
+    assert codes == [200] * 5  # a burst of 5
+    last = client.post("/api/grade", json={"exercise": "ce-dw", "answer": "a"})
+    assert last.status_code == 429
+    assert int(last.headers["retry-after"]) >= 1
+    assert "Too many requests" in last.json()["error"]
+    page = client.post("/exercise/ce-dw", data={"answer": "a", "lang": "cs"})
+    assert page.status_code == 429 and "Příliš mnoho požadavků" in page.text
+    assert client.post("/api/read", json={"exercise": "ce-dw", "answer": "a"}).status_code == 200
+
+
+def test_rate_limiter_refills_with_time():
+    limiter = guard.RateLimiter({"grade": (60.0, 2.0)})
+    limiter.admit("1.2.3.4", "grade", now=0.0)
+    limiter.admit("1.2.3.4", "grade", now=0.0)
+    with pytest.raises(guard.RateLimited) as info:
+        limiter.admit("1.2.3.4", "grade", now=0.0)
+    assert info.value.retry_after == 1
+    limiter.admit("5.6.7.8", "grade", now=0.0)  # another client has its own bucket
+    limiter.admit("1.2.3.4", "grade", now=1.01)  # one token a second
+
+
+class _SlowPool:
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def run(self, args, timeout):
+        self.calls += 1
+        time.sleep(0.3)
+        return "done"
+
+    def close(self) -> None:
+        pass
+
+
+def test_the_queue_is_bounded_and_refuses_at_once_when_full():
+    slow = _SlowPool()
+    service = Service(1, queue=2, queue_wait=10.0, pools=[slow])  # a worker that sleeps
+
+    async def scenario():
+        return await asyncio.gather(
+            *(service.run(("x",), 1.0) for _ in range(5)), return_exceptions=True
+        )
+
+    started = time.monotonic()
+    outcomes = asyncio.run(scenario())
+    assert outcomes[:3] == ["done"] * 3  # one running, two waiting
+    assert all(isinstance(o, Busy) and o.retry_after >= 1 for o in outcomes[3:])
+    assert slow.calls == 3
+    assert time.monotonic() - started < 3  # refused at once, not after a wait
+
+
+def test_a_wait_longer_than_queue_wait_is_refused():
+    service = Service(1, queue=5, queue_wait=0.1, pools=[_SlowPool()])
+
+    async def scenario():
+        return await asyncio.gather(
+            *(service.run(("x",), 1.0) for _ in range(2)), return_exceptions=True
+        )
+
+    first, second = asyncio.run(scenario())
+    assert first == "done" and isinstance(second, Busy)
+
+
+def test_busy_is_503_with_retry_after_on_pages_and_api(client, monkeypatch):
+    web = client.app.state.web
+
+    async def busy(*args, **kwargs):
+        raise Busy(7)
+
+    monkeypatch.setattr(web.service, "run", busy)
+    api = client.post("/api/grade", json={"exercise": "ce-dw", "answer": "a"})
+    assert api.status_code == 503 and api.headers["retry-after"] == "7"
+    assert "busy" in api.json()["error"]
+    page = client.post("/exercise/ce-dw", data={"answer": "a", "lang": "cs"})
+    assert page.status_code == 503 and "přetížená" in page.text
+
+
+def test_no_stack_trace_ever_reaches_the_client(client, monkeypatch):
+    web = client.app.state.web
+
+    async def broken(*args, **kwargs):
+        raise RuntimeError("secret internal detail")
+
+    monkeypatch.setattr(web, "grade", broken)
+    for got in (
+        client.post("/api/grade", json={"exercise": "ce-dw", "answer": "a"}),
+        client.post("/exercise/ce-dw", data={"answer": "a"}),
+    ):
+        assert got.status_code == 500
+        assert "secret internal detail" not in got.text
+        assert "Traceback" not in got.text and "RuntimeError" not in got.text
+    assert client.get("/no/such/page").status_code == 404
+
+
+# ------------------------------------------------------------------------- pages
+
+
+def test_index_lists_every_exercise_with_its_math(client):
+    html = client.get("/").text
+    for ex in catalog().values():
+        assert f'href="/exercise/{ex.id}?lang=en"' in html
+    assert 'class="tex" data-tex="\\frac{\\partial C}{\\partial w}"' in html
+
+
+@pytest.mark.parametrize("lang", ["en", "cs"])
+def test_the_plain_form_grades_without_javascript(client, lang):
+    answer = "x_j(y - a)"
+    html = client.post("/exercise/ce-dw", data={"answer": answer, "lang": lang}).text
+    result = grade("ce-dw", answer, lang=lang)
+    assert f'data-verdict="{result.verdict}"' in html
+    feedback = re.search(r'<p class="feedback" id="feedback">(.*?)</p>', html, re.S)
+    assert feedback is not None and feedback.group(1) == result.feedback
+    assert f"x_j(y - a)</textarea>" in html  # the answer stays in the box
+    assert ("Přečteno jako" in html) == (lang == "cs")
+
+
+def test_language_switch_and_default(client, monkeypatch):
+    assert '<html lang="cs">' in client.get("/?lang=cs").text
+    assert "Úlohy" in client.get("/?lang=cs").text
+    assert '<html lang="en">' in client.get("/?lang=xx").text
+    web = client.app.state.web
+    monkeypatch.setattr(web, "settings", replace(web.settings, lang="cs"))  # --lang cs
+    assert '<html lang="cs">' in client.get("/").text
+    assert '<html lang="en">' in client.get("/?lang=en").text
+
+
+def test_the_derivation_page_marks_the_first_wrong_line(client):
+    html = client.post("/steps", data={"text": WRONG_STEPS, "exercise": "mse-dw"}).text
+    row = re.search(r'<tr class="([^"]*)" id="line-4" data-verdict="wrong">', html)
+    assert row is not None and "first-wrong" in row.group(1)
+    assert "The first wrong line is line 4." in html
+    assert html.count("first-wrong") == 1
+    example = client.get("/steps?example=mse-gradient").text
+    assert "\\frac{\\partial C}{\\partial w} = (a - y)" in example
+    assert client.get("/steps?example=../../etc/passwd").status_code == 200
+
+
+def test_unknown_exercise_page_is_404(client):
+    got = client.get("/exercise/nope?lang=cs")
+    assert got.status_code == 404 and "Nenalezeno" in got.text
+
+
+# ------------------------------------------------------------------------- escaping, CSP
+
+INLINE_HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.I)
+
+
+def _assert_safe(html: str, payload: str) -> None:
+    """Markup in ``payload`` is shown as text; text without markup may appear as it is."""
+    if any(c in payload for c in "<>\"'&"):
+        assert payload not in html
+    assert "<script>alert" not in html
+    assert "<img src=x" not in html
+    assert 'href="javascript:' not in html.lower()
+    assert not INLINE_HANDLER.search(html)
+    for tag in re.findall(r"<script[^>]*>", html):
+        assert re.fullmatch(r'<script defer src="/static/[a-z./]+">', tag), tag
+
+
+@pytest.mark.parametrize("payload", HOSTILE)
+def test_user_text_is_escaped_everywhere(client, payload):
+    pages = [
+        client.post("/exercise/ce-dw", data={"answer": payload}).text,
+        client.post("/steps", data={"text": payload + "\n= " + payload}).text,
+        client.get(f"/exercise/{payload}").text,
+        client.get("/", params={"lang": payload}).text,
+        client.post("/instructor", data={"token": payload}).text,
+    ]
+    for html in pages:
+        _assert_safe(html, payload)
+    if payload.startswith("{{"):  # shown as typed, not evaluated as a template
+        assert f">{payload}</textarea>" in pages[0]
+    api = client.post("/api/grade", json={"exercise": payload, "answer": payload})
+    assert api.headers["content-type"].startswith("application/json")
+
+
+def test_every_page_has_a_strict_csp_and_no_inline_script(client):
+    for path in ("/", "/exercise/ce-dw", "/steps", "/instructor", "/api", "/nope"):
+        got = client.get(path)
+        csp = got.headers["content-security-policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+        assert got.headers["x-content-type-options"] == "nosniff"
+        assert "server" not in got.headers
+        for tag in re.findall(r"<script[^>]*>", got.text):
+            assert ' src="/static/' in tag
+        assert not INLINE_HANDLER.search(got.text)
+        assert "style=" not in got.text
+
+
+def test_a_double_slash_path_does_not_become_an_off_site_link(client):
+    html = client.get("//evil.example/x").text
+    assert 'href="//evil.example' not in html
+
+
+def test_katex_and_the_script_are_served_from_the_package(client):
+    assert client.get("/static/katex/katex.min.js").status_code == 200
+    assert client.get("/static/katex/fonts/KaTeX_Main-Regular.woff2").status_code == 200
+    assert "MIT" in (ROOT / "derive/web/static/katex/LICENSE").read_text()
+    js = client.get("/static/app.js").text
+    assert "/api/read" in js and "innerHTML" not in js
+
+
+# ------------------------------------------------------------------------- instructor
+
+CLASS_CSV = (
+    "student,exercise,answer,extra\n"
+    "ana,ce-dw,x_j(\\sigma(z)-y),1\n"
+    "bo,ce-dw,x_j(y - a),2\n"
+    'cy,mse-dw,"<script>alert(1)</script>",3\n'
+    "dan,nope,a,4\n"
+)
+
+
+def test_the_instructor_gets_the_graded_csv_of_the_batch_mode(client, tmp_path):
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    source.write_text(CLASS_CSV, encoding="utf-8")
+    grade_csv(source, target, progress=False)
+    before = set(Path(tempfile.gettempdir()).glob("derive-serve-*"))
+    got = client.post(
+        "/instructor",
+        data={"token": TOKEN, "output": "csv"},
+        files={"file": ("class.csv", CLASS_CSV.encode(), "text/csv")},
+    )
+    assert got.status_code == 200
+    assert got.headers["content-disposition"] == 'attachment; filename="graded.csv"'
+    assert got.content == target.read_bytes()
+    assert set(Path(tempfile.gettempdir()).glob("derive-serve-*")) == before  # nothing kept
+    api = client.post(
+        "/api/batch", content=CLASS_CSV.encode(), headers={"authorization": f"Bearer {TOKEN}"}
+    )
+    assert api.content == target.read_bytes()
+
+
+def test_the_instructor_summary_counts_verdicts_per_exercise(client):
+    html = client.post(
+        "/instructor",
+        data={"token": TOKEN, "output": "summary", "lang": "en"},
+        files={"file": ("class.csv", CLASS_CSV.encode(), "text/csv")},
+    ).text
+    assert "Summary: 4 rows" in html
+    rows = re.findall(r"<tr><td><code>([^<]*)</code></td>((?:<td class=\"num\">\d+</td>)+)", html)
+    counts = {ex: [int(n) for n in re.findall(r"\d+", cells)] for ex, cells in rows}
+    # correct, incorrect, invalid, undecided
+    assert counts == {"ce-dw": [1, 1, 0, 0], "mse-dw": [0, 0, 1, 0], "nope": [0, 0, 1, 0]}
+
+
+@pytest.mark.parametrize("token", ["", "wrong", TOKEN[:-1], TOKEN + "x", TOKEN.upper()])
+def test_a_wrong_token_is_refused(client, token):
+    got = client.post(
+        "/instructor",
+        data={"token": token},
+        files={"file": ("class.csv", CLASS_CSV.encode(), "text/csv")},
+    )
+    assert got.status_code == 403 and "Wrong instructor token" in got.text
+    api = client.post("/api/batch", content=b"x", headers={"authorization": f"Bearer {token}"})
+    assert api.status_code == 403
+
+
+def test_the_token_is_compared_in_constant_time(monkeypatch):
+    calls = []
+    real = guard.secrets.compare_digest
+
+    def spy(a, b):
+        calls.append((a, b))
+        return real(a, b)
+
+    monkeypatch.setattr(guard.secrets, "compare_digest", spy)
+    assert guard.same_token(TOKEN, TOKEN) and not guard.same_token("x", TOKEN)
+    assert not guard.same_token(None, TOKEN)
+    assert len(calls) == 2
+
+
+def test_a_bad_csv_gets_a_message_not_a_crash(client):
+    for data in (b"name,answer\nana,a\n", b"\xff\xfe\x00bad"):
+        got = client.post(
+            "/instructor",
+            data={"token": TOKEN},
+            files={"file": ("class.csv", data, "text/csv")},
+        )
+        assert got.status_code == 400
+        assert "The CSV could not be graded" in got.text
+        assert "derive-serve-" not in got.text  # no server paths
+
+
+# ------------------------------------------------------------------------- the command
+
+
+def test_serve_flags_are_read_before_heavy_imports():
+    code = (
+        "import sys, derive.serve as s\n"
+        "try:\n    s.main(['--port', '70000'])\nexcept SystemExit as e:\n    print(e.code)\n"
+        "print(sorted(m for m in ('uvicorn', 'starlette', 'derive.web') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert out.stdout.split() == ["2", "[]"]
+    assert "--port must be 0–65535" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_grading_runs_in_time_limited_workers(client):
+    """A request thread never runs SymPy itself: the answer goes to a worker process."""
+    web = client.app.state.web
+    seen = []
+    real = web.service.run
+
+    async def spy(args, timeout):
+        seen.append((args[0], timeout))
+        return await real(args, timeout)
+
+    web.service.run = spy
+    try:
+        client.post("/api/grade", json={"exercise": "ce-dw", "answer": "a"})
+        client.post("/api/read", json={"exercise": "ce-dw", "answer": "a"})
+    finally:
+        web.service.run = real
+    assert seen == [("grade", 5.0), ("read", 2.0)]
