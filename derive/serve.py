@@ -72,7 +72,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             from derive.homework.catalog import use_catalogs
         except ImportError:
-            print("python -m derive.serve: --catalog needs derive.homework.catalog", file=sys.stderr)
+            print(
+                "python -m derive.serve: --catalog needs derive.homework.catalog", file=sys.stderr
+            )
             return 2
         try:
             use_catalogs(args.catalog)
@@ -94,8 +96,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:  # bound before the workers start, so that a taken port fails fast and clean
         sock = socket.create_server((args.host, args.port), reuse_port=False)
     except OSError as exc:
-        print(f"python -m derive.serve: cannot listen on {args.host}:{args.port}: {exc}",
-              file=sys.stderr)
+        print(
+            f"python -m derive.serve: cannot listen on {args.host}:{args.port}: {exc}",
+            file=sys.stderr,
+        )
         return 2
     port = sock.getsockname()[1]
     app = create_app(settings)

@@ -317,7 +317,7 @@ def test_index_lists_every_exercise_with_its_math(client):
     html = client.get("/").text
     for ex in catalog().values():
         assert f'href="/exercise/{ex.id}?lang=en"' in html
-    assert 'class="tex" data-tex="\\frac{\\partial C}{\\partial w}"' in html
+    assert 'class="tex" data-tex="\\displaystyle \\frac{\\partial C}{\\partial w}"' in html
 
 
 @pytest.mark.parametrize("lang", ["en", "cs"])
@@ -328,7 +328,7 @@ def test_the_plain_form_grades_without_javascript(client, lang):
     assert f'data-verdict="{result.verdict}"' in html
     feedback = re.search(r'<p class="feedback" id="feedback">(.*?)</p>', html, re.S)
     assert feedback is not None and feedback.group(1) == result.feedback
-    assert f"x_j(y - a)</textarea>" in html  # the answer stays in the box
+    assert "x_j(y - a)</textarea>" in html  # the answer stays in the box
     assert ("Přečteno jako" in html) == (lang == "cs")
 
 

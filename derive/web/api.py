@@ -18,8 +18,8 @@ from starlette.routing import Route
 
 from .guard import same_token
 from .openapi import spec
-from .workers import current_catalog
 from .state import StepsRefused, Web
+from .workers import current_catalog
 
 __all__ = ["ROUTES", "exercises_json"]
 

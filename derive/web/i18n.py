@@ -59,7 +59,10 @@ UI: dict[str, dict[str, str]] = {
     "verdict": {"en": "Verdict", "cs": "Verdikt"},
     "detail": {"en": "Detail", "cs": "Podrobnosti"},
     "first_wrong": {"en": "first wrong line", "cs": "první chybný řádek"},
-    "first_wrong_at": {"en": "The first wrong line is line {n}.", "cs": "První chybný je řádek {n}."},
+    "first_wrong_at": {
+        "en": "The first wrong line is line {n}.",
+        "cs": "První chybný je řádek {n}.",
+    },
     "all_ok": {"en": "Every line is ok.", "cs": "Všechny řádky jsou v pořádku."},
     "not_all_ok": {
         "en": "Not every line is ok (see the verdicts).",
@@ -76,8 +79,7 @@ UI: dict[str, dict[str, str]] = {
         "od spuštění serveru (řádek pod každým odvozením říká jak).",
     },
     "lecture_wait": {
-        "en": "The derivations are being verified now (about a minute); this page reloads "
-        "itself.",
+        "en": "The derivations are being verified now (about a minute); this page reloads itself.",
         "cs": "Odvození se právě ověřují (asi minutu); stránka se sama obnoví.",
     },
     "lecture_failed": {

@@ -17,7 +17,7 @@ CHAPTERS = ("crossentropy", "quadratic", "backprop")
 
 
 def summary(report: DerivationReport, lang: str) -> str:
-    """"Checked just now: proved: 5, numeric evidence only: 1" (counts of step verdicts)."""
+    """ "Checked just now: proved: 5, numeric evidence only: 1" (counts of step verdicts)."""
     counts: dict[str, int] = {}
     for r in report.results:
         counts[r.verdict.value] = counts.get(r.verdict.value, 0) + 1

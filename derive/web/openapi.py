@@ -163,7 +163,7 @@ def _content(schema: dict[str, Any], example: Any) -> dict[str, Any]:
 
 
 def _object(**props: dict[str, Any]) -> dict[str, Any]:
-    required = [k for k in props if k not in ("lang", "exercise_optional")]
+    required = [k for k in props if k != "lang"]
     return {"type": "object", "properties": props, "required": required}
 
 

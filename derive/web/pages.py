@@ -14,8 +14,8 @@ from starlette.routing import Route
 from .guard import same_token
 from .i18n import words
 from .openapi import ENDPOINTS
-from .workers import current_catalog
 from .state import StepsRefused, Web
+from .workers import current_catalog
 
 __all__ = ["ROUTES"]
 
@@ -36,7 +36,8 @@ async def index(request: Request) -> Response:
     web = _web(request)
     lang = web.lang(request)
     items = [
-        (ex.id, ex.asks, ex.statement.get(lang, ex.statement["en"])) for ex in current_catalog().values()
+        (ex.id, ex.asks, ex.statement.get(lang, ex.statement["en"]))
+        for ex in current_catalog().values()
     ]
     return _page(web, request, "index.html", lang, exercises=items)
 
@@ -59,7 +60,14 @@ async def exercise_page(request: Request) -> Response:
         result = await web.grade(ex.id, answer, lang)
     statement = ex.statement.get(lang, ex.statement["en"])
     return _page(
-        web, request, "exercise.html", lang, ex=ex, statement=statement, answer=answer, result=result
+        web,
+        request,
+        "exercise.html",
+        lang,
+        ex=ex,
+        statement=statement,
+        answer=answer,
+        result=result,
     )
 
 
@@ -127,7 +135,9 @@ async def instructor_page(request: Request) -> Response:
     ui = words(lang)
     token = form.get("token")
     if not same_token(token if isinstance(token, str) else None, web.settings.instructor_token):
-        return _page(web, request, "instructor.html", lang, 403, summary=None, error=ui["bad_token"])
+        return _page(
+            web, request, "instructor.html", lang, 403, summary=None, error=ui["bad_token"]
+        )
     web.admit(request, "batch")
     if web.batch_busy:
         page = _page(

@@ -56,7 +56,9 @@ class Web:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.service = Service(settings.workers, queue=settings.queue, queue_wait=settings.queue_wait)
+        self.service = Service(
+            settings.workers, queue=settings.queue, queue_wait=settings.queue_wait
+        )
         self.limiter = rate_limiter(settings.rate)
         self.env = Environment(
             loader=FileSystemLoader(TEMPLATES),

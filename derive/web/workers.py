@@ -88,7 +88,9 @@ def task(kind: str, *args: Any) -> object:
     raise ValueError(f"unknown task {kind!r}")
 
 
-def graded(outcome: object, exercise_id: str, answer: str, lang: str, timeout: float) -> GradeResult:
+def graded(
+    outcome: object, exercise_id: str, answer: str, lang: str, timeout: float
+) -> GradeResult:
     """A worker's outcome as the CLI reports it: a time-out is ``undecided`` with the time
     limit named, a crash ``undecided`` (the reason stays in ``method``, as in the CLI)."""
     if isinstance(outcome, GradeResult):
