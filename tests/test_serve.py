@@ -26,6 +26,7 @@ from derive.homework.exercises import catalog
 from derive.web import guard
 from derive.web.app import create_app
 from derive.web.config import Settings
+from derive.web.lecture import build_lecture
 from derive.web.state import rate_limiter
 from derive.web.workers import Busy, Service
 
@@ -353,6 +354,33 @@ def test_the_derivation_page_marks_the_first_wrong_line(client):
     assert client.get("/steps?example=../../etc/passwd").status_code == 200
 
 
+def test_the_lecture_page_waits_then_shows_each_derivation_checked_now(client, monkeypatch):
+    web = client.app.state.web
+    data = build_lecture(("crossentropy",), only=2)  # the real thing, two derivations
+    release = asyncio.Event()
+
+    async def verified(timeout):
+        await release.wait()
+        return data
+
+    monkeypatch.setattr(web.service, "lecture", verified)
+    monkeypatch.setattr(web, "lecture", None)
+    monkeypatch.setattr(web, "_lecture_task", None)
+    waiting = client.get("/lecture?lang=cs").text
+    assert 'http-equiv="refresh"' in waiting and 'id="lecture-wait"' in waiting
+    client.portal.call(release.set)
+    for _ in range(50):
+        if web.lecture is not None:
+            break
+        time.sleep(0.05)
+    html = client.get("/lecture?lang=cs").text
+    assert 'http-equiv="refresh"' not in html
+    assert html.count('class="checked good">Právě ověřeno: ') == 2
+    first = data["cs"][0]["derivations"][0]
+    assert f'id="d-{first["id"]}"' in html
+    assert first["parts"][0][0] == "math" and first["parts"][0][1].startswith("\\begin{aligned}")
+
+
 def test_unknown_exercise_page_is_404(client):
     got = client.get("/exercise/nope?lang=cs")
     assert got.status_code == 404 and "Nenalezeno" in got.text
@@ -408,6 +436,15 @@ def test_every_page_has_a_strict_csp_and_no_inline_script(client):
 def test_a_double_slash_path_does_not_become_an_off_site_link(client):
     html = client.get("//evil.example/x").text
     assert 'href="//evil.example' not in html
+
+
+def test_pages_load_nothing_from_another_site(client):
+    """Offline: every script, stylesheet, font and link is local (no CDN)."""
+    for path in ("/", "/exercise/ce-dw", "/steps", "/instructor", "/api"):
+        html = client.get(path).text
+        assert not re.search(r"""(?:src|href)=["']?(?:https?:)?//""", html), path
+    css = client.get("/static/katex/katex.min.css").text
+    assert "url(fonts/KaTeX_Main-Regular.woff2)" in css and "http" not in css
 
 
 def test_katex_and_the_script_are_served_from_the_package(client):

@@ -5,6 +5,7 @@ dictionaries, so that a worker process can build them and hand them to the serve
 from __future__ import annotations
 
 import importlib
+from collections.abc import Sequence
 
 from ..engine.phrases import VERDICT_NAMES, phrase
 from ..engine.render import derivation_latex
@@ -37,13 +38,16 @@ def _parts(latex: str) -> list[tuple[str, str]]:
     return out
 
 
-def build_lecture() -> dict[str, list[dict[str, object]]]:
+def build_lecture(
+    chapters: Sequence[str] = CHAPTERS, *, only: int | None = None
+) -> dict[str, list[dict[str, object]]]:
     """Every chapter in English and Czech: its derivations (title, claims, intro, the steps
-    as LaTeX and words) and, for each, how its steps were checked just now."""
+    as LaTeX and words) and, for each, how its steps were checked just now (``only``: the
+    first few derivations of each chapter)."""
     out: dict[str, list[dict[str, object]]] = {"en": [], "cs": []}
-    for name in CHAPTERS:
+    for name in chapters:
         module = importlib.import_module(f"derive.lecture.{name}")
-        reports = verify_all(module.DERIVATIONS)
+        reports = verify_all(module.DERIVATIONS[:only])
         for lang in ("en", "cs"):
             derivations = []
             for report in reports:

@@ -141,7 +141,10 @@ class Web:
         return False
 
     async def _verify_lecture(self) -> None:
-        outcome = await self.service.lecture(self.settings.lecture_timeout)
+        try:
+            outcome = await self.service.lecture(self.settings.lecture_timeout)
+        except Exception as exc:  # e.g. the server stopping meanwhile
+            outcome = exc
         if isinstance(outcome, dict):
             self.lecture = outcome
         elif isinstance(outcome, TimedOut):
