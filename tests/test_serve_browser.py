@@ -81,7 +81,7 @@ def browser():
 def _shot(driver, name: str) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    height = driver.execute_script("return document.body.scrollHeight")
+    height = driver.execute_script("return document.documentElement.scrollHeight") + 150
     driver.set_window_size(1200, min(max(int(height) + 40, 700), 4000))
     assert driver.save_screenshot(str(path))
     driver.set_window_size(1200, 1000)

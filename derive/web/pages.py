@@ -11,11 +11,11 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from .guard import same_token
+from .guard import RateLimited, same_token
 from .i18n import words
 from .openapi import ENDPOINTS
 from .state import StepsRefused, Web
-from .workers import current_catalog
+from .workers import Busy, current_catalog
 
 __all__ = ["ROUTES"]
 
@@ -27,9 +27,19 @@ def _web(request: Request) -> Web:
     return request.app.state.web
 
 
-def _page(web: Web, request: Request, name: str, lang: str, status: int = 200, **ctx) -> Response:
+def _page(
+    web: Web,
+    request: Request,
+    name: str,
+    lang: str,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+    **ctx,
+) -> Response:
     html = web.render(name, lang, request, **ctx)
-    return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
+    return HTMLResponse(
+        html, status_code=status, headers={"Cache-Control": "no-store", **(headers or {})}
+    )
 
 
 async def index(request: Request) -> Response:
@@ -54,21 +64,35 @@ async def exercise_page(request: Request) -> Response:
         lang, answer = web.lang(request), ""
     if ex is None:
         return _page(web, request, "error.html", lang, 404, message=words(lang)["not_found"])
-    result = None
+    result, refused = None, None
     if request.method == "POST":
-        web.admit(request, "grade")
-        result = await web.grade(ex.id, answer, lang)
+        try:
+            web.admit(request, "grade")
+            result = await web.grade(ex.id, answer, lang)
+        except (RateLimited, Busy) as exc:  # the page again, with the answer kept
+            refused = _refusal(exc, lang)
     statement = ex.statement.get(lang, ex.statement["en"])
+    status, headers = (refused[1], refused[2]) if refused else (200, None)
     return _page(
         web,
         request,
         "exercise.html",
         lang,
+        status,
+        headers,
         ex=ex,
         statement=statement,
         answer=answer,
         result=result,
+        error=refused[0] if refused else "",
     )
+
+
+def _refusal(exc: RateLimited | Busy, lang: str) -> tuple[str, int, dict[str, str]]:
+    """The message, status and headers of a 429 or 503 shown on the form's own page."""
+    ui = words(lang)
+    key, status = ("rate", 429) if isinstance(exc, RateLimited) else ("busy", 503)
+    return ui[key].format(s=exc.retry_after), status, {"Retry-After": str(exc.retry_after)}
 
 
 def _example(name: str) -> str:
@@ -88,22 +112,25 @@ async def steps_page(request: Request) -> Response:
         text = text if isinstance(text, str) else ""
         chosen = form.get("exercise")
         exercise_id = chosen if isinstance(chosen, str) else ""
-        web.admit(request, "steps")
+        status, headers = 200, None
         try:
+            web.admit(request, "steps")
             report = await web.steps(text, exercise_id or None, lang)
         except StepsRefused as exc:
             error = str(exc)
-        status = 200
+        except (RateLimited, Busy) as exc:
+            error, status, headers = _refusal(exc, lang)
     else:
         lang = web.lang(request)
         text = _example(request.query_params.get("example", ""))
-        status = 200
+        status, headers = 200, None
     return _page(
         web,
         request,
         "steps.html",
         lang,
         status,
+        headers,
         text=text,
         report=report,
         error=error,
