@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 with warnings.catch_warnings():  # Starlette 1.x prefers httpx2; httpx works the same here
-    warnings.simplefilter("ignore", DeprecationWarning)
+    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
     from starlette.testclient import TestClient
 
 from derive.homework.check import grade, grade_csv
