@@ -18,6 +18,11 @@ import secrets
 import sys
 from collections.abc import Sequence
 
+from derive.engine.console import MAX_TIMEOUT, timeout_seconds
+
+#: the most grading worker processes (as ``--jobs`` of the batch mode)
+MAX_WORKERS = 64
+
 __all__ = ["build_parser", "main"]
 
 
@@ -49,7 +54,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--queue", type=int, default=32, help="requests that may wait for a worker (then 503)"
     )
-    p.add_argument("--timeout", type=float, default=5.0, help="seconds per answer (default 5)")
+    p.add_argument(
+        "--timeout",
+        type=timeout_seconds,
+        default=5.0,
+        help=f"seconds per answer (default 5, at most {MAX_TIMEOUT:g})",
+    )
     return p
 
 
@@ -58,8 +68,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     if not 0 <= args.port <= 65535:
         parser.error("--port must be 0–65535")
-    if args.workers < 1 or args.queue < 1 or args.rate < 0 or not args.timeout > 0:
-        parser.error("--workers and --queue must be ≥ 1, --rate ≥ 0, --timeout > 0")
+    if not 1 <= args.workers <= MAX_WORKERS or args.queue < 1 or args.rate < 0:
+        parser.error(f"--workers must be 1–{MAX_WORKERS}, --queue ≥ 1, --rate ≥ 0")
     token = args.instructor_token or secrets.token_urlsafe(18)
     if len(token) < 8:
         parser.error("--instructor-token needs at least 8 characters")
@@ -122,4 +132,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from derive.engine.console import entry
+
+    entry(main, prog="python -m derive.serve")
