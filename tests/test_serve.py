@@ -27,12 +27,13 @@ with warnings.catch_warnings():  # Starlette 1.x prefers httpx2; httpx works the
 from derive.homework.check import grade, grade_csv
 from derive.homework.check import main as check_main
 from derive.homework.exercises import catalog
+from derive.homework.sandbox import Crashed, TimedOut
 from derive.web import guard
 from derive.web.app import create_app
 from derive.web.config import Settings
 from derive.web.lecture import build_lecture
 from derive.web.state import rate_limiter
-from derive.web.workers import Busy, Service
+from derive.web.workers import Busy, Service, graded
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "a-test-token-123"
@@ -579,3 +580,13 @@ def test_grading_runs_in_time_limited_workers(client):
     finally:
         web.service.run = real
     assert seen == [("grade", 5.0), ("read", 2.0)]
+
+
+@pytest.mark.parametrize("outcome", [TimedOut(5.0), Crashed("RecursionError: deep")])
+@pytest.mark.parametrize("lang", ["en", "cs"])
+def test_a_time_out_or_crash_reads_as_the_cli_reports_it(outcome, lang):
+    from derive.homework import check
+
+    ours = graded(outcome, "ce-dw", "x", lang, 5.0)
+    assert ours == check._outcome(outcome, "ce-dw", "x", lang, 5.0)
+    assert ours.verdict == "undecided"
