@@ -38,6 +38,8 @@ async def _json_body(request: Request) -> dict[str, Any]:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise BadRequest("the body must be a JSON object (UTF-8)") from None
+    except RecursionError:
+        raise BadRequest("the JSON is nested too deeply") from None
     if not isinstance(data, dict):
         raise BadRequest("the body must be a JSON object")
     return data
@@ -49,6 +51,10 @@ def _text(data: dict[str, Any], key: str, *, required: bool = True) -> str | Non
         return None
     if not isinstance(value, str):
         raise BadRequest(f"{key!r} must be a string")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # "\ud800": a lone surrogate is not text
+        raise BadRequest(f"{key!r} is not valid Unicode text") from None
     return value
 
 
