@@ -168,7 +168,10 @@ def test_openapi_describes_every_endpoint_with_examples(client):
     example = grade_op["requestBody"]["content"]["application/json"]["example"]
     documented = grade_op["responses"]["200"]["content"]["application/json"]["example"]
     assert documented == grade(example["exercise"], example["answer"]).to_json()
-    assert "/api/openapi.json" in client.get("/api").text
+    assert 'href="/api/openapi.json"' in client.get("/api").text
+    listed = spec["paths"]["/api/exercises"]["get"]["responses"]["200"]["content"]
+    example = listed["application/json"]["example"][0]
+    assert example in client.get("/api/exercises").json()
 
 
 # ------------------------------------------------------------------------- limits

@@ -148,10 +148,10 @@ UI: dict[str, dict[str, str]] = {
         "cs": "Právě se hodnotí jiné CSV; zkuste to znovu za minutu.",
     },
     "api_intro": {
-        "en": "JSON API for other tools (an LMS plug-in, a notebook). The machine-readable "
-        "description is at /api/openapi.json.",
-        "cs": "JSON API pro jiné nástroje (modul LMS, notebook). Strojově čitelný popis je na "
-        "/api/openapi.json.",
+        "en": "JSON API for other tools (an LMS plug-in, a notebook); the machine-readable "
+        "description (OpenAPI 3.1):",
+        "cs": "JSON API pro jiné nástroje (modul LMS, notebook); strojově čitelný popis "
+        "(OpenAPI 3.1):",
     },
     "example_request": {"en": "Example request", "cs": "Příklad požadavku"},
     "example_response": {"en": "Example response", "cs": "Příklad odpovědi"},

@@ -91,7 +91,8 @@ EXERCISES_RESPONSE = [
     {
         "id": "ce-dw",
         "asks": "\\frac{\\partial C}{\\partial w_j}",
-        "statement": "One sigmoid neuron … Compute ∂C/∂w_j.",
+        "statement": "Cross-entropy, one sigmoid neuron, z = Σ_j w_j x_j + b, a = σ(z). "
+        "Compute ∂C/∂w_j for one sample.",
     }
 ]
 
