@@ -503,7 +503,7 @@ def test_the_instructor_gets_the_graded_csv_of_the_batch_mode(client, tmp_path):
 def test_the_instructor_summary_counts_verdicts_per_exercise(client):
     html = client.post(
         "/instructor",
-        data={"token": TOKEN, "output": "summary", "lang": "en"},
+        data={"token": TOKEN, "output": "page", "lang": "en"},
         files={"file": ("class.csv", CLASS_CSV.encode(), "text/csv")},
     ).text
     assert "Summary: 4 rows" in html

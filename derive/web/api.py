@@ -18,7 +18,7 @@ from starlette.routing import Route
 
 from .guard import same_token
 from .openapi import spec
-from .state import StepsRefused, Web
+from .state import BATCH_EXTRAS, StepsRefused, Web
 from .workers import current_catalog
 
 __all__ = ["ROUTES", "exercises_json"]
@@ -126,14 +126,23 @@ async def api_batch(request: Request) -> Response:
         )
     lang = web.lang(request)
     try:
-        graded_csv, _summary = await web.grade_class(await request.body(), lang)
+        files, _summary = await web.grade_class(await request.body(), lang)
     except (ValueError, OSError) as exc:
         return JSONResponse({"error": f"the CSV could not be graded: {exc}"}, status_code=400)
+    output = request.query_params.get("output", "graded")
+    if output not in files:
+        known = ", ".join(files)
+        return JSONResponse({"error": f"output must be one of {known}"}, status_code=400)
+    media = BATCH_EXTRAS[output][1] if output in BATCH_EXTRAS else "text/csv; charset=utf-8"
     return Response(
-        graded_csv,
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="graded.csv"'},
+        files[output],
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="{output}.{_ext(output)}"'},
     )
+
+
+def _ext(output: str) -> str:
+    return BATCH_EXTRAS[output][0].rsplit(".", 1)[1] if output in BATCH_EXTRAS else "csv"
 
 
 async def api_openapi(request: Request) -> Response:

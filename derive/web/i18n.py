@@ -97,7 +97,15 @@ UI: dict[str, dict[str, str]] = {
     "csv_file": {"en": "Class CSV", "cs": "CSV třídy"},
     "output": {"en": "Result", "cs": "Výsledek"},
     "out_csv": {"en": "graded CSV (download)", "cs": "ohodnocené CSV (ke stažení)"},
-    "out_summary": {"en": "summary (this page)", "cs": "souhrn (na této stránce)"},
+    "out_page": {"en": "verdict counts (this page)", "cs": "počty verdiktů (na této stránce)"},
+    "out_summary": {
+        "en": "gradebook: one row per student (CSV download)",
+        "cs": "klasifikace: řádek na studenta (CSV ke stažení)",
+    },
+    "out_report": {
+        "en": "class report (HTML download)",
+        "cs": "zpráva o třídě (HTML ke stažení)",
+    },
     "grade_class": {"en": "Grade", "cs": "Ohodnotit"},
     "summary": {"en": "Summary", "cs": "Souhrn"},
     "rows": {"en": "rows", "cs": "řádků"},

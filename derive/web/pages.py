@@ -14,7 +14,7 @@ from starlette.routing import Route
 from .guard import RateLimited, same_token
 from .i18n import words
 from .openapi import ENDPOINTS
-from .state import StepsRefused, Web
+from .state import BATCH_EXTRAS, StepsRefused, Web
 from .workers import Busy, current_catalog
 
 __all__ = ["ROUTES"]
@@ -175,16 +175,21 @@ async def instructor_page(request: Request) -> Response:
     upload = form.get("file")
     data = await upload.read() if isinstance(upload, UploadFile) else b""
     try:
-        graded_csv, summary = await web.grade_class(data, lang)
+        files, summary = await web.grade_class(data, lang)
     except (ValueError, OSError) as exc:
         error = ui["bad_csv"].format(why=exc)
         return _page(web, request, "instructor.html", lang, 400, summary=None, error=error)
-    if form.get("output") == "csv":
+    output = form.get("output")
+    if output == "csv" or output in files:
+        name = "graded" if output == "csv" else str(output)
+        filename, media = ("graded.csv", "text/csv; charset=utf-8")
+        if name in BATCH_EXTRAS:
+            filename, media = BATCH_EXTRAS[name]
         return Response(
-            graded_csv,
-            media_type="text/csv; charset=utf-8",
+            files[name],
+            media_type=media,
             headers={
-                "Content-Disposition": 'attachment; filename="graded.csv"',
+                "Content-Disposition": f'attachment; filename="{filename}"',
                 "Cache-Control": "no-store",
             },
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import inspect
 import io
 import re
 import tempfile
@@ -66,6 +67,7 @@ class Web:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        self.env.globals["batch_outputs"] = self.batch_outputs()
         self.lecture: dict[str, Any] | None = None
         self.lecture_error = ""
         self._lecture_task: asyncio.Task | None = None
@@ -156,24 +158,26 @@ class Web:
     def batch_busy(self) -> bool:
         return self._batch_lock.locked()
 
-    async def grade_class(self, data: bytes, lang: str) -> tuple[bytes, dict[str, Any]]:
+    async def grade_class(self, data: bytes, lang: str) -> tuple[dict[str, bytes], dict[str, Any]]:
         """Grade a class CSV as ``python -m derive.check --batch`` does, in a temporary
-        directory removed before returning: the graded CSV and a summary (verdict counts,
-        overall and per exercise). Raises ``ValueError`` with a message for a bad file."""
-        text = data.decode("utf-8-sig")  # UnicodeDecodeError is a ValueError
-        rows = sum(1 for _ in csv.reader(io.StringIO(text))) - 1
-        if rows > self.settings.max_csv_rows:
+        directory removed before returning. Returns the files (``graded``: the graded CSV;
+        ``summary`` and ``report``: the gradebook and the class report, where the batch mode
+        writes them) and the verdict counts, overall and per exercise. Raises ``ValueError``
+        with a message for a file that cannot be graded."""
+        if data.count(b"\n") > self.settings.max_csv_rows + 1:
             raise ValueError(words(lang)["too_many_rows"].format(n=self.settings.max_csv_rows))
         async with self._batch_lock:
-            graded_csv = await anyio.to_thread.run_sync(self._grade_file, text, lang)
-        return graded_csv, _summary(graded_csv)
+            files = await anyio.to_thread.run_sync(self._grade_file, data, lang)
+        return files, _summary(files["graded"])
 
-    def _grade_file(self, text: str, lang: str) -> bytes:
+    def _grade_file(self, data: bytes, lang: str) -> dict[str, bytes]:
         from ..homework.check import grade_csv
 
+        extras = [k for k in BATCH_EXTRAS if k in inspect.signature(grade_csv).parameters]
         with tempfile.TemporaryDirectory(prefix="derive-serve-") as tmp:
             source, target = Path(tmp) / "class.csv", Path(tmp) / "graded.csv"
-            source.write_text(text, encoding="utf-8")
+            paths = {k: Path(tmp) / name for k, (name, _type) in BATCH_EXTRAS.items()}
+            source.write_bytes(data)
             try:
                 grade_csv(
                     source,
@@ -182,15 +186,30 @@ class Web:
                     timeout=self.settings.timeout,
                     jobs=self.settings.workers,
                     progress=False,
+                    **{k: paths[k] for k in extras},
                 )
             except (ValueError, csv.Error) as exc:  # the message names the file: not ours
                 raise ValueError(str(exc).replace(f"{source}: ", "").replace(tmp, "…")) from None
-            return target.read_bytes()
+            return {"graded": target.read_bytes(), **{k: paths[k].read_bytes() for k in extras}}
+
+    @staticmethod
+    def batch_outputs() -> list[str]:
+        """What the batch mode can give besides the graded CSV (``summary``, ``report``)."""
+        from ..homework.check import grade_csv
+
+        return [k for k in BATCH_EXTRAS if k in inspect.signature(grade_csv).parameters]
+
+
+#: the batch mode's optional outputs: file name and media type
+BATCH_EXTRAS = {
+    "summary": ("summary.csv", "text/csv; charset=utf-8"),
+    "report": ("report.html", "text/html; charset=utf-8"),
+}
 
 
 def _summary(graded_csv: bytes) -> dict[str, Any]:
     """Verdict counts of a graded CSV, overall and per exercise (in first-seen order)."""
-    reader = csv.DictReader(io.StringIO(graded_csv.decode("utf-8")))
+    reader = csv.DictReader(io.StringIO(graded_csv.decode("utf-8-sig", "replace")))
     overall: Counter[str] = Counter()
     per: dict[str, Counter[str]] = {}
     for row in reader:
