@@ -13,7 +13,8 @@ refuses, it never hangs.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from typing import Any
 
 import anyio.to_thread
@@ -109,6 +110,16 @@ def graded(
     )
 
 
+def _worker_init() -> Callable[[], object]:
+    """What a worker runs first: load the catalog being served (the instructor's files made
+    active by ``--catalog`` too, also in a worker started by a fork server)."""
+    try:
+        from ..homework.catalog import active_paths, worker_init
+    except ImportError:  # no instructors' catalogs in this version
+        return catalog
+    return partial(worker_init, active_paths())
+
+
 class Service:
     """``workers`` worker processes (started now: call from the main thread before serving)
     shared by every request, and one more for the lecture page, started on first use."""
@@ -120,7 +131,8 @@ class Service:
         starting ``workers`` worker processes (tests of the queue use slow stand-ins)."""
         if pools is None:
             catalog()  # loaded before the fork: every worker starts warm
-            pools = [WorkerPool(task, size=1, initializer=catalog) for _ in range(workers)]
+            init = _worker_init()
+            pools = [WorkerPool(task, size=1, initializer=init) for _ in range(workers)]
             self._lecture_pool: Any = WorkerPool(task, size=1)
         else:
             self._lecture_pool = pools[0]
