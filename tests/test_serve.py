@@ -128,6 +128,21 @@ def test_steps_api_gives_the_object_of_steps_json(client, tmp_path, capsys):
     assert data["first_wrong"] == 4
 
 
+@pytest.mark.parametrize("outcome", [TimedOut(2.0), Crashed("MemoryError")])
+def test_a_preview_that_fails_in_its_worker_says_so_in_the_page_language(
+    client, monkeypatch, outcome
+):
+    web = client.app.state.web
+
+    async def failing(args, timeout):
+        return outcome
+
+    monkeypatch.setattr(web.service, "run", failing)
+    got = client.post("/api/read", json={"exercise": "ce-dw", "answer": "a", "lang": "cs"})
+    assert got.status_code == 200
+    assert got.json()["read_as"] == "" and "Bez náhledu" in got.json()["error"]
+
+
 def test_exercises_api_lists_the_catalog_without_the_answers(client):
     data = client.get("/api/exercises?lang=cs").json()
     assert [e["id"] for e in data] == list(catalog())

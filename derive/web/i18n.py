@@ -33,6 +33,14 @@ UI: dict[str, dict[str, str]] = {
         "en": "The preview shows how your answer is read as you type.",
         "cs": "Náhled ukazuje, jak je odpověď přečtena, už při psaní.",
     },
+    "preview_timeout": {
+        "en": "No preview: reading the answer took too long (Check still grades it).",
+        "cs": "Bez náhledu: čtení odpovědi trvalo příliš dlouho (Zkontrolovat ji ohodnotí).",
+    },
+    "preview_failed": {
+        "en": "No preview for this answer (Check still grades it).",
+        "cs": "Pro tuto odpověď není náhled (Zkontrolovat ji ohodnotí).",
+    },
     "method": {"en": "Method", "cs": "Metoda"},
     "verdict_correct": {"en": "correct", "cs": "správně"},
     "verdict_incorrect": {"en": "incorrect", "cs": "nesprávně"},

@@ -114,7 +114,8 @@ class Web:
         )
         if isinstance(outcome, dict):
             return outcome
-        why = "time limit" if isinstance(outcome, TimedOut) else "could not be read"
+        ui = words(lang)
+        why = ui["preview_timeout"] if isinstance(outcome, TimedOut) else ui["preview_failed"]
         return {"read_as": "", "error": why}
 
     async def steps(self, text: str, exercise_id: str | None, lang: str) -> dict[str, Any]:
