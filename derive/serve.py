@@ -17,8 +17,12 @@ import os
 import secrets
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from derive.engine.console import MAX_TIMEOUT, timeout_seconds
+
+if TYPE_CHECKING:
+    from derive.web.config import Settings
 
 #: the most grading worker processes (as ``--jobs`` of the batch mode)
 MAX_WORKERS = 64
@@ -59,6 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=timeout_seconds,
         default=5.0,
         help=f"seconds per answer (default 5, at most {MAX_TIMEOUT:g})",
+    )
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="check the setup and stop: the port is free, the catalog loads, the workers "
+        "grade a known answer (exit 0 when they grade it correct)",
     )
     return p
 
@@ -103,8 +113,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         queue=args.queue,
         timeout=args.timeout,
     )
+    family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
     try:  # bound before the workers start, so that a taken port fails fast and clean
-        sock = socket.create_server((args.host, args.port), reuse_port=False)
+        sock = socket.create_server((args.host, args.port), family=family)
     except OSError as exc:
         print(
             f"python -m derive.serve: cannot listen on {args.host}:{args.port}: {exc}",
@@ -112,8 +123,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return 2
     port = sock.getsockname()[1]
-    app = create_app(settings)
     shown = f"[{args.host}]" if ":" in args.host else args.host
+    if args.check:
+        sock.close()
+        return _check(settings, f"http://{shown}:{port}/")
+    app = create_app(settings)
     print(f"derive.serve: http://{shown}:{port}/  (Ctrl-C stops)", flush=True)
     if not args.instructor_token:
         print(f"derive.serve: instructor token: {token}", flush=True)
@@ -129,6 +143,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         sock.close()
     print("derive.serve: stopped", flush=True)
     return 0
+
+
+#: what ``--check`` grades: an answer the catalog must call correct
+PROBE = ("ce-db", "\\sigma(z) - y")
+
+
+def _check(settings: Settings, url: str) -> int:
+    """Start the workers, grade :data:`PROBE` through them, stop; 0 when it is correct."""
+    import asyncio
+    import time
+
+    from derive.web.state import Web
+
+    web = Web(settings)
+    try:
+        started = time.perf_counter()
+        result = asyncio.run(web.grade(*PROBE, settings.lang))
+        ms = 1000 * (time.perf_counter() - started)
+    finally:
+        web.service.close()
+    print(
+        f"derive.serve --check: {url} is free; {settings.workers} worker(s) graded "
+        f"{PROBE[0]} '{PROBE[1]}': {result.verdict} ({ms:.0f} ms)",
+        flush=True,
+    )
+    return 0 if result.verdict == "correct" else 1
 
 
 if __name__ == "__main__":

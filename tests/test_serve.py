@@ -666,6 +666,22 @@ def test_an_instructors_catalog_is_served_and_graded(tmp_path):
         catalogs.use_catalogs([])
 
 
+def test_check_starts_the_workers_grades_a_known_answer_and_stops():
+    proc = subprocess.run(
+        [sys.executable, "-m", "derive.serve", "--check", "--port", "0", "--workers", "1"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert re.fullmatch(
+        r"derive\.serve --check: http://127\.0\.0\.1:\d+/ is free; 1 worker\(s\) graded "
+        r"ce-db '\\sigma\(z\) - y': correct \(\d+ ms\)\n",
+        proc.stdout,
+    ), proc.stdout
+
+
 def test_a_bad_catalog_stops_the_server_before_it_starts(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text("[[exercise]]\nid = 3\n", encoding="utf-8")
