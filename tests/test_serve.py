@@ -720,3 +720,23 @@ def test_the_instructor_gets_the_gradebook_and_the_class_report(client, tmp_path
         headers={"authorization": f"Bearer {TOKEN}"},
     )
     assert api.status_code == 200 and marker in api.content.lower()
+
+
+@pytest.mark.parametrize("text", ["", "   \n\n", "% only a comment\n%! title: x\n", "\ufeff% c"])
+def test_a_step_file_with_nothing_to_check_is_refused_as_the_cli_refuses_it(client, text):
+    got = client.post("/api/steps", json={"text": text})
+    assert got.status_code == 400
+    assert "nothing to check" in got.json()["error"]
+    page = client.post("/steps", data={"text": text})
+    assert page.status_code == 400 and "nothing to check" in page.text
+
+
+def test_line_separators_count_as_lines_as_in_the_cli(client):
+    got = client.post("/api/steps", json={"text": "= a\u2028" * 301})
+    assert got.status_code == 413
+
+
+def test_a_byte_order_mark_is_not_part_of_the_first_line(client):
+    got = client.post("/api/steps", json={"text": "\ufeffC = a - y\n= -(y - a)\n"})
+    assert got.status_code == 200
+    assert [s["verdict"] for s in got.json()["steps"]] == ["ok", "ok"]

@@ -154,6 +154,10 @@ UI: dict[str, dict[str, str]] = {
         "en": "A step file has at most {n} lines.",
         "cs": "Soubor kroků má nejvýše {n} řádků.",
     },
+    "nothing_to_check": {
+        "en": "nothing to check (no line with an expression)",
+        "cs": "není co kontrolovat (žádný řádek s výrazem)",
+    },
     "bad_csv": {"en": "The CSV could not be graded: {why}", "cs": "CSV nelze ohodnotit: {why}"},
     "too_many_rows": {
         "en": "A class CSV has at most {n} rows here; split it.",

@@ -117,7 +117,7 @@ async def steps_page(request: Request) -> Response:
             web.admit(request, "steps")
             report = await web.steps(text, exercise_id or None, lang)
         except StepsRefused as exc:
-            error = str(exc)
+            error, status = str(exc), exc.status
         except (RateLimited, Busy) as exc:
             error, status, headers = _refusal(exc, lang)
     else:

@@ -123,10 +123,14 @@ class Web:
         from ..homework.stepcheck import MAX_LINES
 
         ui = words(lang)
+        text = text.removeprefix("\ufeff")  # as the CLI reads a file (utf-8-sig)
         if exercise_id is not None and exercise_id not in current_catalog():
             raise StepsRefused(ui["unknown_exercise"], 400)
-        if text.count("\n") >= MAX_LINES:
+        lines = text.splitlines()  # U+2028 and U+2029 are line breaks too, as in the CLI
+        if len(lines) > MAX_LINES:
             raise StepsRefused(ui["too_many_lines"].format(n=MAX_LINES), 413)
+        if not any(s.strip() and not s.lstrip().startswith("%") for s in lines):
+            raise StepsRefused(ui["nothing_to_check"], 400)
         limit = self.settings.steps_timeout
         outcome = await self.service.run(("steps", text, exercise_id, lang), limit)
         if isinstance(outcome, TimedOut):
