@@ -106,7 +106,10 @@ def _check(results, expected) -> list[tuple[tuple[str, str], dict]]:
 
 @pytest.fixture(scope="module")
 def expected():
-    return {(e, a): grade(e, a).to_json() for e, a in MIX}
+    graded = {(e, a): grade(e, a).to_json() for e, a in MIX}
+    verdicts = [g["verdict"] for g in graded.values()]
+    assert verdicts == ["correct"] * 6 + ["incorrect"] * 5 + ["invalid"] * 8  # the mix
+    return graded
 
 
 def test_fifty_clients_get_the_cli_verdicts_and_no_server_error(expected):
