@@ -28,7 +28,7 @@ from derive.homework.check import grade, grade_csv
 from derive.homework.check import main as check_main
 from derive.homework.exercises import catalog
 from derive.homework.sandbox import Crashed, TimedOut
-from derive.web import guard
+from derive.web import guard, openapi
 from derive.web.app import create_app
 from derive.web.config import Settings
 from derive.web.lecture import build_lecture
@@ -84,7 +84,7 @@ def test_grade_api_gives_the_object_the_cli_prints(client, capsys):
     got = client.post("/api/grade", json={"exercise": "ce-dw", "answer": "x_j(y - a)"})
     assert got.status_code == 200
     assert got.json() == body
-    assert got.json()["read_as"] == "x_{j} \\left(- a + y\\right)"
+    assert got.json()["read_as"] == grade("ce-dw", "x_j(y - a)").read_as
 
 
 @pytest.mark.parametrize("lang", ["en", "cs"])
@@ -126,6 +126,8 @@ def test_steps_api_gives_the_object_of_steps_json(client, tmp_path, capsys):
     body.pop("file")
     assert data == body
     assert data["first_wrong"] == 4
+    assert got.json() == openapi.STEPS_RESPONSE  # the documented example is this very run
+    assert WRONG_STEPS == openapi.STEPS_REQUEST["text"]
 
 
 @pytest.mark.parametrize("outcome", [TimedOut(2.0), Crashed("MemoryError")])
@@ -183,6 +185,8 @@ def test_openapi_describes_every_endpoint_with_examples(client):
     example = grade_op["requestBody"]["content"]["application/json"]["example"]
     documented = grade_op["responses"]["200"]["content"]["application/json"]["example"]
     assert documented == grade(example["exercise"], example["answer"]).to_json()
+    read = client.post("/api/read", json=openapi.READ_REQUEST).json()
+    assert read == openapi.READ_RESPONSE
     assert 'href="/api/openapi.json"' in client.get("/api").text
     listed = spec["paths"]["/api/exercises"]["get"]["responses"]["200"]["content"]
     example = listed["application/json"]["example"][0]

@@ -22,10 +22,10 @@ GRADE_RESPONSE = {
     "feedback": "Sign error: your answer is the negative of the expected one (e.g. y − a for "
     "a − y).",
     "method": "numeric (counterexample)",
-    "read_as": "x_{j} \\left(- a + y\\right)",
+    "read_as": "x_{j} \\left(y - a\\right)",
 }
 READ_REQUEST = {"exercise": "ce-dw", "answer": "x_j(\\sigma(z)-y)", "lang": "en"}
-READ_RESPONSE = {"read_as": "x_{j} \\left(- y + \\sigma(z)\\right)", "error": ""}
+READ_RESPONSE = {"read_as": "x_{j} \\left(\\sigma(z) - y\\right)", "error": ""}
 STEPS_REQUEST = {
     "text": "C = \\frac{1}{2}(y - a)^2\n\n"
     "\\frac{\\partial C}{\\partial w} = (a - y) \\frac{\\partial a}{\\partial w}\n"
@@ -64,7 +64,7 @@ STEPS_RESPONSE = {
             "verdict": "wrong",
             "detail": "the two sides differ at b = -2.77865, w = -1.43033, x = -1.18612, "
             "y = 0.837865 (difference -0.044434452); line 3 actually equals "
-            "x*a*(-1 + a)*(y - a)",
+            "x a(a − 1) (y − a)",
             "method": "random points",
             "against": 3,
             "counterexample": {
