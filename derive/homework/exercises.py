@@ -18,6 +18,7 @@ from types import MappingProxyType
 import sympy as sp
 
 from ..lecture import closedforms
+from .derivatives import resolve_derivatives
 from .equivalence import Definition, Domain, Interval
 from .parse import (
     ParseError,
@@ -56,6 +57,9 @@ class Exercise:
     variable: sp.Symbol | None = None
     up_to_constant: bool = False
     forbid_sigma_prime: bool = False
+    #: conditions the statement makes beyond the domain ("0 < y < 1", "one-hot"): an answer
+    #: may repeat them (derive.homework.conditions)
+    assumes: tuple[str, ...] = ()
 
     def parse(self, text: str) -> tuple[sp.Expr | None, sp.Expr]:
         """Read an answer with this exercise's vocabulary; ``lhs = rhs`` is allowed.
@@ -66,8 +70,9 @@ class Exercise:
         """
         lhs_text, rhs_text = split_relation(normalise(text))
         if lhs_text is None:
-            return None, parse_answer(text, symbols=self.vocabulary)
-        rhs = parse_answer(rhs_text, symbols=self.vocabulary)
+            expr = parse_answer(text, symbols=self.vocabulary)
+            return None, resolve_derivatives(expr, self.definitions)
+        rhs = resolve_derivatives(parse_answer(rhs_text, symbols=self.vocabulary), self.definitions)
         try:
             lhs: sp.Expr | None = parse_answer(lhs_text)
         except ParseError:
@@ -148,6 +153,7 @@ def _build(entry: dict) -> Exercise:
         variable=variable,
         up_to_constant=bool(entry.get("up_to_constant", False)),
         forbid_sigma_prime=bool(entry.get("forbid_sigma_prime", False)),
+        assumes=tuple(entry.get("assumes", ())),
     )
 
 

@@ -19,6 +19,8 @@ from dataclasses import asdict, dataclass
 import sympy as sp
 
 from ..engine import notation as nt
+from .conditions import check_condition, split_condition
+from .derivatives import in_variable, resolve_derivatives
 from .equivalence import (
     Comparison,
     Definition,
@@ -122,6 +124,20 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
         "per-sample answer, which is right.",
         "cs": "Uvedli jste průměr přes trénovací množinu, 1/n Σ_x(…); jeho sčítanec je "
         "odpověď pro jeden vzorek a ta je správně.",
+    },
+    "condition_unread": {
+        "en": "Could not read the condition after the answer ({cond}): {why}.",
+        "cs": "Podmínku za odpovědí ({cond}) nelze přečíst: {why}.",
+    },
+    "condition_narrow": {
+        "en": "The answer is claimed only under the condition {cond}, which is narrower than "
+        "the exercise ({why}); the exercise asks for its whole domain.",
+        "cs": "Odpověď je tvrzena jen za podmínky {cond}, která je užší než zadání ({why}); "
+        "úloha se ptá na celý definiční obor.",
+    },
+    "note_condition": {
+        "en": "The condition {cond} is implied by the exercise.",
+        "cs": "Podmínka {cond} plyne ze zadání.",
     },
     "note_constant_kept": {
         "en": "The constant of integration is kept: fine for an antiderivative.",
@@ -274,6 +290,7 @@ def _grade_canonical(
     ans = canonical(expr, ex.definitions)
     ref = canonical(ex.reference, ex.definitions)
     if ex.up_to_constant and ex.variable is not None:
+        ans = in_variable(ans, ex.variable, ex.definitions)  # a cost answered in z
         outcome = _same(ex, sp.diff(ans, ex.variable), sp.diff(ref, ex.variable))
         if outcome.equal:
             # the same derivative is not enough: ln(a − 1) has the derivative of ln(1 − a) but
@@ -329,13 +346,26 @@ def grade_now(exercise_id: str, answer: str, *, lang: str = "en") -> GradeResult
         return GradeResult(
             ex.id, str(answer), "invalid", phrase("invalid", lang, msg="not text"), "parse"
         )
+    text, condition = split_condition(answer)  # 'a = y \quad (0<y<1)': graded without it
     try:
-        _lhs, expr = ex.parse(answer)  # 'C = …' is graded by its right-hand side
-        must_be_real = ex.real_conditions(answer)
+        _lhs, expr = ex.parse(text)  # 'C = …' is graded by its right-hand side
+        must_be_real = ex.real_conditions(text)
     except ParseError as exc:
         return GradeResult(ex.id, answer, "invalid", phrase("invalid", lang, msg=str(exc)), "parse")
+    notes: tuple[str, ...] = ()
+    if condition is not None:
+        said = check_condition(condition, ex)
+        if said.ok is None:
+            msg = phrase("condition_unread", lang, cond=condition, why=said.reason)
+            return GradeResult(ex.id, answer, "invalid", msg, "parse (condition)", to_latex(expr))
+        if said.ok is False:
+            msg = phrase("condition_narrow", lang, cond=condition, why=said.reason)
+            return GradeResult(ex.id, answer, "incorrect", msg, "rule (condition)", to_latex(expr))
+        notes = (phrase("note_condition", lang, cond=condition),)
     try:
-        return grade_expression(ex, expr, answer=answer, lang=lang, must_be_real=must_be_real)
+        return grade_expression(
+            ex, expr, answer=answer, lang=lang, must_be_real=must_be_real, notes=notes
+        )
     except Exception as exc:  # never a traceback: SymPy can raise on odd input
         reason = f"{type(exc).__name__}: {exc}"[:200]
         return GradeResult(
