@@ -62,6 +62,12 @@ class Exercise:
     assumes: tuple[str, ...] = ()
 
     def parse(self, text: str) -> tuple[sp.Expr | None, sp.Expr]:
+        """:meth:`parse_written` with every written derivative (∂a/∂z, d/dw …) computed under
+        this exercise's definitions (:mod:`derive.homework.derivatives`)."""
+        lhs, rhs = self.parse_written(text)
+        return lhs, resolve_derivatives(rhs, self.definitions)
+
+    def parse_written(self, text: str) -> tuple[sp.Expr | None, sp.Expr]:
         """Read an answer with this exercise's vocabulary; ``lhs = rhs`` is allowed.
 
         Only the right-hand side is graded, so only it must use the exercise's symbols: the
@@ -70,9 +76,8 @@ class Exercise:
         """
         lhs_text, rhs_text = split_relation(normalise(text))
         if lhs_text is None:
-            expr = parse_answer(text, symbols=self.vocabulary)
-            return None, resolve_derivatives(expr, self.definitions)
-        rhs = resolve_derivatives(parse_answer(rhs_text, symbols=self.vocabulary), self.definitions)
+            return None, parse_answer(text, symbols=self.vocabulary)
+        rhs = parse_answer(rhs_text, symbols=self.vocabulary)
         try:
             lhs: sp.Expr | None = parse_answer(lhs_text)
         except ParseError:

@@ -20,6 +20,8 @@ import sympy as sp
 
 from ..engine import notation as nt
 from .conditions import check_condition, split_condition
+from .confusions import confusion_feedback
+from .readable import echo_text
 from .derivatives import in_variable, resolve_derivatives
 from .equivalence import (
     Comparison,
@@ -160,7 +162,9 @@ def phrase(key: str, lang: str = "en", **fields: object) -> str:
 
 @dataclass(frozen=True)
 class GradeResult:
-    """The outcome of grading one answer; ``read_as`` is the answer as read, in LaTeX."""
+    """The outcome of grading one answer; ``read_as`` is the answer as read, in LaTeX, and
+    ``read_as_text`` in readable text (with what written derivatives became); for
+    ``--reference`` also the reference as read."""
 
     exercise: str
     answer: str
@@ -168,6 +172,9 @@ class GradeResult:
     feedback: str
     method: str
     read_as: str = ""
+    read_as_text: str = ""
+    reference_read_as: str = ""
+    reference_read_as_text: str = ""
 
     def to_json(self) -> dict[str, str]:
         return asdict(self)
@@ -215,12 +222,16 @@ def _resembles(ex: Exercise, lhs: sp.Expr, rhs: sp.Expr) -> bool:
 
 
 def _incorrect_feedback(
-    ex: Exercise, ans: sp.Expr, ref: sp.Expr, result: Comparison, lang: str
+    ex: Exercise, ans: sp.Expr, ref: sp.Expr, result: Comparison, lang: str, answer: str = ""
 ) -> str:
     """The most specific feedback for an answer ``ans`` that is not equal to ``ref``."""
     for mistake in ex.mistakes:
         if _resembles(ex, ans, canonical(mistake.expr, ex.definitions)):
             return mistake.feedback.get(lang, mistake.feedback["en"])
+    if answer:  # σ for σ', ∂z/∂a for ∂a/∂z, a missing ∂a/∂z, the result in z (as written)
+        named = confusion_feedback(ex, answer, ref, lang, lambda x, r: _resembles(ex, x, r))
+        if named:
+            return named
     if _resembles(ex, ans, -ref):
         return phrase("sign", lang)
     var = ex.variable
@@ -249,25 +260,30 @@ def grade_expression(
     lang: str = "en",
     notes: tuple[str, ...] = (),
     must_be_real: Sequence[sp.Expr] = (),
+    written: sp.Expr | None = None,
 ) -> GradeResult:
     """Grade an already parsed answer against the exercise's reference.
+
+    ``written``: the answer as written (derivatives not yet computed), for the echo.
 
     ``must_be_real``: sub-expressions of the answer as read (:meth:`Exercise.real_conditions`);
     an answer equal to the reference is still incorrect when one of them is not a real number
     on the domain (``e^{ln(a − 2)}`` is read as ``a − 2``).
     """
-    read_as = to_latex(expr)
+    shown = expr if written is None else written
+    read_as = to_latex(shown)
+    read_text = echo_text(shown, expr, lang)
 
     def result(verdict: str, feedback: str, method: str, extra: Sequence[str] = ()) -> GradeResult:
         text = " ".join([feedback, *notes, *extra]) if verdict == "correct" else feedback
-        return GradeResult(ex.id, answer, verdict, text, method, read_as)
+        return GradeResult(ex.id, answer, verdict, text, method, read_as, read_text)
 
     if ex.forbid_sigma_prime and expr.has(nt.SigmaPrime):
         return result("incorrect", phrase("sigma_prime_used", lang), "rule")
     if expr.has(sp.Integral):
         return result("incorrect", phrase("integral_left", lang), "rule")
     try:
-        return _grade_canonical(ex, expr, lang, result, must_be_real)
+        return _grade_canonical(ex, expr, lang, result, must_be_real, answer)
     except NonLinearSampleSum as exc:
         return result(
             "incorrect", phrase("sample_sum_nonlinear", lang, why=str(exc)), "rule (Σ_x non-linear)"
@@ -282,6 +298,7 @@ def _grade_canonical(
     lang: str,
     result: Callable[..., GradeResult],
     must_be_real: Sequence[sp.Expr] = (),
+    answer: str = "",
 ) -> GradeResult:
     """The comparison proper (may raise :class:`UnsupportedSum`)."""
     extra: list[str] = []
@@ -326,7 +343,7 @@ def _grade_canonical(
         return result("correct", phrase("correct", lang), outcome.method, extra)
     if outcome.equal is None:
         return result("undecided", phrase("undecided_domain", lang), outcome.method)
-    feedback = _incorrect_feedback(ex, ans, ref, outcome, lang)
+    feedback = _incorrect_feedback(ex, ans, ref, outcome, lang, answer)
     return result("incorrect", feedback, outcome.method)
 
 
@@ -348,7 +365,8 @@ def grade_now(exercise_id: str, answer: str, *, lang: str = "en") -> GradeResult
         )
     text, condition = split_condition(answer)  # 'a = y \quad (0<y<1)': graded without it
     try:
-        _lhs, expr = ex.parse(text)  # 'C = …' is graded by its right-hand side
+        _lhs, written = ex.parse_written(text)  # 'C = …' is graded by its right-hand side
+        expr = resolve_derivatives(written, ex.definitions)
         must_be_real = ex.real_conditions(text)
     except ParseError as exc:
         return GradeResult(ex.id, answer, "invalid", phrase("invalid", lang, msg=str(exc)), "parse")
@@ -357,14 +375,26 @@ def grade_now(exercise_id: str, answer: str, *, lang: str = "en") -> GradeResult
         said = check_condition(condition, ex)
         if said.ok is None:
             msg = phrase("condition_unread", lang, cond=condition, why=said.reason)
-            return GradeResult(ex.id, answer, "invalid", msg, "parse (condition)", to_latex(expr))
+            return GradeResult(
+                ex.id, answer, "invalid", msg, "parse (condition)", to_latex(written),
+                echo_text(written, expr, lang),
+            )
         if said.ok is False:
             msg = phrase("condition_narrow", lang, cond=condition, why=said.reason)
-            return GradeResult(ex.id, answer, "incorrect", msg, "rule (condition)", to_latex(expr))
+            return GradeResult(
+                ex.id, answer, "incorrect", msg, "rule (condition)", to_latex(written),
+                echo_text(written, expr, lang),
+            )
         notes = (phrase("note_condition", lang, cond=condition),)
     try:
         return grade_expression(
-            ex, expr, answer=answer, lang=lang, must_be_real=must_be_real, notes=notes
+            ex,
+            expr,
+            answer=answer,
+            lang=lang,
+            must_be_real=must_be_real,
+            notes=notes,
+            written=written,
         )
     except Exception as exc:  # never a traceback: SymPy can raise on odd input
         reason = f"{type(exc).__name__}: {exc}"[:200]
@@ -398,33 +428,36 @@ def compare_adhoc(
     domain: Domain | None = None,
     lang: str = "en",
 ) -> GradeResult:
-    """Teachers' ad-hoc comparison of two expressions (no catalog, default vocabulary)."""
+    """Teachers' ad-hoc comparison of two expressions (no catalog, default vocabulary).
+
+    Written derivatives are computed with the course's network only (no definitions); the
+    result echoes how both the answer and the reference were read."""
     try:
-        ref = parse_answer(reference)
+        ref_written = parse_answer(reference)
     except ParseError as exc:
         return GradeResult("--reference", answer, "invalid", f"reference: {exc}", "parse")
+    ref = resolve_derivatives(ref_written)
+    echo_ref = (to_latex(ref_written), echo_text(ref_written, ref, lang))
     try:
-        expr = parse_answer(answer)
+        written = parse_answer(answer)
     except ParseError as exc:
-        return GradeResult(
-            "--reference", answer, "invalid", phrase("invalid", lang, msg=str(exc)), "parse"
-        )
+        msg = phrase("invalid", lang, msg=str(exc))
+        return GradeResult("--reference", answer, "invalid", msg, "parse", "", "", *echo_ref)
+    expr = resolve_derivatives(written)
+
+    def out(verdict: str, feedback: str, method: str) -> GradeResult:
+        echo = (to_latex(written), echo_text(written, expr, lang), *echo_ref)
+        return GradeResult("--reference", answer, verdict, feedback, method, *echo)
+
     clash = _sign_clash(expr, ref, domain or Domain())
     if clash:
-        return GradeResult("--reference", answer, "invalid", clash, "domain", to_latex(expr))
+        return out("invalid", clash, "domain")
     definitions: tuple[Definition, ...] = ()
     try:
         outcome = compare(expr, ref, definitions=definitions, domain=domain, seed=reference)
     except UnsupportedSum as exc:
         key = "sample_sum_nonlinear" if isinstance(exc, NonLinearSampleSum) else "sum_unsupported"
-        return GradeResult(
-            "--reference",
-            answer,
-            "incorrect",
-            phrase(key, lang, why=str(exc)),
-            "rule",
-            to_latex(expr),
-        )
+        return out("incorrect", phrase(key, lang, why=str(exc)), "rule")
     if outcome.equal:
         verdict, feedback = "correct", phrase("correct", lang)
     elif outcome.equal is None:
@@ -436,4 +469,4 @@ def compare_adhoc(
             if outcome.counterexample
             else "."
         )
-    return GradeResult("--reference", answer, verdict, feedback, outcome.method, to_latex(expr))
+    return out(verdict, feedback, outcome.method)

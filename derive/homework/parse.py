@@ -922,6 +922,10 @@ class _Printer(LatexPrinter):
 
     def _print_Derivative(self, expr: sp.Derivative) -> str:
         inner = expr.expr
+        if isinstance(inner, sp.Symbol) and len(expr.variables) == 1:
+            top, var = self._print(inner), self._print(expr.variables[0])
+            if expr.derivative_count == 1:
+                return rf"\frac{{\partial {top}}}{{\partial {var}}}"
         if isinstance(inner, sp.core.function.AppliedUndef) and len(expr.variables) == 1:
             var = self._print(expr.variables[0])
             order = expr.derivative_count
