@@ -122,6 +122,7 @@ _RENAME = (
     (re.compile(r"\\(?:text|mathrm|mbox)\{\s*\}"), " "),
 )
 _KNOWN_COMMANDS = frozenset(
+    "lim to rightarrow infty "
     "sigma ln log exp frac sqrt sum int partial prime cdot times mathrm delta eta lambda "
     "epsilon alpha beta gamma theta mu pi".split()
 )
@@ -767,6 +768,31 @@ class _Build(Transformer_NonRecursive):
             raise ParseError(f"the integration variable d{var_name} is not a symbol")
         return sp.Integral(body, var)
 
+    def limit(self, meta, children):
+        """``\\lim_{a \\to 0^+} f``: a SymPy ``Limit`` (one-sided with ^+ / ^-)."""
+        head, body = str(children[0]), self.f(children[1])
+        inner = head[head.index("{") + 1 : -1]
+        m = re.fullmatch(
+            r"\s*([A-Za-z])\s*(?:\\to|\\rightarrow|->)\s*(-?\s*(?:\\infty|\d+(?:\.\d+)?))"
+            r"\s*(?:\^\s*\{?\s*([+-])\s*\}?)?\s*",
+            inner,
+        )
+        if m is None:
+            raise ParseError(
+                f"could not read the limit at column {meta.column}: write \\lim_{{a \\to 0^+}}"
+            )
+        var = self.f(_Name(m.group(1), meta.column))
+        if not isinstance(var, sp.Symbol):
+            raise ParseError(f"the limit variable at column {meta.column} is not a symbol")
+        point_text = m.group(2).replace(" ", "")
+        if "infty" in point_text:
+            point = -sp.oo if point_text.startswith("-") else sp.oo
+        else:
+            frac = Fraction(point_text)
+            point = sp.Rational(frac.numerator, frac.denominator)
+        side = m.group(3) or ("-" if point == sp.oo else "+" if point == -sp.oo else "+-")
+        return sp.Limit(body, var, point, side)
+
     def relation(self, meta, children):
         return ("relation", self.f(children[0]), self.f(children[1]))
 
@@ -828,7 +854,9 @@ def _parse_tree(
 
 
 def _checked(expr: sp.Expr) -> sp.Expr:
-    if expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+    # a limit's point may be ∞ (\lim_{t \to \infty}); anywhere else ∞ is refused
+    bodies = expr.replace(lambda e: isinstance(e, sp.Limit), lambda e: e.args[0])
+    if bodies.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
         raise ParseError("the answer contains a division by zero or an infinity")
     return expr
 
