@@ -39,12 +39,14 @@ _LEAD = re.compile(
     r"(?i)^\s*(?:for|if|where|when|whenever|with|since|because|provided|given|assuming|as|on"
     r"|pro|kde|když|pokud|protože)(?![A-Za-z])(?!\s+(?:all|every|each|any)(?![A-Za-z]))\s*"
 )
-_REL = re.compile(r"<|>|\\le(?:q)?(?![A-Za-z])|\\ge(?:q)?(?![A-Za-z])|\\in(?![A-Za-z])|=|≤|≥|∈|\\neq")
+_REL = re.compile(
+    r"<|>|\\le(?:q)?(?![A-Za-z])|\\ge(?:q)?(?![A-Za-z])|\\in(?![A-Za-z])|=|≤|≥|∈|\\neq"
+)
 
 
 def _depth_zero_positions(text: str) -> list[int]:
     out, depth = [], 0
-    for i, ch in enumerate(text):
+    for ch in text:
         if ch in "([{":
             depth += 1
         elif ch in ")]}":
@@ -206,8 +208,16 @@ def _same_claim(a: str, b: str) -> bool:
     return norm(a) == norm(b)
 
 
-_OPS = {"<": "<", ">": ">", r"\le": "<=", r"\leq": "<=", r"\ge": ">=", r"\geq": ">=",
-        "≤": "<=", "≥": ">="}
+_OPS = {
+    "<": "<",
+    ">": ">",
+    r"\le": "<=",
+    r"\leq": "<=",
+    r"\ge": ">=",
+    r"\geq": ">=",
+    "≤": "<=",
+    "≥": ">=",
+}
 
 
 def _inequality(clause: str, ex) -> ConditionVerdict | None:

@@ -122,7 +122,11 @@ def confusion_feedback(
             moved = sp.Derivative(d.expr, v)
             if right(written.xreplace({d: moved})):
                 return _p(
-                    "wrong_variable", lang, wrote=wrote, u=to_latex(u), v=to_latex(v),
+                    "wrong_variable",
+                    lang,
+                    wrote=wrote,
+                    u=to_latex(u),
+                    v=to_latex(v),
                     meant=to_latex(moved),
                 )
     resolved = resolve_derivatives(written, ex.definitions)

@@ -112,9 +112,7 @@ def _split_sums(f: sp.Expr, v: sp.Symbol) -> tuple[sp.Expr, dict[sp.Symbol, sp.E
             return s
         k = s.limits[0][0]
         hits = [
-            i
-            for i in s.function.atoms(sp.Indexed)
-            if i.base.name == vbase and i.indices == (k,)
+            i for i in s.function.atoms(sp.Indexed) if i.base.name == vbase and i.indices == (k,)
         ]
         if not hits:
             return s

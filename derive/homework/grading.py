@@ -21,7 +21,6 @@ import sympy as sp
 from ..engine import notation as nt
 from .conditions import check_condition, split_condition
 from .confusions import confusion_feedback
-from .readable import echo_text
 from .derivatives import in_variable, resolve_derivatives
 from .equivalence import (
     Comparison,
@@ -37,6 +36,7 @@ from .equivalence import (
 )
 from .exercises import Exercise, exercise
 from .parse import CONSTANT, ParseError, parse_answer, to_latex
+from .readable import echo_text
 
 __all__ = [
     "VERDICTS",
@@ -376,13 +376,23 @@ def grade_now(exercise_id: str, answer: str, *, lang: str = "en") -> GradeResult
         if said.ok is None:
             msg = phrase("condition_unread", lang, cond=condition, why=said.reason)
             return GradeResult(
-                ex.id, answer, "invalid", msg, "parse (condition)", to_latex(written),
+                ex.id,
+                answer,
+                "invalid",
+                msg,
+                "parse (condition)",
+                to_latex(written),
                 echo_text(written, expr, lang),
             )
         if said.ok is False:
             msg = phrase("condition_narrow", lang, cond=condition, why=said.reason)
             return GradeResult(
-                ex.id, answer, "incorrect", msg, "rule (condition)", to_latex(written),
+                ex.id,
+                answer,
+                "incorrect",
+                msg,
+                "rule (condition)",
+                to_latex(written),
                 echo_text(written, expr, lang),
             )
         notes = (phrase("note_condition", lang, cond=condition),)

@@ -39,7 +39,6 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from sympy.printing.latex import LatexPrinter
 
 from ..engine import notation as nt
-from .written import rewrite_derivatives, rewrite_plain_sums
 from ..engine.indexing import (
     LAYER_FAMILIES,
     LAYER_WIDTH,
@@ -47,6 +46,7 @@ from ..engine.indexing import (
     index_symbol,
     indexed_form,
 )
+from .written import rewrite_derivatives, rewrite_plain_sums
 
 __all__ = [
     "CONSTANT",

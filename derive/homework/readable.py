@@ -12,15 +12,24 @@ from ..engine import notation as nt
 
 __all__ = ["echo_text", "to_text"]
 
-_GREEK = {"delta": "δ", "eta": "η", "lambda": "λ", "epsilon": "ε", "alpha": "α", "beta": "β",
-          "gamma": "γ", "theta": "θ", "mu": "μ"}
+_GREEK = {
+    "delta": "δ",
+    "eta": "η",
+    "lambda": "λ",
+    "epsilon": "ε",
+    "alpha": "α",
+    "beta": "β",
+    "gamma": "γ",
+    "theta": "θ",
+    "mu": "μ",
+}
 
 
 def _name(name: str) -> str:
     """``a^{L}_{j}`` → ``a^L_j``; ``delta^{l+1}_{k}`` → ``δ^(l+1)_k``."""
     for word, letter in _GREEK.items():
         if name == word or re.match(rf"^{word}(?=[\^_])", name):
-            name = letter + name[len(word):]
+            name = letter + name[len(word) :]
             break
 
     def script(m: re.Match[str]) -> str:
@@ -76,8 +85,9 @@ class _Text(StrPrinter):
             top = f"({top})"
         if isinstance(inner, sp.core.function.AppliedUndef):
             top = inner.func.__name__
-        den = "".join(f"∂{self._print(v)}" + (f"^{n}" if n != 1 else "")
-                      for v, n in expr.variable_count)
+        den = "".join(
+            f"∂{self._print(v)}" + (f"^{n}" if n != 1 else "") for v, n in expr.variable_count
+        )
         order = expr.derivative_count
         return f"∂{'^' + str(order) if order > 1 else ''}{top}/{den}"
 

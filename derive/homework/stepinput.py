@@ -44,7 +44,9 @@ def line_count(text: str) -> int:
 
 def nothing_to_check(text: str) -> bool:
     """True when no line is anything but blank, a ``%`` comment or a ``%!`` directive."""
-    return all(not line.strip() or line.strip().startswith("%") for line in prepare(text).split("\n"))
+    return all(
+        not line.strip() or line.strip().startswith("%") for line in prepare(text).split("\n")
+    )
 
 
 def in_language(error: str, lang: str) -> str:

@@ -85,7 +85,11 @@ def rewrite_derivatives(text: str) -> str:
             continue
         v = dm.group("v")
         f = _shorthand(rewrite_derivatives(nm.group("f")), v)
-        out.append(rf"\frac{{\partial {f}}}{{\partial {v}}}" if f else rf"\frac{{\partial}}{{\partial {v}}}")
+        out.append(
+            rf"\frac{{\partial {f}}}{{\partial {v}}}"
+            if f
+            else rf"\frac{{\partial}}{{\partial {v}}}"
+        )
         i = b_end
     text = "".join(out)
     # plain text: d/dz, da/dz, dsigma/dz, d\sigma(z)/dz (d must not end a longer word)
