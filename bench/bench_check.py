@@ -1,9 +1,10 @@
 """The labelled answer set graded by ``derive.homework.check`` and by HuggingFace ``math-verify``.
 
-Both grade the same rows (``tests/data/answers.csv``) against the same reference (the catalog's
-closed form, printed as LaTeX), in the same run. Printed: accuracy (correct vs not correct,
-the only question math-verify answers; ours also 3-way), answers per second, median and p95
-latency per answer (warm), and the throughput ratio (target ≥ 5×, median ≤ 10 ms).
+Both grade the same rows (every labelled batch, ``tests/data/answers*.csv``) against the same
+reference (the catalog's closed form, printed as LaTeX), in the same run. Printed: accuracy
+(correct vs not correct, the only question math-verify answers; ours also 3-way), answers per
+second, median and p95 latency per answer (warm), and the throughput ratio (target ≥ 5×,
+median ≤ 10 ms).
 
 Ours is timed twice: in-process (``grade_now``) and through
 :func:`derive.homework.check.grade`, i.e. with the worker process and its time limit.
@@ -26,12 +27,18 @@ from derive.homework.exercises import catalog
 from derive.homework.grading import grade_now
 from derive.homework.parse import to_latex
 
-ANSWERS = Path(__file__).resolve().parent.parent / "tests" / "data" / "answers.csv"
+DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 
 
-def load() -> list[dict[str, str]]:
-    with ANSWERS.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+def load(batch: str | None = None) -> list[dict[str, str]]:
+    """Every labelled batch (``answers.csv`` holds batches 1–4, ``answers-batch5.csv`` …), or
+    the files whose name contains ``batch``."""
+    rows: list[dict[str, str]] = []
+    for path in sorted(DATA.glob("answers*.csv")):
+        if batch is None or batch in path.name:
+            with path.open(encoding="utf-8", newline="") as handle:
+                rows += list(csv.DictReader(handle))
+    return rows
 
 
 def run(
@@ -109,8 +116,10 @@ def math_verify_judge() -> Callable[[str, str], str]:
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--repeat", type=int, default=3, help="passes over the set (default 3)")
-    repeat = p.parse_args().repeat
-    rows = load()
+    p.add_argument("--batch", help="only the files whose name contains this (e.g. batch5)")
+    ns = p.parse_args()
+    repeat = ns.repeat
+    rows = load(ns.batch)
     print(f"{len(rows)} labelled answers, {repeat} passes each; accuracy = correct vs not correct")
     catalog()
     ours = run("derive.check (in process)", rows, ours_in_process, repeat)
