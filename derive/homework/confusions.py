@@ -20,7 +20,6 @@ import sympy as sp
 from ..engine import notation as nt
 from .derivatives import resolve_derivatives
 from .equivalence import canonical
-from .parse import ParseError, normalise, parse_answer, split_relation
 from .readable import to_text as to_latex  # feedback is read as text
 
 __all__ = ["confusion_feedback"]
@@ -68,17 +67,6 @@ def _p(key: str, lang: str, **kw: object) -> str:
     return table.get(lang, table["en"]).format(**kw)
 
 
-def _written(ex, answer: str) -> sp.Expr | None:
-    """The graded side of the answer as written: derivatives not yet computed."""
-    from .conditions import split_condition
-
-    try:
-        _lhs, rhs = split_relation(normalise(split_condition(answer)[0]))
-        return parse_answer(rhs, symbols=ex.vocabulary)
-    except ParseError:
-        return None
-
-
 def _sigmoid_args(ex, expr: sp.Expr) -> list[sp.Expr]:
     """The arguments u of σ(u) in the exercise's definitions (a = σ(z): z)."""
     out = [d.rhs.args[0] for d in ex.definitions if isinstance(d.rhs, nt.sigma)]
@@ -87,15 +75,13 @@ def _sigmoid_args(ex, expr: sp.Expr) -> list[sp.Expr]:
 
 
 def confusion_feedback(
-    ex, answer: str, ref: sp.Expr, lang: str, same: Callable[[sp.Expr, sp.Expr], bool]
+    ex, written: sp.Expr, ref: sp.Expr, lang: str, same: Callable[[sp.Expr, sp.Expr], bool]
 ) -> str | None:
-    """The named confusion behind ``answer`` (see the module docstring), or None.
+    """The named confusion behind an answer, ``written`` as read (derivatives not yet
+    computed), or None (see the module docstring).
 
     ``ref`` is the reference in canonical form; ``same(x, ref)`` says whether the canonical
     form ``x`` agrees with it."""
-    written = _written(ex, answer)
-    if written is None:
-        return None
 
     def right(candidate: sp.Expr) -> bool:
         try:

@@ -222,14 +222,19 @@ def _resembles(ex: Exercise, lhs: sp.Expr, rhs: sp.Expr) -> bool:
 
 
 def _incorrect_feedback(
-    ex: Exercise, ans: sp.Expr, ref: sp.Expr, result: Comparison, lang: str, answer: str = ""
+    ex: Exercise,
+    ans: sp.Expr,
+    ref: sp.Expr,
+    result: Comparison,
+    lang: str,
+    written: sp.Expr | None = None,
 ) -> str:
     """The most specific feedback for an answer ``ans`` that is not equal to ``ref``."""
     for mistake in ex.mistakes:
         if _resembles(ex, ans, canonical(mistake.expr, ex.definitions)):
             return mistake.feedback.get(lang, mistake.feedback["en"])
-    if answer:  # σ for σ', ∂z/∂a for ∂a/∂z, a missing ∂a/∂z, the result in z (as written)
-        named = confusion_feedback(ex, answer, ref, lang, lambda x, r: _resembles(ex, x, r))
+    if written is not None:  # σ for σ', ∂z/∂a for ∂a/∂z, a missing ∂a/∂z, the result in z
+        named = confusion_feedback(ex, written, ref, lang, lambda x, r: _resembles(ex, x, r))
         if named:
             return named
     if _resembles(ex, ans, -ref):
@@ -283,7 +288,7 @@ def grade_expression(
     if expr.has(sp.Integral):
         return result("incorrect", phrase("integral_left", lang), "rule")
     try:
-        return _grade_canonical(ex, expr, lang, result, must_be_real, answer)
+        return _grade_canonical(ex, expr, lang, result, must_be_real, written)
     except NonLinearSampleSum as exc:
         return result(
             "incorrect", phrase("sample_sum_nonlinear", lang, why=str(exc)), "rule (Σ_x non-linear)"
@@ -298,7 +303,7 @@ def _grade_canonical(
     lang: str,
     result: Callable[..., GradeResult],
     must_be_real: Sequence[sp.Expr] = (),
-    answer: str = "",
+    written: sp.Expr | None = None,
 ) -> GradeResult:
     """The comparison proper (may raise :class:`UnsupportedSum`)."""
     extra: list[str] = []
@@ -343,7 +348,7 @@ def _grade_canonical(
         return result("correct", phrase("correct", lang), outcome.method, extra)
     if outcome.equal is None:
         return result("undecided", phrase("undecided_domain", lang), outcome.method)
-    feedback = _incorrect_feedback(ex, ans, ref, outcome, lang, answer)
+    feedback = _incorrect_feedback(ex, ans, ref, outcome, lang, written)
     return result("incorrect", feedback, outcome.method)
 
 
