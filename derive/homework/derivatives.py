@@ -179,6 +179,8 @@ def resolve_derivatives(expr: sp.Expr, definitions: Sequence[Definition] = ()) -
                 return d
             for _ in range(int(count)):
                 f = _derivative(f, v, definitions)
+        for u in {s.args[0] for s in f.atoms(nt.sigma)}:  # σ(u)(1 − σ(u)) shown as σ'(u)
+            f = f.subs(nt.sigma(u) * (1 - nt.sigma(u)), nt.SigmaPrime(u))
         return f
 
     return expr.replace(lambda e: isinstance(e, sp.Derivative), compute)
