@@ -303,3 +303,14 @@ def test_unicode_line_separators_count_towards_the_line_limit(tmp_path: Path, ca
     path.write_text("a\u2028" * 301, encoding="utf-8")
     assert main(["--steps", str(path)]) == 2
     assert "at most 300 lines" in capsys.readouterr().err
+
+
+def test_a_condition_after_a_step_is_a_remark_and_the_step_is_still_checked() -> None:
+    text = (
+        "C'(a) = \\frac{a-y}{a(1-a)} \\quad (0<a<1)\n"
+        "= -\\frac{y}{a} + \\frac{1-y}{1-a}, \\text{ for } 0 < a < 1\n"
+        "= -\\frac{y}{a} - \\frac{1-y}{1-a} \\quad (0<a<1)\n"
+    )
+    report = check_text(text)
+    assert [r.verdict for r in report.results] == ["ok", "ok", "wrong"]
+    assert report.results[1].text.endswith("0 < a < 1")  # shown as written

@@ -69,6 +69,7 @@ from ..engine.notation import SampleSum, expand_sigma_prime, sigma, z
 from ..engine.sign import prove_sign
 from ..engine.steps import Derivation, Relation, Step, Substitution, Text
 from ..engine.verify import StepResult, Verdict, verify
+from .conditions import split_condition
 from .parse import ParseError, normalise, parse_answer, parse_relation, split_relation
 from .stepinput import (
     NEW_CHAIN,
@@ -845,10 +846,14 @@ def _maybe_define(first: Line, state: _FileState, chain: Chain) -> None:
 
 def _read_line(number: int, body: str, first: bool, reader: _Reader) -> Line:
     body = _TRAILING.sub("", body) if not body.endswith("]") else body
+    original = body
     try:
         if body.startswith("[") and body.endswith("]"):
             sub = reader.substitution(body[1:-1])
             return Line(number, body, "subst", expr=sub)
+        # a condition after the line (\quad (0<a<1), \text{ for } …) is a remark here: every
+        # step is checked on the whole domain of the file, which is never weaker
+        body = split_condition(body)[0] or body
         for pattern, rel in _LEADING:
             m = pattern.match(body)
             if m:
@@ -856,22 +861,22 @@ def _read_line(number: int, body: str, first: bool, reader: _Reader) -> Line:
                 if first and rel != "=":
                     raise ParseError(f"a chain cannot start with {rel}: no line is before it")
                 if first:  # "= expr" opening a chain (a slide continued): its start
-                    return Line(number, body, "start", None, reader.expression(rest))
+                    return Line(number, original, "start", None, reader.expression(rest))
                 if rel in ("<=>", "=>"):
                     lhs, rhs = reader.relation(rest)
                     if lhs is None:
                         raise ParseError(f"after {rel} write an equation (with '=')")
-                    return Line(number, body, rel, lhs, rhs)
-                return Line(number, body, rel, None, reader.expression(rest))
+                    return Line(number, original, rel, lhs, rhs)
+                return Line(number, original, rel, None, reader.expression(rest))
         if first:
             lhs, rhs = _first_relation(body, reader)
-            return Line(number, body, "start", lhs, rhs)
+            return Line(number, original, "start", lhs, rhs)
         lhs_text, _rhs = split_relation(normalise(body))
         if lhs_text is not None and lhs_text.strip():
             raise ParseError(NEW_CHAIN["en"].format(lhs=lhs_text.strip()))
-        return Line(number, body, "=", None, reader.expression(body))
+        return Line(number, original, "=", None, reader.expression(body))
     except ParseError as exc:
-        return Line(number, body, "?", error=str(exc))
+        return Line(number, original, "?", error=str(exc))
 
 
 def _first_relation(body: str, reader: _Reader) -> tuple[sp.Expr | None, sp.Expr]:
