@@ -314,3 +314,48 @@ def test_a_condition_after_a_step_is_a_remark_and_the_step_is_still_checked() ->
     report = check_text(text)
     assert [r.verdict for r in report.results] == ["ok", "ok", "wrong"]
     assert report.results[1].text.endswith("0 < a < 1")  # shown as written
+
+
+# --------------------------------------------------------------------------- soundness
+
+NEVER_ACCEPTED = [  # written after the code, to hunt false accepts in the new readings
+    ("mse-dw", r"(a-y)\frac{\partial a}{\partial b}", "incorrect"),
+    ("mse-dw", r"(a-y)\frac{\partial a}{\partial z}", "incorrect"),
+    ("mse-db", r"(a-y)\frac{\partial a}{\partial w}", "incorrect"),
+    ("ce-dc-da", r"(a-y)\frac{\partial a}{\partial z}", "incorrect"),
+    ("ce-cost", r"\ln(1+e^{z})", "incorrect"),
+    ("ce-cost", r"-yz", "incorrect"),
+    ("ce-cost", r"\ln(1+e^{z}) - yz \quad (y = 0)", "incorrect"),
+    ("ce-minimizer", r"a = y \quad (0<y<1/2)", "incorrect"),
+    ("ce-minimizer", r"a = y \quad (y > 0)", "correct"),
+    ("ce-minimizer", r"a = y, \text{ for } y = 1", "incorrect"),
+    ("ce-minimizer", r"a = 1/2 \text{ if } y = 1/2", "incorrect"),
+    ("ce-minimizer", r"a = y \text{ whatever } blah", "invalid"),
+    ("ce-minimizer", r"a = y \text{ for } blah", "invalid"),
+    ("mse-dw", r"(a-y) x \sigma'(z), \text{ where } \sigma'(z) = 1", "incorrect"),
+    ("mse-dw", r"(a-y) x \sigma'(z), \text{ where } z = 0", "incorrect"),
+    ("mse-dw", r"(a-y) x \sigma'(z) \quad (w > 0)", "incorrect"),
+    ("bp3", r"\delta^l_j\frac{\partial z^l_j}{\partial b^l_k}", "incorrect"),
+    ("bp4", r"\delta^l_j\frac{\partial z^l_j}{\partial w^l_{kj}}", "incorrect"),
+    ("bp4", r"\delta^l_j\frac{\partial z^{l+1}_j}{\partial w^l_{jk}}", "incorrect"),
+    (
+        "bp2",
+        r"\sum_k \frac{\partial z^{l+1}_k}{\partial a^l_k}\delta^{l+1}_k\sigma'(z^l_j)",
+        "incorrect",
+    ),
+    ("ce-dw", r"\frac{\partial z}{\partial w_k}(a-y)", "incorrect"),
+    ("ce-dw", r"\frac{\partial z}{\partial x_j}(a-y)", "incorrect"),
+    ("sigmoid-derivative", r"\frac{d\sigma}{dz}", "incorrect"),
+    ("sigmoid-derivative", r"\frac{\partial a}{\partial z}", "incorrect"),
+    ("ce-first-derivative", r"\frac{d}{da}(-y\ln a - (1-y)\ln(1-a))", "correct"),
+    ("ce-db", r"y_ja", "invalid"),
+    ("ce-db", r"a - y, y \in [0, 2]", "correct"),
+    ("ce-db", r"a - y, y \in [0.5, 2]", "incorrect"),
+    ("linear-delta-output", r"a^L_j - y_j \quad (0 \le y_j \le 1)", "incorrect"),
+    ("mse-dw", r"\lim_{a \to 0} (a-y) x a (1-a)", "incorrect"),
+]
+
+
+@pytest.mark.parametrize(("exercise_id", "answer", "verdict"), NEVER_ACCEPTED)
+def test_the_new_readings_accept_nothing_wrong(exercise_id: str, answer: str, verdict: str) -> None:
+    assert grade_now(exercise_id, answer).verdict == verdict

@@ -27,7 +27,7 @@ import sympy as sp
 
 from .parse import ParseError, normalise, parse_answer
 
-__all__ = ["ConditionVerdict", "check_condition", "split_condition"]
+__all__ = ["ConditionVerdict", "check_condition", "shown_condition", "split_condition"]
 
 _WORDS = (
     r"for\s+all|for\s+every|for\s+each|for\s+any|for|if|where|when|whenever|with|since|because"
@@ -326,6 +326,12 @@ def _quantifier(clause: str, ex) -> ConditionVerdict | None:
         rest = m.group("what").strip()  # "for all y \in (0,1)": the condition that follows
         return check_condition(rest, ex) if rest else None
     return ConditionVerdict(True)
+
+
+def shown_condition(cond: str) -> str:
+    """The condition for messages: without ``\\text{…}`` wrappers, lead words and extra spaces."""
+    cond = _LEAD.sub("", _unwrap_text(cond))
+    return re.sub(r"\s+", " ", cond).strip()
 
 
 def check_condition(cond: str, ex) -> ConditionVerdict:

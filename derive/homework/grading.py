@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 import sympy as sp
 
 from ..engine import notation as nt
-from .conditions import check_condition, split_condition
+from .conditions import check_condition, shown_condition, split_condition
 from .confusions import confusion_feedback
 from .derivatives import in_variable, resolve_derivatives
 from .equivalence import (
@@ -384,6 +384,7 @@ def grade_now(exercise_id: str, answer: str, *, lang: str = "en") -> GradeResult
     notes: tuple[str, ...] = ()
     if condition is not None:
         said = check_condition(condition, ex)
+        condition = shown_condition(condition)
         if said.ok is None:
             msg = phrase("condition_unread", lang, cond=condition, why=said.reason)
             return GradeResult(
