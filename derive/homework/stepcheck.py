@@ -371,6 +371,8 @@ _PARTIAL = re.compile(
 _PLACEHOLDER = "theta"
 #: longest step file accepted, in lines
 MAX_LINES = 300
+#: largest step file accepted, in bytes (300 lines of the reader's 600 characters, and comments)
+MAX_BYTES = 256 * 1024
 #: default wall-time limit of the CLI for one file, in seconds
 DEFAULT_TIMEOUT = 60.0
 
@@ -1619,7 +1621,14 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "python -m derive.ste
     if path is None or (args.steps and args.file):
         ap.error("give exactly one step file (FILE or --steps FILE)")
     try:
-        text = prepare(Path(path).read_text(encoding="utf-8"))
+        size = Path(path).stat().st_size
+        if size > MAX_BYTES:
+            print(
+                f"{ap.prog}: {path} has {size:,} bytes; a step file has at most {MAX_BYTES:,}",
+                file=sys.stderr,
+            )
+            return 2
+        text = prepare(Path(path).read_text(encoding="utf-8"))  # BOM, U+2028/U+2029
     except (OSError, UnicodeDecodeError) as exc:
         print(f"{ap.prog}: cannot read {path}: {exc}", file=sys.stderr)
         return 2
