@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_check import load, math_verify_judge, ours_in_process  # noqa: E402
+from bench_check import load, math_verify_judge, ours_in_process
 
 
 def main() -> None:
