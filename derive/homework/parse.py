@@ -46,9 +46,9 @@ from ..engine.indexing import (
     index_symbol,
     indexed_form,
 )
-from .written import rewrite_derivatives, rewrite_plain_sums
 from ..engine.printers import LatexTextbook
 from .functions import COURSE_FUNCTIONS, FUNCTIONS, INVERSE, mark_bars, refuse_unknown_calls
+from .written import rewrite_derivatives, rewrite_plain_sums
 
 __all__ = [
     "CONSTANT",
