@@ -359,3 +359,20 @@ NEVER_ACCEPTED = [  # written after the code, to hunt false accepts in the new r
 @pytest.mark.parametrize(("exercise_id", "answer", "verdict"), NEVER_ACCEPTED)
 def test_the_new_readings_accept_nothing_wrong(exercise_id: str, answer: str, verdict: str) -> None:
     assert grade_now(exercise_id, answer).verdict == verdict
+
+
+@pytest.mark.parametrize(
+    ("answer", "verdict"),
+    [
+        (r"x_j\left(\frac{1+\tanh(z/2)}{2}-y\right)", "correct"),
+        (r"x_j(\frac{e^{z/2}}{e^{z/2}+e^{-z/2}}-y)", "correct"),
+        (r"x_j(\frac{e^{2z}}{e^{2z}+e^{z}}-y)", "correct"),
+        (r"x_j(\frac{e^{2z}}{e^{2z}+2e^{z}}-y)", "incorrect"),
+    ],
+)
+def test_a_quantity_a_definition_brings_back_has_one_value_at_a_point(
+    answer: str, verdict: str
+) -> None:
+    # z = Σ_j w_j x_j + b: e^{2z} keeps w_1, x_1 …, and a = σ(z) brings them back; both must
+    # be the same numbers at a point (they were drawn twice, a false "incorrect")
+    assert grade_now("ce-dw", answer).verdict == verdict
