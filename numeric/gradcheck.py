@@ -216,6 +216,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .check import check_cost, random_shapes
     from .userdelta import parse_delta
 
+    if not args.no_cache:
+        _use_cache()  # before anything is compiled
     delta = None
     if args.delta is not None:
         try:
@@ -225,8 +227,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             delta_function(delta)  # rejects symbols other than a, y, z, and what JAX cannot print
         except ValueError as exc:
             parser.error(f"--delta: {exc}")
-    if not args.no_cache:
-        _use_cache()
     if args.sizes is None:
         shapes = random_shapes(args.random_shapes, seed=args.seed)
     else:
