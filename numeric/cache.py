@@ -43,7 +43,12 @@ def cache_dir(environ: Mapping[str, str] | None = None) -> Path | None:
         return None
     if env.get(DIR_ENV):
         return Path(env[DIR_ENV]).expanduser()
-    base = env.get("XDG_CACHE_HOME") or str(Path(env.get("HOME") or Path.home()) / ".cache")
+    base = env.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path(env.get("HOME") or Path.home()) / ".cache")
+        except RuntimeError:  # no home directory to be found: no cache
+            return None
     return Path(base).expanduser() / _APP / "jax"
 
 
