@@ -20,6 +20,11 @@ COURSE = DATA / "course.toml"
 BAD = DATA / "bad.toml"
 
 
+@pytest.fixture(scope="module")
+def bad_problems() -> list:
+    return validate([BAD])
+
+
 def test_builtin_catalog_passes_the_same_validation() -> None:
     assert validate([]) == []
 
@@ -55,8 +60,10 @@ def test_validate_accepts_the_held_out_catalog(capsys: pytest.CaptureFixture[str
         ("bad-mistake", "mistake[1]", ""),
     ],
 )
-def test_validate_names_file_exercise_key_and_reason(exercise: str, key: str, words: str) -> None:
-    problems = validate([BAD])
+def test_validate_names_file_exercise_key_and_reason(
+    exercise: str, key: str, words: str, bad_problems: list
+) -> None:
+    problems = bad_problems
     hits = [p for p in problems if p.exercise == exercise and p.key == key]
     assert hits, [str(p) for p in problems]
     assert all(p.file == str(BAD) for p in hits)
@@ -105,9 +112,10 @@ def test_builtin_id_without_replaces_is_refused(tmp_path: Path) -> None:
 def test_list_shows_catalog_exercises(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--catalog", str(COURSE), "--list", "--json"]) == 0
     entries = {e["id"]: e for e in json.loads(capsys.readouterr().out)}
-    assert entries["softplus-derivative"]["reference"] == r"\sigma{\left(z \right)}" or entries[
-        "softplus-derivative"
-    ]["reference"]
+    assert (
+        entries["softplus-derivative"]["reference"] == r"\sigma{\left(z \right)}"
+        or entries["softplus-derivative"]["reference"]
+    )
     assert entries["weight-decay-dw"]["points"] == 2
     assert "mse-dw" in entries
 

@@ -6,6 +6,8 @@ Usage::
     python -m derive.check --list
     python -m derive.check --reference '(a-y)/(a(1-a))' '-y/a + (1-y)/(1-a)' --domain 'a:(0,1)'
     python -m derive.check --batch answers.csv -o graded.csv [--jobs 2] [--timeout 5]
+        [--summary gradebook.csv] [--report class.html] [--encoding cp1250]
+    python -m derive.check --catalog course.toml [--catalog more/] --validate   (or any mode)
 
 Exit status: 0 correct, 1 incorrect, 2 invalid / undecided / usage error (a batch exits 0
 once every row is graded). Every answer is graded in a worker process with a wall-time limit
@@ -17,23 +19,32 @@ from __future__ import annotations
 
 import argparse
 import atexit
-import csv
+import dataclasses
 import json
 import os
 import re
 import sys
-import tempfile
 import threading
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 
 from tqdm import tqdm
 
+from .batch import BatchError, Table, read_table
+from .catalog import (
+    CatalogError,
+    active_paths,
+    use_catalogs,
+    validate,
+    worker_init,
+)
 from .equivalence import Domain, Interval
-from .exercises import catalog
+from .exercises import active_catalog
+from .gradebook import write_graded, write_report, write_summary
 from .grading import VERDICTS, GradeResult, compare_adhoc, grade_now, phrase
-from .parse import to_latex
+from .parse import MAX_LENGTH, ParseError, normalise, to_latex
 from .sandbox import Crashed, TimedOut, WorkerPool
 
 __all__ = [
@@ -49,7 +60,6 @@ __all__ = [
 #: per-answer wall-time limit, seconds
 DEFAULT_TIMEOUT = 5.0
 EXIT = {"correct": 0, "incorrect": 1, "invalid": 2, "undecided": 2}
-REQUIRED_COLUMNS = ("student", "exercise", "answer")
 
 
 def _task(kind: str, *args: object) -> GradeResult:
@@ -82,15 +92,25 @@ def _outcome(
 
 _POOL: WorkerPool | None = None
 _POOL_PID = 0  # the process that owns _POOL (a forked child must start its own workers)
+_POOL_PATHS: tuple[str, ...] = ()  # the catalog files its workers loaded
 _POOL_LOCK = threading.Lock()
 
 
+def _new_pool(size: int) -> WorkerPool:
+    """Workers that know the active catalog (forked after it is loaded, or loading it)."""
+    active_catalog()  # loaded before the fork: every worker starts warm
+    return WorkerPool(_task, size=size, initializer=partial(worker_init, active_paths()))
+
+
 def _shared_pool() -> WorkerPool:
-    global _POOL, _POOL_PID
-    if _POOL is None or _POOL_PID != os.getpid():
-        catalog()  # loaded before the fork: every worker starts warm
-        _POOL = WorkerPool(_task, size=1, initializer=catalog)
+    global _POOL, _POOL_PID, _POOL_PATHS
+    stale = _POOL is not None and _POOL_PID == os.getpid() and _POOL_PATHS != active_paths()
+    if stale:
+        _POOL.close()  # type: ignore[union-attr]
+    if _POOL is None or _POOL_PID != os.getpid() or stale:
+        _POOL = _new_pool(1)
         _POOL_PID = os.getpid()
+        _POOL_PATHS = active_paths()
         atexit.register(_POOL.close)
     return _POOL
 
@@ -98,7 +118,8 @@ def _shared_pool() -> WorkerPool:
 def grade(
     exercise_id: str, answer: str, *, lang: str = "en", timeout: float = DEFAULT_TIMEOUT
 ) -> GradeResult:
-    """Grade one answer in a persistent worker process, within ``timeout`` seconds.
+    """Grade one answer in a persistent worker process, within ``timeout`` seconds, against
+    the active catalog (:func:`derive.homework.catalog.use_catalogs`).
 
     Never raises for any answer text: unreadable answers are ``invalid``, answers that run
     out of time ``undecided``. Safe to call from any thread.
@@ -122,6 +143,16 @@ def compare(
     return _outcome(outcome, "--reference", answer, lang, timeout)
 
 
+def _same_reading(exercise_id: str, answer: str) -> tuple[str, str, bool]:
+    """Answers with one key are read alike: the parser reads ``normalise(answer)`` (Unicode,
+    spacing commands and ``$…$`` rewritten), and only the too-long test sees the raw text."""
+    try:
+        text = normalise(answer)
+    except ParseError:
+        text = answer
+    return exercise_id.strip(), text, len(answer) > 4 * MAX_LENGTH
+
+
 def grade_many(
     items: Sequence[tuple[str, str]],
     *,
@@ -130,13 +161,17 @@ def grade_many(
     jobs: int = 2,
     progress: bool = False,
 ) -> list[GradeResult]:
-    """Grade ``(exercise_id, answer)`` pairs with ``jobs`` reused workers; identical pairs
-    are graded once. The result list has one entry per item, in order."""
-    unique = list(dict.fromkeys((str(e), str(a)) for e, a in items))
-    results: dict[tuple[str, str], GradeResult] = {}
-    catalog()
-    with WorkerPool(_task, size=max(1, jobs), initializer=catalog) as pool:
-        outcomes = pool.map([("grade", e, a, lang) for e, a in unique], timeout)
+    """Grade ``(exercise_id, answer)`` pairs against the active catalog with ``jobs`` reused
+    workers; pairs whose answers read alike (same exercise, same normalised answer) are graded
+    once. The result list has one entry per item, in order, each with its own answer text."""
+    keys = [_same_reading(str(e), str(a)) for e, a in items]
+    first: dict[tuple[str, str, bool], tuple[str, str]] = {}
+    for key, (_e, a) in zip(keys, items, strict=True):
+        first.setdefault(key, (key[0], str(a)))
+    unique = list(first.items())
+    results: dict[tuple[str, str, bool], GradeResult] = {}
+    with _new_pool(max(1, jobs)) as pool:
+        outcomes = pool.map([("grade", e, a, lang) for _, (e, a) in unique], timeout)
         bar = tqdm(
             zip(unique, outcomes, strict=True),
             total=len(unique),
@@ -144,23 +179,48 @@ def grade_many(
             unit="answer",
             file=sys.stderr,
         )
-        for (e, a), outcome in bar:
-            results[(e, a)] = _outcome(outcome, e, a, lang, timeout)
-    return [results[(str(e), str(a))] for e, a in items]
+        for (key, (e, a)), outcome in bar:
+            results[key] = _outcome(outcome, e, a, lang, timeout)
+    out = []
+    for key, (_e, a) in zip(keys, items, strict=True):
+        result = results[key]
+        out.append(result if result.answer == a else dataclasses.replace(result, answer=str(a)))
+    return out
 
 
-def _write_atomically(path: Path, fieldnames: list[str], rows: Iterable[dict[str, str]]) -> None:
-    path = path.resolve()
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=fieldnames, extrasaction="ignore")
-            writer.writeheader()
-            writer.writerows(rows)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def grade_table(
+    table: Table,
+    *,
+    lang: str = "en",
+    timeout: float = DEFAULT_TIMEOUT,
+    jobs: int = 2,
+    progress: bool = False,
+) -> list[GradeResult]:
+    """One result per row of ``table``: rows that could not be read are ``invalid`` with the
+    reason (method ``read``), the others graded by :func:`grade_many`."""
+    todo = [k for k, row in enumerate(table.rows) if not row.problem]
+    items = [
+        (table.cell(table.rows[k], "exercise").strip(), table.cell(table.rows[k], "answer"))
+        for k in todo
+    ]
+    graded = dict(
+        zip(
+            todo,
+            grade_many(items, lang=lang, timeout=timeout, jobs=jobs, progress=progress),
+            strict=True,
+        )
+    )
+    return [
+        graded.get(k)
+        or GradeResult(
+            table.cell(row, "exercise").strip(),
+            table.cell(row, "answer"),
+            "invalid",
+            row.problem,
+            "read",
+        )
+        for k, row in enumerate(table.rows)
+    ]
 
 
 def grade_csv(
@@ -171,36 +231,33 @@ def grade_csv(
     timeout: float = DEFAULT_TIMEOUT,
     jobs: int = 2,
     progress: bool = True,
+    summary: Path | None = None,
+    report: Path | None = None,
+    encoding: str | None = None,
+    notes: list[str] | None = None,
 ) -> Counter[str]:
-    """Grade every row of ``source`` (columns student, exercise, answer; others kept) into
-    ``target`` with two more columns, verdict and feedback; written atomically.
+    """Grade every row of ``source`` (see :mod:`derive.homework.batch`) into ``target`` (every
+    row and cell kept, plus verdict, feedback, read_as, method, points), and optionally the
+    gradebook ``summary`` and the class ``report`` (:mod:`derive.homework.gradebook`).
 
-    Raises ``ValueError`` for a file without the required columns.
+    Raises :class:`~derive.homework.batch.BatchError` (a ``ValueError``) before anything is
+    graded or written when the file cannot be graded at all. ``notes`` receives what the
+    reader noticed (e.g. the encoding it detected).
     """
-    if not Path(target).resolve().parent.is_dir():
-        raise ValueError(f"{target}: its directory does not exist")
-    # a huge answer must reach the grader (which refuses it), not abort the whole file
-    previous_limit = csv.field_size_limit(2**28)
-    try:
-        with open(source, encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            fieldnames = list(reader.fieldnames or [])
-            missing = [c for c in REQUIRED_COLUMNS if c not in fieldnames]
-            if missing:
-                raise ValueError(f"{source}: missing column(s) {', '.join(missing)}")
-            rows = [
-                {k: (v if isinstance(v, str) else "") for k, v in r.items() if k} for r in reader
-            ]
-    finally:
-        csv.field_size_limit(previous_limit)
-    items = [(r.get("exercise", ""), r.get("answer", "")) for r in rows]
-    graded = grade_many(items, lang=lang, timeout=timeout, jobs=jobs, progress=progress)
-    for row, result in zip(rows, graded, strict=True):
-        row["verdict"] = result.verdict
-        row["feedback"] = result.feedback
-    out_fields = fieldnames + [c for c in ("verdict", "feedback") if c not in fieldnames]
-    _write_atomically(target, out_fields, rows)
-    return Counter(r["verdict"] for r in rows)
+    for path in (target, summary, report):
+        if path is not None and not Path(path).resolve().parent.is_dir():
+            raise BatchError(f"{path}: its directory does not exist")
+    table = read_table(source, encoding=encoding)
+    if notes is not None:
+        notes.extend(table.notes)
+    results = grade_table(table, lang=lang, timeout=timeout, jobs=jobs, progress=progress)
+    exercises = active_catalog()
+    write_graded(target, table, results, exercises)
+    if summary is not None:
+        write_summary(summary, table, results, exercises)
+    if report is not None:
+        write_report(report, table, results, exercises, source=Path(source).name)
+    return Counter(r.verdict for r in results)
 
 
 _DOMAIN = re.compile(
@@ -236,6 +293,11 @@ def _print_result(result: GradeResult, as_json: bool) -> None:
     print(f"method: {result.method}")
 
 
+def _source(exercise_id: str) -> str:
+    cat = active_catalog()
+    return cat.source(exercise_id) if hasattr(cat, "source") else "built-in"
+
+
 def _list(lang: str, as_json: bool) -> None:
     entries = [
         {
@@ -243,8 +305,10 @@ def _list(lang: str, as_json: bool) -> None:
             "asks": ex.asks,
             "statement": ex.statement.get(lang, ex.statement["en"]),
             "reference": to_latex(ex.reference),
+            "points": ex.points,
+            "source": _source(ex.id),
         }
-        for ex in catalog().values()
+        for ex in active_catalog().values()
     ]
     if as_json:
         print(json.dumps(entries, ensure_ascii=False, indent=1))
@@ -276,7 +340,71 @@ def _parser() -> argparse.ArgumentParser:
         "--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds per answer (default 5)"
     )
     p.add_argument("--no-progress", action="store_true", help="no progress bar for --batch")
+    p.add_argument("--summary", type=Path, metavar="FILE.csv", help="with --batch: gradebook CSV")
+    p.add_argument(
+        "--report", type=Path, metavar="FILE.html", help="with --batch: class report (.html, .md)"
+    )
+    p.add_argument("--encoding", metavar="NAME", help="with --batch: the input's encoding")
+    p.add_argument(
+        "--catalog",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="FILE.toml",
+        help="an instructor's exercises (repeatable; a directory: every *.toml in it)",
+    )
+    p.add_argument(
+        "--validate", action="store_true", help="check the catalog(s) and exit; nothing graded"
+    )
     return p
+
+
+def _split_catalogs(argv: list[str]) -> tuple[list[str], list[str]]:
+    """``--catalog X`` / ``--catalog=X`` out of ``argv`` (for the --steps mode)."""
+    rest: list[str] = []
+    paths: list[str] = []
+    k = 0
+    while k < len(argv):
+        arg = argv[k]
+        if arg == "--catalog" and k + 1 < len(argv):
+            paths.append(argv[k + 1])
+            k += 2
+            continue
+        if arg.startswith("--catalog="):
+            paths.append(arg.split("=", 1)[1])
+        else:
+            rest.append(arg)
+        k += 1
+    return rest, paths
+
+
+def _use(paths: Sequence[str | Path]) -> bool:
+    """Make the catalog(s) active; False (after saying why on stderr) when they cannot be."""
+    try:
+        use_catalogs(paths)
+    except CatalogError as exc:
+        print("error: the catalog cannot be used:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return False
+    return True
+
+
+def _validate(paths: Sequence[Path]) -> int:
+    problems = validate(paths)
+    if problems:
+        for problem in problems:
+            print(f"{problem}", file=sys.stderr)
+        print(f"{len(problems)} problem(s); nothing was graded", file=sys.stderr)
+        return 2
+    files = [str(p) for p in paths] or ["the built-in catalog"]
+    own = (
+        len(active_catalog())
+        if not paths
+        else sum(1 for e in use_catalogs(paths) if use_catalogs(paths).source(e) != "built-in")
+    )
+    print(f"ok: {own} exercise(s) in {', '.join(files)} passed validation")
+    return 0
 
 
 def _answer_after_dashdash(argv: list[str], parser: argparse.ArgumentParser) -> list[str]:
@@ -311,17 +439,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     if any(arg == "--steps" or arg.startswith("--steps=") for arg in argv):
         from .stepcheck import main as check_steps  # a proof, line by line
 
+        argv, paths = _split_catalogs(argv)
+        if not _use(paths):
+            return 2
         return check_steps(argv, prog="python -m derive.check")
     parser = _parser()
     ns = parser.parse_args(_answer_after_dashdash(argv, parser))
     if ns.timeout <= 0 or ns.jobs < 1:
         parser.error("--timeout must be > 0 and --jobs ≥ 1")
+    if ns.validate:
+        return _validate(ns.catalog)
+    if not _use(ns.catalog):
+        return 2
     if ns.list:
         _list(ns.lang, ns.json)
         return 0
     if ns.batch is not None:
         if ns.output is None or ns.args:
             parser.error("--batch IN.csv needs -o OUT.csv and no positional arguments")
+        notes: list[str] = []
         try:
             counts = grade_csv(
                 ns.batch,
@@ -330,13 +466,21 @@ def main(argv: Sequence[str] | None = None) -> int:
                 timeout=ns.timeout,
                 jobs=ns.jobs,
                 progress=not ns.no_progress,
+                summary=ns.summary,
+                report=ns.report,
+                encoding=ns.encoding,
+                notes=notes,
             )
-        except (OSError, ValueError, csv.Error, UnicodeDecodeError) as exc:
+        except (OSError, ValueError) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
+        for note in notes:
+            print(f"note: {note}", file=sys.stderr)
         summary = ", ".join(f"{counts.get(v, 0)} {v}" for v in VERDICTS)
         print(f"graded {sum(counts.values())} rows → {ns.output} ({summary})", file=sys.stderr)
         return 0
+    if ns.summary is not None or ns.report is not None or ns.encoding is not None:
+        parser.error("--summary, --report and --encoding go with --batch")
     if ns.reference is not None:
         if len(ns.args) != 1:
             parser.error("--reference EXPR needs exactly one ANSWER")

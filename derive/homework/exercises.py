@@ -28,7 +28,7 @@ from .parse import (
     split_relation,
 )
 
-__all__ = ["Exercise", "Mistake", "catalog", "exercise"]
+__all__ = ["Exercise", "Mistake", "active_catalog", "catalog", "exercise", "set_active_catalog"]
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,12 @@ class Mistake:
 
 @dataclass(frozen=True)
 class Exercise:
-    """One catalog entry; ``reference`` is the closed form the answers are graded against."""
+    """One catalog entry; ``reference`` is the closed form the answers are graded against.
+
+    Built-in exercises name it in :mod:`derive.lecture.closedforms` (``reference_name``); an
+    instructor's catalog file writes it in the course's notation (``solution``, read by the
+    safe parser, see :mod:`derive.homework.catalog`). ``points``: what a correct answer earns.
+    """
 
     id: str
     asks: str
@@ -56,6 +61,8 @@ class Exercise:
     variable: sp.Symbol | None = None
     up_to_constant: bool = False
     forbid_sigma_prime: bool = False
+    points: float = 1.0
+    solution: str = ""
 
     def parse(self, text: str) -> tuple[sp.Expr | None, sp.Expr]:
         """Read an answer with this exercise's vocabulary; ``lhs = rhs`` is allowed.
@@ -159,10 +166,28 @@ def catalog() -> Mapping[str, Exercise]:
     return MappingProxyType({e["id"]: _build(e) for e in entries})
 
 
+_ACTIVE: Mapping[str, Exercise] | None = None
+
+
+def set_active_catalog(exercises: Mapping[str, Exercise] | None) -> None:
+    """Make ``exercises`` the catalog that :func:`exercise` looks in (None: the built-in one).
+
+    Process-wide: worker processes forked afterwards inherit it (see
+    :func:`derive.homework.catalog.use_catalogs`, which also loads it in fresh workers).
+    """
+    global _ACTIVE
+    _ACTIVE = exercises
+
+
+def active_catalog() -> Mapping[str, Exercise]:
+    """The catalog in use: the built-in one plus any instructor's files made active."""
+    return catalog() if _ACTIVE is None else _ACTIVE
+
+
 def exercise(exercise_id: str) -> Exercise:
-    """One exercise; ``KeyError`` with the known IDs when unknown."""
+    """One exercise of the active catalog; ``KeyError`` with the known IDs when unknown."""
+    known = active_catalog()
     try:
-        return catalog()[exercise_id]
+        return known[exercise_id]
     except KeyError:
-        known = ", ".join(catalog())
-        raise KeyError(f"unknown exercise {exercise_id!r}; known: {known}") from None
+        raise KeyError(f"unknown exercise {exercise_id!r}; known: {', '.join(known)}") from None
