@@ -177,3 +177,68 @@ def test_hundred_thousand_repeated_rows_are_graded_once_each(tmp_path: Path) -> 
     counts = grade_csv(source, target, jobs=2, progress=False)
     assert sum(counts.values()) == 100_000
     assert counts["correct"] == 40_000
+
+
+# --- second round of hostile files (written before the fixes they needed) ---------------
+
+
+def test_round2_excel_unicode_text_is_utf16_with_tabs(tmp_path: Path) -> None:
+    data = "student\texercise\tanswer\r\nŘíha\tce-db\ta-y\r\n".encode("utf-16")
+    code, rows, _ = _run(tmp_path, data)
+    assert code == 0 and rows[0]["student"] == "Říha" and rows[0]["verdict"] == "correct"
+
+
+def test_round2_crlf_trailing_delimiter_blank_lines_and_spaces(tmp_path: Path) -> None:
+    data = b"Student;Exercise;Answer;\r\nana; ce-db ;a-y;\r\n\r\n;;;\r\nbo;ce-db;y-a;\r\n"
+    code, rows, _ = _run(tmp_path, data)
+    assert code == 0
+    assert [r["verdict"] for r in rows] == ["correct", "incorrect"]
+
+
+def test_round2_a_quoted_multiline_answer_is_graded(tmp_path: Path) -> None:
+    data = b'student,exercise,answer\nana,ce-db,"a\n- y"\nbo,ce-db,a-y\n'
+    code, rows, _ = _run(tmp_path, data)
+    assert code == 0 and [r["verdict"] for r in rows] == ["correct", "correct"]
+
+
+def test_round2_regrading_a_graded_file_keeps_one_set_of_columns(tmp_path: Path) -> None:
+    first = tmp_path / "first.csv"
+    first.write_text("student,exercise,answer\nana,ce-db,-y + a\n", encoding="utf-8")
+    graded = tmp_path / "graded.csv"
+    assert main(["--batch", str(first), "-o", str(graded), "--no-progress"]) == 0
+    again = tmp_path / "again.csv"
+    assert main(["--batch", str(graded), "-o", str(again), "--no-progress"]) == 0
+    header = next(csv.reader(again.open(encoding="utf-8")))
+    assert header.count("verdict") == 1
+
+
+def test_round2_header_only_and_empty_files(tmp_path: Path) -> None:
+    code, rows, target = _run(tmp_path, b"student,exercise,answer\n")
+    assert code == 0 and rows == [] and target.exists()
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    assert main(["--batch", str(empty), "-o", str(tmp_path / "e.csv"), "--no-progress"]) == 2
+
+
+def test_round2_output_may_not_overwrite_the_input(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text("student,exercise,answer\nana,ce-db,a-y\n", encoding="utf-8")
+    assert main(["--batch", str(source), "-o", str(source), "--no-progress"]) == 2
+    assert source.read_text(encoding="utf-8") == "student,exercise,answer\nana,ce-db,a-y\n"
+
+
+def test_round2_summary_escapes_hostile_student_names(tmp_path: Path) -> None:
+    summary = tmp_path / "s.csv"
+    data = b"student,exercise,answer\n=1+1,ce-db,a-y\n@x,ce-db,y-a\n"
+    code, _, _ = _run(tmp_path, data, "--summary", str(summary))
+    assert code == 0
+    cells = [row[0] for row in csv.reader(summary.open(encoding="utf-8"))]
+    assert cells == ["student", "'=1+1", "'@x"]
+
+
+def test_round2_report_attribute_quotes(tmp_path: Path) -> None:
+    report = tmp_path / "r.html"
+    data = b'student,exercise,answer\nana,ce-db,"\\frac{1}{2}(a-y)"\nbo,nope,"x"" onload=""y"\n'
+    code, _, _ = _run(tmp_path, data, "--report", str(report))
+    html = report.read_text(encoding="utf-8")
+    assert code == 0 and 'onload="y' not in html and "&quot;" in html

@@ -167,3 +167,76 @@ def test_steps_with_a_catalog_exercise(tmp_path: Path) -> None:
     args = ["--steps", str(steps), "--exercise", "softplus-derivative"]
     assert main(["--catalog", str(COURSE), *args]) == 0  # the last line is the file's solution
     assert main(args) == 2  # unknown without the file
+
+
+# --- second round of adversarial catalogs (written before the fixes they needed) ---------
+
+ROUND2 = {
+    "points-bool": ("points = true", "points", "number"),
+    "vocab-string": ("vocabulary = 'x'", "vocabulary", "list"),
+    "domain-unused": ("domain = { q = [0.0, 1.0] }", "domain", "family"),
+    "no-en": ("statement = { cs = 'jen česky' }", "statement", "en"),
+    "reference-key": ("reference = 'CE_DB'", "reference", "solution"),
+    "replaces-new": ("replaces = true", "replaces", "built-in"),
+    "constant-no-var": ("up_to_constant = true", "up_to_constant", "variable"),
+}
+
+
+def _entry(ex_id: str, extra: str, *, vocabulary: str = "vocabulary = ['x']") -> str:
+    lines = [f"id = '{ex_id}'", "solution = '2x'", vocabulary, "statement.en = 'Double x.'"]
+    keys = {line.split("=")[0].strip() for line in [extra]}
+    lines = [line for line in lines if line.split("=")[0].strip() not in keys]
+    return "[[exercise]]\n" + "\n".join([*lines, extra]) + "\n"
+
+
+@pytest.mark.parametrize("ex_id", list(ROUND2))
+def test_round2_malformed_keys_are_named(tmp_path: Path, ex_id: str) -> None:
+    extra, key, words = ROUND2[ex_id]
+    f = tmp_path / "c.toml"
+    f.write_text(_entry(ex_id, extra), encoding="utf-8")
+    problems = validate([f])
+    hits = [p for p in problems if p.key == key and p.exercise == ex_id]
+    assert hits and words in " ".join(p.reason for p in hits), [str(p) for p in problems]
+    assert main(["--catalog", str(f), "--list"]) == 2
+
+
+def test_round2_three_cycle_and_the_issue_s_tanh_example(tmp_path: Path) -> None:
+    f = tmp_path / "c.toml"
+    f.write_text(
+        "[[exercise]]\nid = 'cyc'\nsolution = 'a'\nvocabulary = ['a', 'b', 'c']\n"
+        "definitions = ['a = b + 1', 'b = 2c', 'c = a']\nstatement.en = 's'\n"
+        "[[exercise]]\nid = 'tanh-derivative'\nsolution = '1 - \\tanh^2(z)'\nvariable = 'z'\n"
+        "vocabulary = ['z']\nstatement.en = 'Differentiate tanh(z).'\n",
+        encoding="utf-8",
+    )
+    problems = {(p.exercise, p.key): p.reason for p in validate([f])}
+    assert "a → b → c → a" in problems[("cyc", "definitions")]
+    assert "tanh" in problems[("tanh-derivative", "solution")]  # refused with a reason, no crash
+
+
+def test_round2_shadowed_mistake_and_hostile_id(tmp_path: Path) -> None:
+    f = tmp_path / "c.toml"
+    f.write_text(
+        "[[exercise]]\nid = 'dbl'\nsolution = '2x'\nvocabulary = ['x']\nstatement.en = 's'\n"
+        "[[exercise.mistake]]\nanswer = '3x'\nen = 'three'\n"
+        "[[exercise.mistake]]\nanswer = 'x + 2x'\nen = 'also three'\n"
+        "[[exercise]]\nid = '<b>x</b>'\nsolution = 'x'\nvocabulary = ['x']\nstatement.en = 's'\n",
+        encoding="utf-8",
+    )
+    problems = {(p.exercise, p.key): p.reason for p in validate([f])}
+    assert "never shown" in problems[("dbl", "mistake[2]")]
+    assert ("<b>x</b>", "id") in problems
+
+
+def test_round2_toml_in_cp1250_and_empty_file(tmp_path: Path) -> None:
+    legacy = tmp_path / "legacy.toml"
+    legacy.write_bytes(
+        "[[exercise]]\nid = 'x'\nsolution = 'x'\nvocabulary = ['x']\nstatement.en = 'čí'\n".encode(
+            "cp1250"
+        )
+    )
+    empty = tmp_path / "empty.toml"
+    empty.write_text("", encoding="utf-8")
+    problems = validate([legacy, empty])
+    assert any(p.file == str(legacy) and "UTF-8" in p.reason for p in problems)
+    assert any(p.file == str(empty) and p.key == "exercise" for p in problems)

@@ -36,6 +36,7 @@ from .batch import BatchError, Table, read_table
 from .catalog import (
     CatalogError,
     active_paths,
+    load_catalogs,
     use_catalogs,
     validate,
     worker_init,
@@ -398,11 +399,8 @@ def _validate(paths: Sequence[Path]) -> int:
         print(f"{len(problems)} problem(s); nothing was graded", file=sys.stderr)
         return 2
     files = [str(p) for p in paths] or ["the built-in catalog"]
-    own = (
-        len(active_catalog())
-        if not paths
-        else sum(1 for e in use_catalogs(paths) if use_catalogs(paths).source(e) != "built-in")
-    )
+    cat = load_catalogs(paths)
+    own = sum(1 for e in cat if cat.source(e) != "built-in") if paths else len(cat)
     print(f"ok: {own} exercise(s) in {', '.join(files)} passed validation")
     return 0
 
