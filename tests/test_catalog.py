@@ -184,8 +184,8 @@ ROUND2 = {
 
 def _entry(ex_id: str, extra: str, *, vocabulary: str = "vocabulary = ['x']") -> str:
     lines = [f"id = '{ex_id}'", "solution = '2x'", vocabulary, "statement.en = 'Double x.'"]
-    keys = {line.split("=")[0].strip() for line in [extra]}
-    lines = [line for line in lines if line.split("=")[0].strip() not in keys]
+    key = extra.split("=")[0].strip()
+    lines = [line for line in lines if line.split("=")[0].split(".")[0].strip() != key]
     return "[[exercise]]\n" + "\n".join([*lines, extra]) + "\n"
 
 

@@ -373,8 +373,12 @@ def _read_file(path: Path, builtin_ids: set[str]) -> tuple[list[tuple[Exercise, 
     file = str(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError) as exc:
-        return [], [Problem(file, "-", "file", f"cannot be read: {exc}")]
+    except UnicodeDecodeError as exc:
+        byte = exc.object[exc.start]
+        reason = f"is not UTF-8 (byte 0x{byte:02X} at offset {exc.start}); save it as UTF-8"
+        return [], [Problem(file, "-", "file", reason)]
+    except OSError as exc:
+        return [], [Problem(file, "-", "file", f"cannot be read: {exc.strerror or exc}")]
     except tomllib.TOMLDecodeError as exc:
         return [], [Problem(file, "-", "toml", str(exc))]
     problems = [

@@ -248,6 +248,9 @@ def grade_csv(
     for path in (target, summary, report):
         if path is not None and not Path(path).resolve().parent.is_dir():
             raise BatchError(f"{path}: its directory does not exist")
+    for path in (target, summary, report):
+        if path is not None and Path(path).resolve() == Path(source).resolve():
+            raise BatchError(f"{path}: would overwrite the input; write the output elsewhere")
     table = read_table(source, encoding=encoding)
     if notes is not None:
         notes.extend(table.notes)
