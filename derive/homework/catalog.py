@@ -29,9 +29,9 @@ from types import MappingProxyType
 
 import sympy as sp
 
-from .equivalence import Definition, Domain, Interval, family, undefined_point
+from .equivalence import Definition, Domain, Interval, family
 from .exercises import Exercise, Mistake, catalog, set_active_catalog
-from .parse import ParseError, parse_answer, parse_relation, real_conditions
+from .parse import ParseError, parse_answer, parse_relation
 
 __all__ = [
     "BUILTIN",
@@ -443,54 +443,14 @@ def load_catalogs(paths: Iterable[str | Path], *, builtin: bool = True) -> Catal
     return cat
 
 
-def _check_exercise(ex: Exercise, file: str) -> list[Problem]:
-    """The slower checks: the solution is real on the domain and graded correct against
-    itself; each mistake is graded incorrect with its own feedback."""
-    from .grading import grade_expression  # grading imports the catalog's module
-
-    problems: list[Problem] = []
-
-    def bad(key: str, reason: str) -> None:
-        problems.append(Problem(file, ex.id, key, reason))
-
-    key = "solution" if ex.solution else "reference"
-    parts = [ex.reference]
-    if ex.solution:
-        parts += list(real_conditions(ex.solution, symbols=ex.vocabulary))
-    point = undefined_point(parts, sp.Integer(1), ex.domain, seed=ex.id, definitions=ex.definitions)
-    if point is not None:
-        bad(key, f"not a real number on the domain (e.g. at {point}); give a 'domain'")
-        return problems
-    own = grade_expression(ex, ex.reference, answer=ex.solution or ex.reference_name)
-    if own.verdict != "correct":
-        bad(key, f"graded against itself it is {own.verdict} ({own.method}): {own.feedback}")
-    for k, m in enumerate(ex.mistakes, 1):
-        try:
-            must_be_real = ex.real_conditions(m.answer)
-        except ParseError:
-            must_be_real = ()
-        got = grade_expression(ex, m.expr, answer=m.answer, must_be_real=must_be_real)
-        if got.verdict == "correct":
-            bad(
-                f"mistake[{k}]",
-                f"{m.answer!r} is equal to the solution on the domain (it "
-                "would be graded correct): a mistake must differ from the solution",
-            )
-        elif got.verdict != "incorrect":
-            bad(f"mistake[{k}]", f"{m.answer!r} is graded {got.verdict}: {got.feedback}")
-        elif got.feedback != m.feedback["en"]:
-            bad(
-                f"mistake[{k}]",
-                f"{m.answer!r} gets other feedback ({got.feedback!r}): an "
-                "earlier mistake or rule matches it first, so this feedback is never shown",
-            )
-    return problems
-
-
 def validate(paths: Iterable[str | Path], *, builtin: bool | None = None) -> list[Problem]:
-    """Every problem of the catalog files: what :func:`load_catalogs` refuses, plus the checks
-    of :func:`_check_exercise` for each exercise read from them. The built-in exercises get
-    the same checks when ``builtin`` is true (default: when no paths are given)."""
+    """Every problem of the catalog files: what :func:`load_catalogs` refuses, plus the
+    slower checks of :mod:`derive.homework.validation` (the solution is real on the domain and
+    graded correct against itself; each mistake is graded incorrect, with its own feedback)
+    for each exercise read from them. The built-in exercises get the same checks when
+    ``builtin`` is true (default: when no paths are given)."""
+    from .validation import check_exercise  # it needs the grader, which needs this module
+
     paths = list(paths)
     try:
         cat, problems = _load(paths, True)
@@ -500,7 +460,7 @@ def validate(paths: Iterable[str | Path], *, builtin: bool | None = None) -> lis
     for ex_id in cat:
         source = cat.source(ex_id)
         if source != BUILTIN or check_builtin:
-            problems += _check_exercise(cat[ex_id], source)
+            problems += check_exercise(cat[ex_id], source)
     return problems
 
 
