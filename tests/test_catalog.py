@@ -240,3 +240,13 @@ def test_round2_toml_in_cp1250_and_empty_file(tmp_path: Path) -> None:
     problems = validate([legacy, empty])
     assert any(p.file == str(legacy) and "UTF-8" in p.reason for p in problems)
     assert any(p.file == str(empty) and p.key == "exercise" for p in problems)
+
+
+def test_the_documented_example_validates(tmp_path: Path) -> None:
+    doc = (Path(__file__).parent.parent / "docs" / "catalog.md").read_text(encoding="utf-8")
+    example = doc.split("```toml\n", 1)[1].split("```", 1)[0]
+    f = tmp_path / "week5.toml"
+    f.write_text(example, encoding="utf-8")
+    assert validate([f]) == []
+    cat = load_catalogs([f])
+    assert len([e for e in cat if cat.source(e) == str(f)]) == 4

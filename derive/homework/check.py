@@ -165,7 +165,14 @@ def grade_many(
     """Grade ``(exercise_id, answer)`` pairs against the active catalog with ``jobs`` reused
     workers; pairs whose answers read alike (same exercise, same normalised answer) are graded
     once. The result list has one entry per item, in order, each with its own answer text."""
-    keys = [_same_reading(str(e), str(a)) for e, a in items]
+    reading: dict[tuple[str, str], tuple[str, str, bool]] = {}  # normalise each text once
+    keys = []
+    for e, a in items:
+        pair = (str(e), str(a))
+        key = reading.get(pair)
+        if key is None:
+            key = reading[pair] = _same_reading(*pair)
+        keys.append(key)
     first: dict[tuple[str, str, bool], tuple[str, str]] = {}
     for key, (_e, a) in zip(keys, items, strict=True):
         first.setdefault(key, (key[0], str(a)))
