@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import random
 import resource
 import subprocess
@@ -123,6 +124,7 @@ def main() -> None:
                         "--report",
                         str(Path(tmp) / "r.html"),
                     ]
+                    load = os.getloadavg()[0]
                     out = subprocess.run(
                         [sys.executable, __file__, "--measure", *cmd],
                         capture_output=True,
@@ -139,6 +141,8 @@ def main() -> None:
                                 "rows_per_s": round(rows / m["seconds"], 1),
                                 "seconds": round(m["seconds"], 1),
                                 "peak_mib": round(m["peak_mib"], 1),
+                                "load_before": round(load, 1),
+                                "load_after": round(os.getloadavg()[0], 1),
                                 "rc": m["rc"],
                                 "tail": m["stderr"].strip().splitlines()[-1:],
                             }

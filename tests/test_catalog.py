@@ -250,3 +250,21 @@ def test_the_documented_example_validates(tmp_path: Path) -> None:
     assert validate([f]) == []
     cat = load_catalogs([f])
     assert len([e for e in cat if cat.source(e) == str(f)]) == 4
+
+
+def test_a_server_reloads_an_edited_catalog(tmp_path: Path) -> None:
+    from derive.homework.catalog import use_catalogs
+    from derive.homework.check import grade
+
+    f = tmp_path / "c.toml"
+    entry = "[[exercise]]\nid = 'k'\nsolution = '{}'\nvocabulary = ['x']\nstatement.en = 's'\n"
+    f.write_text(entry.format("2x"), encoding="utf-8")
+    try:
+        use_catalogs([f])
+        assert grade("k", "x+x").verdict == "correct"
+        f.write_text(entry.format("3x") + "\n", encoding="utf-8")  # edited: size and time differ
+        use_catalogs([f])
+        assert grade("k", "x+x").verdict == "incorrect"
+    finally:
+        use_catalogs([])
+    assert grade("k", "x+x").verdict == "invalid"  # the built-in catalog again

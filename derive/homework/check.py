@@ -93,7 +93,7 @@ def _outcome(
 
 _POOL: WorkerPool | None = None
 _POOL_PID = 0  # the process that owns _POOL (a forked child must start its own workers)
-_POOL_PATHS: tuple[str, ...] = ()  # the catalog files its workers loaded
+_POOL_CATALOG: object = None  # the catalog its workers know
 _POOL_LOCK = threading.Lock()
 
 
@@ -104,14 +104,14 @@ def _new_pool(size: int) -> WorkerPool:
 
 
 def _shared_pool() -> WorkerPool:
-    global _POOL, _POOL_PID, _POOL_PATHS
-    stale = _POOL is not None and _POOL_PID == os.getpid() and _POOL_PATHS != active_paths()
+    global _POOL, _POOL_PID, _POOL_CATALOG
+    stale = _POOL is not None and _POOL_PID == os.getpid() and _POOL_CATALOG is not active_catalog()
     if stale:
         _POOL.close()  # type: ignore[union-attr]
     if _POOL is None or _POOL_PID != os.getpid() or stale:
         _POOL = _new_pool(1)
         _POOL_PID = os.getpid()
-        _POOL_PATHS = active_paths()
+        _POOL_CATALOG = active_catalog()
         atexit.register(_POOL.close)
     return _POOL
 
@@ -326,7 +326,8 @@ def _list(lang: str, as_json: bool) -> None:
         return
     width = max(len(e["id"]) for e in entries)
     for e in entries:
-        print(f"{e['id']:<{width}}  {e['statement']}")
+        where = "" if e["source"] == "built-in" else f"  [{e['source']}]"
+        print(f"{e['id']:<{width}}  {e['statement']}{where}")
 
 
 def _parser() -> argparse.ArgumentParser:

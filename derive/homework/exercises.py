@@ -155,6 +155,7 @@ def _build(entry: dict) -> Exercise:
         variable=variable,
         up_to_constant=bool(entry.get("up_to_constant", False)),
         forbid_sigma_prime=bool(entry.get("forbid_sigma_prime", False)),
+        points=float(entry.get("points", 1)),
     )
 
 
