@@ -77,12 +77,14 @@ def _measure(argv: list[str]) -> None:
     start = time.perf_counter()
     proc = subprocess.run(argv, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - start
-    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak_kib = usage.ru_maxrss
     print(
         json.dumps(
             {
                 "seconds": seconds,
                 "peak_mib": peak_kib / 1024,
+                "cpu_seconds": usage.ru_utime + usage.ru_stime,
                 "rc": proc.returncode,
                 "stderr": proc.stderr[-300:],
             }
@@ -140,6 +142,7 @@ def main() -> None:
                                 "jobs": jobs,
                                 "rows_per_s": round(rows / m["seconds"], 1),
                                 "seconds": round(m["seconds"], 1),
+                                "cpu_seconds": round(m["cpu_seconds"], 1),
                                 "peak_mib": round(m["peak_mib"], 1),
                                 "load_before": round(load, 1),
                                 "load_after": round(os.getloadavg()[0], 1),

@@ -231,7 +231,7 @@ def read_table(path: str | Path, *, encoding: str | None = None) -> Table:
     delimiter = _sniff(lines)
     previous = csv.field_size_limit(FIELD_LIMIT)
     try:
-        records = [r for r in _records(lines, delimiter) if any(c.strip() for c in r[1])]
+        records = [r for r in _records(lines, delimiter) if "".join(r[1]).strip()]
     finally:
         csv.field_size_limit(previous)
     if not records:
@@ -262,7 +262,8 @@ def read_table(path: str | Path, *, encoding: str | None = None) -> Table:
         )
     rows = []
     for number, (_line, cells, problem) in enumerate(records[1:], start=2):
-        if not problem:
+        bad = any(_BAD_CHARS.search(c) for c in cells)
+        if bad and not problem:
             names = header + [f"extra {k}" for k in range(len(cells) - len(header))]
             for cell, name in zip(cells, names, strict=False):
                 problem = _cell_problem(cell, name.strip(), number, used)
@@ -275,7 +276,8 @@ def read_table(path: str | Path, *, encoding: str | None = None) -> Table:
                     f"row {number} has {len(cells)} cells and the header {len(header)}: "
                     f"no {' and no '.join(repr(c) for c in short)} cell"
                 )
-        cells = [_BAD_CHARS.sub("\ufffd", c) for c in cells]
+        if bad:
+            cells = [_BAD_CHARS.sub("\ufffd", c) for c in cells]
         rows.append(Row(number, cells, problem))
     return Table(header, rows, delimiter, used, bom, notes, columns)
 

@@ -17,6 +17,7 @@ import html
 import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from pathlib import Path
 
 from .batch import ADDED_COLUMNS, Table, write_atomically, write_csv
@@ -30,6 +31,7 @@ TOP_WRONG = 5
 MAX_LISTED = 200
 
 
+@lru_cache(maxsize=1024)
 def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
