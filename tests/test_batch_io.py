@@ -242,3 +242,8 @@ def test_round2_report_attribute_quotes(tmp_path: Path) -> None:
     code, _, _ = _run(tmp_path, data, "--report", str(report))
     html = report.read_text(encoding="utf-8")
     assert code == 0 and 'onload="y' not in html and "&quot;" in html
+
+
+def test_a_cp1250_class_comes_back_as_utf8_with_a_bom(tmp_path: Path) -> None:
+    _, rows, target = _run(tmp_path, "student;exercise;answer\nJiří;ce-db;a-y\n".encode("cp1250"))
+    assert target.read_bytes().startswith(b"\xef\xbb\xbf") and rows[0]["student"] == "Jiří"

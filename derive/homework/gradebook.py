@@ -85,7 +85,10 @@ def write_graded(
     exercises: Mapping[str, Exercise],
 ) -> None:
     header, rows = graded_rows(table, results, exercises)
-    write_csv(path, header, rows, delimiter=table.delimiter, bom=table.bom)
+    # a BOM when the input had one or came in a legacy encoding: a spreadsheet then opens the
+    # UTF-8 output as UTF-8 (without it, Excel reads it in the system's code page)
+    bom = table.bom or table.encoding != "utf-8"
+    write_csv(path, header, rows, delimiter=table.delimiter, bom=bom)
 
 
 def write_summary(
