@@ -247,3 +247,8 @@ def test_round2_report_attribute_quotes(tmp_path: Path) -> None:
 def test_a_cp1250_class_comes_back_as_utf8_with_a_bom(tmp_path: Path) -> None:
     _, rows, target = _run(tmp_path, "student;exercise;answer\nJiří;ce-db;a-y\n".encode("cp1250"))
     assert target.read_bytes().startswith(b"\xef\xbb\xbf") and rows[0]["student"] == "Jiří"
+
+
+def test_old_mac_line_ends(tmp_path: Path) -> None:
+    code, rows, _ = _run(tmp_path, b"student,exercise,answer\rana,ce-db,a-y\rbo,ce-db,y-a\r")
+    assert code == 0 and [r["verdict"] for r in rows] == ["correct", "incorrect"]

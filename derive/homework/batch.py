@@ -153,6 +153,10 @@ def decode(raw: bytes, path: str, encoding: str | None = None) -> tuple[str, str
 
 
 def _lines(text: str) -> list[str]:
+    """Physical lines with their ends (``\n`` or ``\r\n``; a file with ``\r`` alone, as old
+    Mac spreadsheets wrote, is split there)."""
+    if "\n" not in text and "\r" in text:
+        text = text.replace("\r", "\n")
     parts = text.split("\n")
     lines = [p + "\n" for p in parts[:-1]]
     if parts[-1]:
