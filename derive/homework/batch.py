@@ -34,6 +34,7 @@ __all__ = [
     "Row",
     "Table",
     "escape_cell",
+    "parse_table",
     "read_table",
     "unescape_cell",
     "write_csv",
@@ -230,7 +231,14 @@ def read_table(path: str | Path, *, encoding: str | None = None) -> Table:
         raw = Path(path).read_bytes()
     except OSError as exc:
         raise BatchError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    text, used, bom, notes = decode(raw, str(path), encoding)
+    return parse_table(raw, str(path), encoding=encoding)
+
+
+def parse_table(raw: bytes, name: str = "<upload>", *, encoding: str | None = None) -> Table:
+    """:func:`read_table` for bytes already in memory (an upload); ``name`` is used in
+    messages."""
+    path = name
+    text, used, bom, notes = decode(raw, name, encoding)
     lines = _lines(text)
     delimiter = _sniff(lines)
     previous = csv.field_size_limit(FIELD_LIMIT)
