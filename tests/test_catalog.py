@@ -268,3 +268,13 @@ def test_a_server_reloads_an_edited_catalog(tmp_path: Path) -> None:
     finally:
         use_catalogs([])
     assert grade("k", "x+x").verdict == "invalid"  # the built-in catalog again
+
+
+def test_validation_of_a_slow_exercise_is_a_problem_not_a_hang(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import derive.homework.catalog as catalog_module
+
+    monkeypatch.setattr(catalog_module, "VALIDATE_SECONDS", 1e-6)
+    problems = validate([COURSE])
+    assert problems and all("longer than" in p.reason for p in problems)

@@ -48,6 +48,8 @@ __all__ = [
 
 #: the source name of the package's own exercises
 BUILTIN = "built-in"
+#: the longest the grading checks of one exercise may take (``--validate``, main thread)
+VALIDATE_SECONDS = 60.0
 #: keys an exercise of a catalog file may have
 KEYS = frozenset(
     {
@@ -460,7 +462,7 @@ def validate(paths: Iterable[str | Path], *, builtin: bool | None = None) -> lis
     for ex_id in cat:
         source = cat.source(ex_id)
         if source != BUILTIN or check_builtin:
-            problems += check_exercise(cat[ex_id], source)
+            problems += check_exercise(cat[ex_id], source, seconds=VALIDATE_SECONDS)
     return problems
 
 

@@ -9,6 +9,11 @@ feedback (a mistake equal to the solution, or shadowed by an earlier one, is an 
 
 from __future__ import annotations
 
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import sympy as sp
 
 from .catalog import Problem
@@ -20,9 +25,50 @@ from .parse import ParseError, real_conditions
 __all__ = ["check_exercise"]
 
 
-def check_exercise(ex: Exercise, file: str) -> list[Problem]:
+class _TooLong(Exception):
+    pass
+
+
+@contextmanager
+def _time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise :class:`_TooLong` after ``seconds`` (main thread with SIGALRM only; elsewhere
+    no limit)."""
+    usable = (
+        seconds is not None
+        and hasattr(signal, "SIGALRM")
+        and threading.current_thread() is threading.main_thread()
+    )
+    if not usable:
+        yield
+        return
+
+    def expire(_signum: int, _frame: object) -> None:
+        raise _TooLong
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def check_exercise(ex: Exercise, file: str, *, seconds: float | None = None) -> list[Problem]:
     """The slower checks: the solution is real on the domain and graded correct against
-    itself; each mistake is graded incorrect with its own feedback."""
+    itself; each mistake is graded incorrect with its own feedback. Within ``seconds`` (when
+    called on the main thread): an exercise that takes longer is a problem, not a hang."""
+    try:
+        with _time_limit(seconds):
+            return _checks(ex, file)
+    except _TooLong:
+        reason = f"checking it took longer than {seconds:g} s; simplify the solution or mistakes"
+    except Exception as exc:  # SymPy can raise on odd input: a problem, never a traceback
+        reason = f"checking it failed: {type(exc).__name__}: {exc}"[:300]
+    return [Problem(file, ex.id, "solution" if ex.solution else "reference", reason)]
+
+
+def _checks(ex: Exercise, file: str) -> list[Problem]:
     problems: list[Problem] = []
 
     def bad(key: str, reason: str) -> None:
