@@ -252,3 +252,22 @@ def test_a_cp1250_class_comes_back_as_utf8_with_a_bom(tmp_path: Path) -> None:
 def test_old_mac_line_ends(tmp_path: Path) -> None:
     code, rows, _ = _run(tmp_path, b"student,exercise,answer\rana,ce-db,a-y\rbo,ce-db,y-a\r")
     assert code == 0 and [r["verdict"] for r in rows] == ["correct", "incorrect"]
+
+
+def test_a_forced_encoding_still_drops_the_bom(tmp_path: Path) -> None:
+    data = "\ufeffstudent,exercise,answer\nana,ce-db,a-y\n".encode()
+    code, rows, _ = _run(tmp_path, data, "--encoding", "utf-8")
+    assert code == 0 and rows[0]["verdict"] == "correct"
+    assert (
+        main(
+            [
+                "--batch",
+                str(tmp_path / "in.csv"),
+                "-o",
+                str(tmp_path / "x.csv"),
+                "--encoding",
+                "no-such-codec",
+            ]
+        )
+        == 2
+    )

@@ -121,10 +121,9 @@ def decode(raw: bytes, path: str, encoding: str | None = None) -> tuple[str, str
             codecs.lookup(encoding)
         except LookupError:
             raise BatchError(f"unknown encoding {encoding!r}") from None
-        bom = encoding.lower().replace("_", "-") in ("utf-8-sig",) and raw.startswith(
-            codecs.BOM_UTF8
-        )
-        return raw.decode(encoding, errors="surrogateescape"), encoding, bom, []
+        text = raw.decode(encoding, errors="surrogateescape")
+        bom = text.startswith("\ufeff")  # a BOM the forced encoding kept as a character
+        return text.removeprefix("\ufeff"), encoding, bom, []
     if raw.startswith(codecs.BOM_UTF8):
         return raw[3:].decode("utf-8", errors="surrogateescape"), "utf-8", True, []
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -154,7 +153,7 @@ def decode(raw: bytes, path: str, encoding: str | None = None) -> tuple[str, str
 
 
 def _lines(text: str) -> list[str]:
-    """Physical lines with their ends (``\n`` or ``\r\n``; a file with ``\r`` alone, as old
+    r"""Physical lines with their ends (``\n`` or ``\r\n``; a file with ``\r`` alone, as old
     Mac spreadsheets wrote, is split there)."""
     if "\n" not in text and "\r" in text:
         text = text.replace("\r", "\n")
