@@ -210,6 +210,7 @@ def test_round2_regrading_a_graded_file_keeps_one_set_of_columns(tmp_path: Path)
     assert main(["--batch", str(graded), "-o", str(again), "--no-progress"]) == 0
     header = next(csv.reader(again.open(encoding="utf-8")))
     assert header.count("verdict") == 1
+    assert again.read_text(encoding="utf-8") == graded.read_text(encoding="utf-8")
 
 
 def test_round2_header_only_and_empty_files(tmp_path: Path) -> None:

@@ -96,6 +96,13 @@ def unescape_cell(text: str) -> str:
     return text[1:] if text.startswith("'") else text
 
 
+def _written_back(cell: str) -> str:
+    """A cell as :func:`escape_cell` wrote it, read back (``'-y + a`` → ``-y + a``): only a
+    ``'`` before a character that the writer escapes is removed, so a graded file can be
+    graded again and written back unchanged."""
+    return cell[1:] if len(cell) > 1 and cell[0] == "'" and cell[1] in _ESCAPE_FIRST else cell
+
+
 # ----------------------------------------------------------------------------- decoding
 
 _UTF8_SEQUENCE = re.compile(
@@ -289,6 +296,8 @@ def parse_table(raw: bytes, name: str = "<upload>", *, encoding: str | None = No
                 )
         if bad:
             cells = [_BAD_CHARS.sub("\ufffd", c) for c in cells]
+        if any(c[:1] == "'" for c in cells):
+            cells = [_written_back(c) for c in cells]
         rows.append(Row(number, cells, problem))
     return Table(header, rows, delimiter, used, bom, notes, columns)
 
