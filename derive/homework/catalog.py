@@ -185,8 +185,8 @@ class _Entry:
             return None
 
     def build(self) -> Exercise | None:
-        e = self.entry
-        for key in e:
+        """The exercise, or None when a problem was found (all of them are in ``problems``)."""
+        for key in self.entry:
             if key == "reference":
                 self.bad(
                     key,
@@ -198,7 +198,9 @@ class _Entry:
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
                 self.bad(key, f"unknown key{hint}; known: {', '.join(sorted(KEYS))}")
         if self.text("id", required=True) is not None and not ID_PATTERN.fullmatch(self.id):
-            self.bad("id", "use letters, digits, '-', '_' or '.' (at most 64, not first)")
+            self.bad(
+                "id", "1 to 64 letters, digits, '-', '_' or '.', starting with a letter or digit"
+            )
         solution = self.text("solution", required=True)
         asks = self.text("asks") or ""
         statement = self._statement()
@@ -216,7 +218,8 @@ class _Entry:
         points = self._points()
         mistakes = self._mistakes(vocab)
         reference = self.parse("solution", solution, vocab) if solution is not None else None
-        self.flag("forbid_sigma_prime"), self.flag("replaces")
+        forbid_sigma_prime = self.flag("forbid_sigma_prime")
+        self.flag("replaces")  # its meaning is checked against the built-in IDs by the caller
         if self.problems or reference is None or statement is None:
             return None
         return Exercise(
@@ -231,7 +234,7 @@ class _Entry:
             mistakes=tuple(mistakes),
             variable=variable,
             up_to_constant=up_to_constant,
-            forbid_sigma_prime=bool(e.get("forbid_sigma_prime", False)),
+            forbid_sigma_prime=forbid_sigma_prime,
             points=points,
             solution=solution or "",
         )
