@@ -25,7 +25,6 @@ import os
 import re
 import sys
 import threading
-from collections import Counter
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
@@ -33,7 +32,6 @@ from pathlib import Path
 from tqdm import tqdm
 
 from ..engine.console import MAX_TIMEOUT, timeout_seconds
-from .batch import BatchError, Table, read_table
 from .catalog import (
     CatalogError,
     active_paths,
@@ -44,7 +42,7 @@ from .catalog import (
 )
 from .equivalence import Domain, Interval
 from .exercises import active_catalog
-from .gradebook import write_graded, write_report, write_summary
+from .gradebook import grade_csv, grade_table
 from .grading import VERDICTS, GradeResult, compare_adhoc, grade_now, phrase
 from .parse import MAX_LENGTH, ParseError, normalise, to_latex
 from .sandbox import Crashed, TimedOut, WorkerPool
@@ -56,6 +54,7 @@ __all__ = [
     "grade",
     "grade_csv",
     "grade_many",
+    "grade_table",
     "main",
 ]
 
@@ -197,81 +196,6 @@ def grade_many(
         result = results[key]
         out.append(result if result.answer == a else dataclasses.replace(result, answer=str(a)))
     return out
-
-
-def grade_table(
-    table: Table,
-    *,
-    lang: str = "en",
-    timeout: float = DEFAULT_TIMEOUT,
-    jobs: int = 2,
-    progress: bool = False,
-) -> list[GradeResult]:
-    """One result per row of ``table``: rows that could not be read are ``invalid`` with the
-    reason (method ``read``), the others graded by :func:`grade_many`."""
-    todo = [k for k, row in enumerate(table.rows) if not row.problem]
-    items = [
-        (table.cell(table.rows[k], "exercise").strip(), table.cell(table.rows[k], "answer"))
-        for k in todo
-    ]
-    graded = dict(
-        zip(
-            todo,
-            grade_many(items, lang=lang, timeout=timeout, jobs=jobs, progress=progress),
-            strict=True,
-        )
-    )
-    return [
-        graded.get(k)
-        or GradeResult(
-            table.cell(row, "exercise").strip(),
-            table.cell(row, "answer"),
-            "invalid",
-            row.problem,
-            "read",
-        )
-        for k, row in enumerate(table.rows)
-    ]
-
-
-def grade_csv(
-    source: Path,
-    target: Path,
-    *,
-    lang: str = "en",
-    timeout: float = DEFAULT_TIMEOUT,
-    jobs: int = 2,
-    progress: bool = True,
-    summary: Path | None = None,
-    report: Path | None = None,
-    encoding: str | None = None,
-    notes: list[str] | None = None,
-) -> Counter[str]:
-    """Grade every row of ``source`` (see :mod:`derive.homework.batch`) into ``target`` (every
-    row and cell kept, plus verdict, feedback, read_as, method, points), and optionally the
-    gradebook ``summary`` and the class ``report`` (:mod:`derive.homework.gradebook`).
-
-    Raises :class:`~derive.homework.batch.BatchError` (a ``ValueError``) before anything is
-    graded or written when the file cannot be graded at all. ``notes`` receives what the
-    reader noticed (e.g. the encoding it detected).
-    """
-    for path in (target, summary, report):
-        if path is not None and not Path(path).resolve().parent.is_dir():
-            raise BatchError(f"{path}: its directory does not exist")
-    for path in (target, summary, report):
-        if path is not None and Path(path).resolve() == Path(source).resolve():
-            raise BatchError(f"{path}: would overwrite the input; write the output elsewhere")
-    table = read_table(source, encoding=encoding)
-    if notes is not None:
-        notes.extend(table.notes)
-    results = grade_table(table, lang=lang, timeout=timeout, jobs=jobs, progress=progress)
-    exercises = active_catalog()
-    write_graded(target, table, results, exercises)
-    if summary is not None:
-        write_summary(summary, table, results, exercises)
-    if report is not None:
-        write_report(report, table, results, exercises, source=Path(source).name)
-    return Counter(r.verdict for r in results)
 
 
 _DOMAIN = re.compile(

@@ -1,4 +1,6 @@
-"""What a graded batch becomes: the graded CSV, a gradebook summary and a class report.
+"""Grading a batch file, and what it becomes: the graded CSV, a gradebook summary and a class
+report (:func:`grade_csv` does all; :func:`grade_table` grades a table read by
+:mod:`derive.homework.batch`).
 
 * :func:`graded_rows`: every input row and cell (cells beyond the header under ``extra_N``)
   plus ``verdict, feedback, read_as, method, points``.
@@ -20,11 +22,19 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from .batch import ADDED_COLUMNS, Table, write_atomically, write_csv
-from .exercises import Exercise
+from .batch import ADDED_COLUMNS, BatchError, Table, read_table, write_atomically, write_csv
+from .exercises import Exercise, active_catalog
 from .grading import VERDICTS, GradeResult
 
-__all__ = ["graded_rows", "points_of", "write_graded", "write_report", "write_summary"]
+__all__ = [
+    "grade_csv",
+    "grade_table",
+    "graded_rows",
+    "points_of",
+    "write_graded",
+    "write_report",
+    "write_summary",
+]
 
 #: wrong answers shown per exercise, and problem rows listed, in the report
 TOP_WRONG = 5
@@ -121,6 +131,87 @@ def write_summary(
         rows.append([student, *shown, _number(total), str(review)])
     write_csv(path, ["student", *columns, "total", "needs_review"], rows)
     return len(rows)
+
+
+# ----------------------------------------------------------------------------- grading
+
+
+def grade_table(
+    table: Table,
+    *,
+    lang: str = "en",
+    timeout: float | None = None,
+    jobs: int = 2,
+    progress: bool = False,
+) -> list[GradeResult]:
+    """One result per row of ``table``: rows that could not be read are ``invalid`` with the
+    reason (method ``read``), the others graded by :func:`grade_many`."""
+    todo = [k for k, row in enumerate(table.rows) if not row.problem]
+    items = [
+        (table.cell(table.rows[k], "exercise").strip(), table.cell(table.rows[k], "answer"))
+        for k in todo
+    ]
+    from .check import DEFAULT_TIMEOUT, grade_many  # the worker pools (check imports us)
+
+    timeout = DEFAULT_TIMEOUT if timeout is None else timeout
+    graded = dict(
+        zip(
+            todo,
+            grade_many(items, lang=lang, timeout=timeout, jobs=jobs, progress=progress),
+            strict=True,
+        )
+    )
+    return [
+        graded.get(k)
+        or GradeResult(
+            table.cell(row, "exercise").strip(),
+            table.cell(row, "answer"),
+            "invalid",
+            row.problem,
+            "read",
+        )
+        for k, row in enumerate(table.rows)
+    ]
+
+
+def grade_csv(
+    source: Path,
+    target: Path,
+    *,
+    lang: str = "en",
+    timeout: float | None = None,
+    jobs: int = 2,
+    progress: bool = True,
+    summary: Path | None = None,
+    report: Path | None = None,
+    encoding: str | None = None,
+    notes: list[str] | None = None,
+) -> Counter[str]:
+    """Grade every row of ``source`` (see :mod:`derive.homework.batch`) into ``target`` (every
+    row and cell kept, plus verdict, feedback, read_as, method, points), and optionally the
+    gradebook ``summary`` and the class ``report`` (:mod:`derive.homework.gradebook`).
+
+    Raises :class:`~derive.homework.batch.BatchError` (a ``ValueError``) before anything is
+    graded or written when the file cannot be graded at all. ``notes`` receives what the
+    reader noticed (e.g. the encoding it detected).
+    """
+    for path in (target, summary, report):
+        if path is not None and not Path(path).resolve().parent.is_dir():
+            raise BatchError(f"{path}: its directory does not exist")
+    for path in (target, summary, report):
+        if path is not None and Path(path).resolve() == Path(source).resolve():
+            raise BatchError(f"{path}: would overwrite the input; write the output elsewhere")
+    table = read_table(source, encoding=encoding)
+    if notes is not None:
+        notes.extend(table.notes)
+    results = grade_table(table, lang=lang, timeout=timeout, jobs=jobs, progress=progress)
+    exercises = active_catalog()
+    write_graded(target, table, results, exercises)
+    if summary is not None:
+        write_summary(summary, table, results, exercises)
+    if report is not None:
+        write_report(report, table, results, exercises, source=Path(source).name)
+    return Counter(r.verdict for r in results)
 
 
 # ----------------------------------------------------------------------------- report
