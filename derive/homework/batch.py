@@ -29,6 +29,7 @@ from pathlib import Path
 
 __all__ = [
     "ADDED_COLUMNS",
+    "PAIR_COLUMNS",
     "REQUIRED_COLUMNS",
     "BatchError",
     "Row",
@@ -41,6 +42,10 @@ __all__ = [
 ]
 
 REQUIRED_COLUMNS = ("student", "exercise", "answer")
+#: a sheet of pairs: each answer compared with its own reference (optional: student, domain)
+PAIR_COLUMNS = ("reference", "answer")
+#: the columns the grader reads, when present
+_KNOWN = ("student", "exercise", "answer", "reference", "domain")
 #: the columns grading adds to every row
 ADDED_COLUMNS = ("verdict", "feedback", "read_as", "method", "points")
 #: first characters that make a spreadsheet cell a formula (OWASP CSV injection), and ``'``
@@ -76,9 +81,15 @@ class Table:
     columns: dict[str, int] = field(default_factory=dict)
 
     def cell(self, row: Row, name: str) -> str:
-        """The cell of a required column (``''`` when the row is too short)."""
-        k = self.columns[name]
+        """The cell of a known column (``''`` when the row is too short or has no such
+        column)."""
+        k = self.columns.get(name, len(row.cells))
         return row.cells[k] if k < len(row.cells) else ""
+
+    @property
+    def pairs(self) -> bool:
+        """A sheet of pairs (a ``reference`` column, no ``exercise``)."""
+        return "reference" in self.columns and "exercise" not in self.columns
 
     @property
     def extra_width(self) -> int:
@@ -212,7 +223,7 @@ def _sniff(lines: list[str]) -> str:
     candidates += [d for d in (",", ";", "\t") if d not in candidates]
     for delimiter in candidates:
         names = {c.strip().lower() for c in next(csv.reader([head], delimiter=delimiter), [])}
-        if all(r in names for r in REQUIRED_COLUMNS):
+        if "answer" in names and ("exercise" in names or "reference" in names):
             return delimiter
     return candidates[0]
 
@@ -269,9 +280,10 @@ def parse_table(raw: bytes, name: str = "<upload>", *, encoding: str | None = No
                 f" and {k + 1}); rename one, nothing was graded"
             )
         seen[key] = k
-        if key in REQUIRED_COLUMNS:
+        if key in _KNOWN:
             columns[key] = k
-    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    pairs = "reference" in columns and "exercise" not in columns
+    missing = [c for c in (PAIR_COLUMNS if pairs else REQUIRED_COLUMNS) if c not in columns]
     if missing:
         sep = {"\t": "tab", ",": "comma", ";": "semicolon"}[delimiter]
         raise BatchError(
@@ -288,7 +300,8 @@ def parse_table(raw: bytes, name: str = "<upload>", *, encoding: str | None = No
                 if problem:
                     break
         if not problem:
-            short = [c for c in ("exercise", "answer") if columns[c] >= len(cells)]
+            graded = ("reference" if pairs else "exercise", "answer")
+            short = [c for c in graded if columns[c] >= len(cells)]
             if short:
                 problem = (
                     f"row {number} has {len(cells)} cells and the header {len(header)}: "

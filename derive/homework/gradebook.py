@@ -143,34 +143,34 @@ def grade_table(
     timeout: float | None = None,
     jobs: int = 2,
     progress: bool = False,
+    notation: str = "course",
+    domain: Sequence[str] = (),
 ) -> list[GradeResult]:
     """One result per row of ``table``: rows that could not be read are ``invalid`` with the
-    reason (method ``read``), the others graded by :func:`grade_many`."""
-    todo = [k for k, row in enumerate(table.rows) if not row.problem]
-    items = [
-        (table.cell(table.rows[k], "exercise").strip(), table.cell(table.rows[k], "answer"))
-        for k in todo
-    ]
-    from .check import DEFAULT_TIMEOUT, grade_many  # the worker pools (check imports us)
+    reason (method ``read``); the others are graded against the active catalog, or, in a
+    sheet of pairs, compared with their own ``reference`` (in ``notation``, on the row's
+    ``domain`` or else ``domain``)."""
+    from .check import DEFAULT_TIMEOUT, _grade_pairs, grade_many  # check imports this module
 
     timeout = DEFAULT_TIMEOUT if timeout is None else timeout
-    graded = dict(
-        zip(
-            todo,
-            grade_many(items, lang=lang, timeout=timeout, jobs=jobs, progress=progress),
-            strict=True,
-        )
-    )
+    todo = [row for row in table.rows if not row.problem]
+    if table.pairs:
+        pairs = [{c: table.cell(row, c) for c in ("reference", "answer", "domain")} for row in todo]
+        done = _grade_pairs(pairs, domain, lang, notation, timeout, jobs, progress)
+    else:
+        items = [(table.cell(row, "exercise").strip(), table.cell(row, "answer")) for row in todo]
+        done = grade_many(items, lang=lang, timeout=timeout, jobs=jobs, progress=progress)
+    graded = {id(row): result for row, result in zip(todo, done, strict=True)}
     return [
-        graded.get(k)
+        graded.get(id(row))
         or GradeResult(
-            table.cell(row, "exercise").strip(),
+            "--reference" if table.pairs else table.cell(row, "exercise").strip(),
             table.cell(row, "answer"),
             "invalid",
             row.problem,
             "read",
         )
-        for k, row in enumerate(table.rows)
+        for row in table.rows
     ]
 
 
@@ -186,6 +186,8 @@ def grade_csv(
     report: Path | None = None,
     encoding: str | None = None,
     notes: list[str] | None = None,
+    notation: str = "course",
+    domain: Sequence[str] = (),
 ) -> Counter[str]:
     """Grade every row of ``source`` (see :mod:`derive.homework.batch`) into ``target`` (every
     row and cell kept, plus verdict, feedback, read_as, method, points), and optionally the
@@ -204,7 +206,15 @@ def grade_csv(
     table = read_table(source, encoding=encoding)
     if notes is not None:
         notes.extend(table.notes)
-    results = grade_table(table, lang=lang, timeout=timeout, jobs=jobs, progress=progress)
+    results = grade_table(
+        table,
+        lang=lang,
+        timeout=timeout,
+        jobs=jobs,
+        progress=progress,
+        notation=notation,
+        domain=domain,
+    )
     exercises = active_catalog()
     write_graded(target, table, results, exercises)
     if summary is not None:
