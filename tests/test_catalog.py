@@ -211,7 +211,20 @@ def test_round2_three_cycle_and_the_issue_s_tanh_example(tmp_path: Path) -> None
     )
     problems = {(p.exercise, p.key): p.reason for p in validate([f])}
     assert "a → b → c → a" in problems[("cyc", "definitions")]
-    assert "tanh" in problems[("tanh-derivative", "solution")]  # refused with a reason, no crash
+    assert not [key for key in problems if key[0] == "tanh-derivative"]  # the parser reads tanh
+
+
+def test_the_issue_s_example_validates_and_grades(tmp_path: Path) -> None:
+    f = tmp_path / "issue.toml"
+    f.write_text(
+        "[[exercise]]\nid = \"tanh-derivative\"\nsolution = '1 - \\tanh^2(z)'\n"
+        'variable = "z"\nvocabulary = ["z"]\nstatement.en = "Differentiate tanh(z)."\n'
+        'statement.cs = "Zderivujte tanh(z)."\n[[exercise.mistake]]\n'
+        'answer = \'1 + \\tanh^2(z)\'\nen = "Check the sign."\ncs = "Zkontrolujte znaménko."\n',
+        encoding="utf-8",
+    )
+    assert validate([f]) == []
+    assert main(["--catalog", str(f), "tanh-derivative", r"1 + \tanh^2(z)"]) == 1
 
 
 def test_round2_shadowed_mistake_and_hostile_id(tmp_path: Path) -> None:
