@@ -255,7 +255,8 @@ def _latex_rows(steps: Sequence[Step], lang: str) -> str:
 
 def _argument_words(step: Step, lang: str) -> str:
     key = "argument" if step.core is None else "argument_core"
-    return f"{phrase(key, lang)}: {step.why(lang)} ({_claims_tag(step)})"
+    tag = f" ({_claims_tag(step)})" if step.claims else ""
+    return f"{phrase(key, lang)}: {step.why(lang)}{tag}"
 
 
 def derivation_latex(derivation: Derivation, *, lang: str = "en", display: bool = False) -> str:
@@ -288,11 +289,14 @@ def _text_rows(derivation: Derivation, lang: str) -> list[str]:
             body = f"    {rel} {expr}"
         else:
             body = expr
-        lines.append(f"  {body}    [{step.why(lang)}; {_claims_tag(step)}]")
+        tag = f"; {_claims_tag(step)}" if step.claims else ""
+        lines.append(f"  {body}    [{step.why(lang)}{tag}]")
     return lines
 
 
 def _title(derivation: Derivation, lang: str) -> str:
+    if not derivation.claims:  # a derivation built for the user's input, not the lecture's
+        return derivation.title(lang)
     return f"{derivation.title(lang)} ({', '.join(derivation.claims)})"
 
 

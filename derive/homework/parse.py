@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cache
 from importlib import resources
+from types import MappingProxyType
 
 import sympy as sp
 from lark import Lark, Token, Transformer_NonRecursive, v_args
@@ -117,12 +118,31 @@ _RENAME = (
     (re.compile(r"\\(?:operatorname|mathrm|text)\{sigmoid\}"), r"\\sigma"),
     (re.compile(r"\\mathrm\{(ln|log|exp)\}"), r"\\\1"),
     (re.compile(r"\\varepsilon(?![A-Za-z])"), r"\\epsilon"),
+    (re.compile(r"\\[lr]vert(?![A-Za-z])"), "|"),
+    (re.compile(r"\\(?:operatorname|mathrm)\{(tanh|arctan|arctanh|atanh|abs)\}"), r"\\\1"),
+    (re.compile(r"\\[lr]vert(?![A-Za-z])|\\mid(?![A-Za-z])"), "|"),
+    (re.compile(r"\\operatorname\{(tanh|arctan|abs)\}"), r"\\\1"),
     (re.compile(r"\\(?:operatorname|mathrm)\{const\}|\\text\{\s*const\s*\}"), "const"),
     (re.compile(r"\\(?:text|mathrm|mbox)\{\s*\}"), " "),
 )
 _KNOWN_COMMANDS = frozenset(
     "sigma ln log exp frac sqrt sum int partial prime cdot times mathrm delta eta lambda "
-    "epsilon alpha beta gamma theta mu pi".split()
+    "epsilon alpha beta gamma theta mu pi tanh arctan arctanh atan atanh abs sin cos tan".split()
+)
+#: functions read only when a caller asks for them (``functions=`` of :func:`parse_answer`):
+#: the homework vocabulary has none of them, so an answer using one is refused there
+EXTRA_FUNCTIONS = MappingProxyType(
+    {
+        "tanh": sp.tanh,
+        "arctan": sp.atan,
+        "atan": sp.atan,
+        "arctanh": sp.atanh,
+        "atanh": sp.atanh,
+        "abs": sp.Abs,
+        "sin": sp.sin,
+        "cos": sp.cos,
+        "tan": sp.tan,
+    }
 )
 _VECTOR_COMMANDS = frozenset({"odot", "nabla", "top", "intercal", "circ", "otimes"})
 
@@ -262,6 +282,8 @@ class _Context:
     #: logarithms, roots and non-integer powers as read, before SymPy's automatic
     #: simplification can hide them (e^{ln(a-2)} → a − 2): see :func:`real_conditions`
     must_be_real: list[sp.Expr] = field(default_factory=list)
+    #: names of :data:`EXTRA_FUNCTIONS` this caller reads (none for homework answers)
+    functions: frozenset[str] = frozenset()
 
     def record(self, expr: sp.Expr) -> sp.Expr:
         """Note a sub-expression that must be a real number; return it unchanged."""
@@ -580,6 +602,12 @@ class _Build(Transformer_NonRecursive):
             raise ParseError(f"a prime on \\{word} at column {head.column} is not understood")
         if word in ("ln", "log"):
             return self.ctx.record(sp.log(arg))
+        if word in EXTRA_FUNCTIONS:
+            if word not in self.ctx.functions:
+                raise ParseError(
+                    f"\\{word} at column {head.column} is not read here (only σ, ln, exp)"
+                )
+            return EXTRA_FUNCTIONS[word](arg)
         return sp.exp(arg)
 
     def _call(self, callee: _Name, arg: sp.Expr) -> sp.Expr:
@@ -694,13 +722,46 @@ class _Build(Transformer_NonRecursive):
         return ("relation", self.f(children[0]), self.f(children[1]))
 
 
+def _bars_to_abs(text: str) -> str:
+    """``|u|`` → ``\\abs(u)``: a bar closes the innermost open bar of its bracket depth when it
+    follows an operand, otherwise it opens one (``|z|``, ``1+|z|``, ``|z|(1-|z|)``)."""
+    out: list[str] = []
+    open_at: list[int] = []  # bracket depth of each open bar
+    depth = 0
+    last = ""  # the previous non-space character
+    for ch in text:
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        if ch == "|":
+            if open_at and open_at[-1] == depth and last and last not in "+-*/^_([{|,":
+                open_at.pop()
+                out.append(")")
+                last = ")"
+                continue
+            open_at.append(depth)
+            out.append("\\abs(")
+            last = "("
+            continue
+        out.append(ch)
+        if not ch.isspace():
+            last = ch
+    if open_at:
+        raise ParseError("an absolute value |…| is opened but never closed")
+    return "".join(out)
+
+
 def _parse_tree(
     text: str,
     symbols: Mapping[str, sp.Symbol] | None,
     layer_families,
     must_be_real: list[sp.Expr] | None = None,
+    functions: Collection[str] = (),
 ):
     text = normalise(text)
+    if "abs" in functions and "|" in text:
+        text = _bars_to_abs(text)
     _check_bounds(text)
     if layer_families is None and symbols is not None:
         layer_families = frozenset(
@@ -712,7 +773,11 @@ def _parse_tree(
         symbols=symbols,
         layer_families=None if layer_families is None else frozenset(layer_families),
         text=text,
+        functions=frozenset(functions),
     )
+    unknown = set(functions) - set(EXTRA_FUNCTIONS)
+    if unknown:
+        raise ValueError(f"unknown extra functions {sorted(unknown)}")
     if must_be_real is not None:
         ctx.must_be_real = must_be_real
     try:
@@ -777,6 +842,7 @@ def parse_answer(
     *,
     symbols: Mapping[str, sp.Symbol] | None = None,
     layer_families: Collection[str] | None = None,
+    functions: Collection[str] = (),
 ) -> sp.Expr:
     """Read one expression in the course's notation; raise :class:`ParseError` if impossible.
 
@@ -786,9 +852,11 @@ def parse_answer(
     layer-indexed symbols of that family. Without it, a superscript of a layer family is a
     layer index when a subscript is present (``a^2_j``) or when it is ``l``/``L`` (± an
     integer): ``a^L``, ``a^{l-1}``; otherwise a power (``a^2``, ``a^y``).
-    ``layer_families`` overrides that choice.
+    ``layer_families`` overrides that choice. ``functions`` names the extra functions read
+    (of :data:`EXTRA_FUNCTIONS`: ``tanh``, ``arctan``/``atan``, ``abs`` with ``|u|``); any
+    other use of them is refused.
     """
-    result = _parse_tree(text, symbols, layer_families)
+    result = _parse_tree(text, symbols, layer_families, functions=functions)
     if isinstance(result, tuple):
         raise ParseError("write only the expression (this answer contains '=')")
     return _checked(result)

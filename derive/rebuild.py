@@ -1,0 +1,7 @@
+"""``python -m derive.rebuild``, the documented command name."""
+
+from derive.lecture.rebuild import *  # noqa: F403
+from derive.lecture.rebuild import main
+
+if __name__ == "__main__":
+    raise SystemExit(main())
