@@ -11,6 +11,7 @@ from .compare import DEFAULT_FLOOR, DEFAULT_THRESHOLD, ArrayError
 from .costs import batch_cost, sample_costs
 from .networks import Batch, Network, NetworkStack, random_batch, random_network, random_stack
 from .precision import float64, in_float64
+from .usergrad import GradientReport, assert_gradient, check_gradient
 
 __all__ = [
     "DEFAULT_FLOOR",
@@ -19,11 +20,14 @@ __all__ = [
     "ArrayError",
     "Batch",
     "CostResult",
+    "GradientReport",
     "Network",
     "NetworkStack",
+    "assert_gradient",
     "autodiff_gradients",
     "batch_cost",
     "check_cost",
+    "check_gradient",
     "check_stack",
     "closed_form_gradients",
     "float64",

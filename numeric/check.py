@@ -124,7 +124,7 @@ def check_cost(
     batch: int,
     seed: int,
     scale: float = 1.0,
-    delta: sp.Expr | None = None,
+    delta: sp.Expr | str | None = None,
     threshold: float = DEFAULT_THRESHOLD,
     floor: float = DEFAULT_FLOOR,
     progress: Callable[[int], object] | None = None,
@@ -132,8 +132,14 @@ def check_cost(
     """Check ``nets`` seeded random networks whose shapes are drawn from ``shapes``.
 
     Networks are spread over ``shapes`` (seeded), each shape's networks checked in one batched
-    call; ``progress(k)`` is called after each group of ``k`` networks.
+    call; ``progress(k)`` is called after each group of ``k`` networks. ``delta`` replaces the
+    closed-form δ^L: a SymPy expression in a, y, z, or text read as ``--delta`` reads it
+    (:func:`numeric.userdelta.parse_delta`, never eval'd; ``ValueError`` if unreadable).
     """
+    if isinstance(delta, str):
+        from .userdelta import parse_delta
+
+        delta = parse_delta(delta)
     shapes = tuple(validate_sizes(s) for s in shapes)
     if nets < 1 or not shapes:
         raise ValueError("need at least one network and one shape")
