@@ -24,7 +24,7 @@ from .compare import DEFAULT_FLOOR, DEFAULT_THRESHOLD, ArrayError, array_errors,
 from .networks import NetworkStack, random_stack, validate_sizes
 from .precision import in_float64
 
-__all__ = ["CostResult", "check_cost", "check_stack", "random_shapes"]
+__all__ = ["CostResult", "check_cost", "check_networks", "check_stack", "random_shapes"]
 
 
 @functools.cache
@@ -140,11 +140,41 @@ def check_cost(
         from .userdelta import parse_delta
 
         delta = parse_delta(delta)
+    cost_index = COSTS.index(cost) if cost in COSTS else -1
+    return check_networks(
+        cost,
+        lambda stack: check_stack(stack, cost=cost, delta=delta, floor=floor),
+        nets=nets,
+        shapes=shapes,
+        batch=batch,
+        seed=[seed, cost_index + 1],
+        scale=scale,
+        threshold=threshold,
+        progress=progress,
+        stack_cost=cost,
+    )
+
+
+def check_networks(
+    label: str,
+    errors_of: Callable[[NetworkStack], np.ndarray],
+    *,
+    nets: int,
+    shapes: Sequence[Sequence[int]],
+    batch: int,
+    seed: int | Sequence[int],
+    scale: float = 1.0,
+    threshold: float = DEFAULT_THRESHOLD,
+    progress: Callable[[int], object] | None = None,
+    stack_cost: str = COSTS[0],
+    retarget: Callable[[NetworkStack, np.random.SeedSequence], NetworkStack] | None = None,
+) -> CostResult:
+    """The loop of :func:`check_cost` for any ``errors_of(stack)`` (shape as
+    :func:`check_stack` returns); ``retarget`` may replace a stack's targets (seeded)."""
     shapes = tuple(validate_sizes(s) for s in shapes)
     if nets < 1 or not shapes:
         raise ValueError("need at least one network and one shape")
-    cost_index = COSTS.index(cost) if cost in COSTS else -1
-    root = np.random.SeedSequence([seed, cost_index + 1])
+    root = np.random.SeedSequence(seed)
     assign_seed, *group_seeds = root.spawn(len(shapes) + 1)
     counts = np.bincount(
         np.random.default_rng(assign_seed).integers(0, len(shapes), nets), minlength=len(shapes)
@@ -158,9 +188,11 @@ def check_cost(
         if count == 0:
             continue
         stack = random_stack(
-            sizes, int(count), batch=batch, cost=cost, seed=group_seed, scale=scale
+            sizes, int(count), batch=batch, cost=stack_cost, seed=group_seed, scale=scale
         )
-        errors = check_stack(stack, cost=cost, delta=delta, floor=floor)
+        if retarget is not None:
+            stack = retarget(stack, group_seed.spawn(1)[0])
+        errors = errors_of(stack)
         names = parameter_names(len(sizes) - 1)
         per_array = errors.max(axis=2)  # (count, arrays)
         bad = per_array > threshold  # inf > threshold too; NaN cannot occur (see array_errors)
@@ -178,7 +210,7 @@ def check_cost(
     assert worst is not None
     order = {name: k for k, name in enumerate(parameter_names(max(len(s) for s in shapes) - 1))}
     return CostResult(
-        cost=cost,
+        cost=label,
         nets=nets,
         shapes=tuple(s for s, c in zip(shapes, counts, strict=True) if c),
         worst_rel_error=worst[0],
