@@ -82,7 +82,7 @@ def _reference(f: Callable, n: int) -> Callable:
             raise ValueError(f"f must return a scalar (a cost), got shape {out.shape}")
         return out
 
-    return jax.grad(scalar, argnums=tuple(range(n)))
+    return jax.jit(jax.grad(scalar, argnums=tuple(range(n))))  # one compile for all points
 
 
 def _as_tuple(g: object, n: int) -> tuple[np.ndarray, ...]:

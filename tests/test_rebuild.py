@@ -8,7 +8,6 @@ and keeps its integral; what cannot work is refused with the reason.
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 import subprocess
@@ -30,9 +29,8 @@ NAMED = ("sigmoid", "tanh", "identity", "exp", "softplus")
 ODD = (r"\frac{z}{1+|z|}", r"\arctan z", "2z + 1")
 
 
-@functools.cache
 def built(name: str):
-    return rebuild(name)
+    return rebuild(name)  # cached by derive.rebuild
 
 
 def _is_zero(e: sp.Expr) -> bool:
@@ -102,13 +100,10 @@ def test_softplus_integral_differentiates_back_to_a_minus_y():
 def test_one_kink_is_split_into_two_smooth_pieces():
     r = built(r"\frac{z}{1+|z|}")
     assert len(r.branches) == 2
-    p = sp.Symbol("p", positive=True)
-    for sign in (1, -1):  # z = ±p
-        f = r.f.subs(z, sign * p)
-        d = sp.diff(r.cost.subs(r.a, f), p) * sign - (f - r.y)  # d/dz = ±d/dp
-        assert _is_zero(sp.piecewise_fold(d).subs(r.y, sp.Rational(1, 3)))
-        assert _is_zero(sp.piecewise_fold(d).subs(r.y, -sp.Rational(1, 5)))
+    a = r.a
+    assert [b.h for b in r.branches] == [(a + 1) ** 2, (a - 1) ** 2]  # (1 − |a|)² per piece
     assert (r.a_low, r.a_high, r.y_low_closed, r.y_high_closed) == (-1, 1, False, False)
+    # each piece's d C(f(z))/dz = f(z) − y is proved by the engine: test_every_step_verifies
 
 
 def test_arctan_keeps_y_strictly_inside_because_the_cost_blows_up_at_the_ends():
@@ -160,10 +155,8 @@ def test_every_step_verifies(name):
     reports = verify_all(derivations(built(name)))
     failures = [(rep.derivation.id, f.index, f.detail) for rep in reports for f in rep.failures]
     assert failures == []
-    final = reports[-1].results[0]  # d C(f(z))/dz = a − y
-    assert final.verdict in (Verdict.PROVED, Verdict.NUMERIC)
-    if name in NAMED:
-        assert final.verdict is Verdict.PROVED
+    checks = [rep.results[0] for rep in reports if rep.derivation.id.startswith("check")]
+    assert checks and all(c.verdict is Verdict.PROVED for c in checks)  # d C(f(z))/dz = a − y
 
 
 def test_a_wrong_cost_is_caught_by_the_final_check():

@@ -15,6 +15,7 @@ d C(f(z), y)/dz = f(z) − y. What cannot work is refused with the reason (exit 
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 import sys
@@ -72,8 +73,10 @@ def read_activation(text: str) -> str | sp.Expr:
         raise Refused(f"cannot read the activation {text!r}: {exc}") from None
 
 
+@functools.lru_cache(maxsize=64)
 def rebuild(activation: str | sp.Expr) -> Rebuilt:
-    """:func:`derive.lecture.rebuild_math.analyse` of a name, an expression or its text."""
+    """:func:`derive.lecture.rebuild_math.analyse` of a name, an expression or its text
+    (cached: the result is immutable, and the analysis takes seconds)."""
     if isinstance(activation, str) and activation not in NAMED:
         activation = read_activation(activation)
     return analyse(activation)
@@ -285,44 +288,70 @@ def _integral(r: Rebuilt) -> Derivation:
     )
 
 
-def _check(r: Rebuilt) -> Derivation:
+def _branch_cost(r: Rebuilt, i: int) -> sp.Expr:
+    """The cost on branch ``i``: each piecewise in a replaced by its piece for that branch."""
+    if len(r.branches) == 1:
+        return r.cost
+    pick = 0 if i == 0 else -1  # pieces are ordered left (a < split) to right
+
+    def piece(q: sp.Piecewise) -> sp.Expr:
+        return q.args[pick][0] if r.a in q.free_symbols else q
+
+    return r.cost.replace(lambda q: isinstance(q, sp.Piecewise), piece)
+
+
+def _check(r: Rebuilt) -> tuple[Derivation, ...]:
+    """d C(f(z), y)/dz = f(z) − y, per smooth piece of f (so that SymPy can prove it)."""
     _, text_range = y_range(r)
-    steps = (
-        Step(
-            sp.Eq(sp.Derivative(r.cost, z), r.a - r.y, evaluate=False),
-            R.FACT,
-            Text(
-                "the rebuilt cost, differentiated through a = f(z), gives exactly a − y",
-                "složená cena zderivovaná přes a = f(z) dává přesně a − y",
-            ),
-        ),
-        Step(
-            None,
-            R.ARGUMENT,
-            Text(
-                f"the range of y: {text_range}. The minimum a = y must be an output of f or a "
-                "limit of them, and at a finite end e of the range, y = e is kept when SymPy's "
-                "limit of C there is finite",
-                f"obor y: {text_range}. Minimum a = y musí být výstup f nebo jejich limita; "
-                "konečný kraj e oboru zůstane, když je limita C pro y → e konečná",
-            ),
-        ),
-    )
-    return Derivation(
-        id="check",
-        title=Text("The check: ∂C/∂z = a − y", "Kontrola: ∂C/∂z = a − y"),
-        steps=steps,
-        claims=(),
-        definitions=((r.a, r.f),),
-        domain=Domain.of({r.y: _interval(r.a_low, r.a_high)}),
-    )
+    out = []
+    for i, b in enumerate(r.branches):
+        en, cs = _where(r, i)
+        steps = [
+            Step(
+                sp.Eq(sp.Derivative(_branch_cost(r, i), z), r.a - r.y, evaluate=False),
+                R.FACT,
+                Text(
+                    "the rebuilt cost, differentiated through a = f(z), gives exactly a − y" + en,
+                    "složená cena zderivovaná přes a = f(z) dává přesně a − y" + cs,
+                ),
+            )
+        ]
+        if i == len(r.branches) - 1:
+            steps.append(
+                Step(
+                    None,
+                    R.ARGUMENT,
+                    Text(
+                        f"the range of y: {text_range}. The minimum a = y must be an output of f "
+                        "or a limit of them, and at a finite end e of the range, y = e is kept "
+                        "when SymPy's limit of C there is finite",
+                        f"obor y: {text_range}. Minimum a = y musí být výstup f nebo jejich "
+                        "limita; konečný kraj e oboru zůstane, když je limita C pro y → e konečná",
+                    ),
+                )
+            )
+        whole = (b.z_low, b.z_high) == (-sp.oo, sp.oo)
+        domain = Domain.of({r.y: _interval(r.a_low, r.a_high)})
+        if not whole:
+            domain = domain.with_(z, _interval(b.z_low, b.z_high))
+        out.append(
+            Derivation(
+                id="check" + ("" if len(r.branches) == 1 else str(i + 1)),
+                title=Text("The check: ∂C/∂z = a − y" + en, "Kontrola: ∂C/∂z = a − y" + cs),
+                steps=tuple(steps),
+                claims=(),
+                definitions=((r.a, b.f),),
+                domain=domain,
+            )
+        )
+    return tuple(out)
 
 
 def derivations(r: Rebuilt) -> tuple[Derivation, ...]:
     """The verified chain for ``r``: f', f⁻¹ and f'(f⁻¹(a)), ∂C/∂a, the integral, the check."""
     out = [_activation_steps(r, i) for i in range(len(r.branches))]
     out += [_inverse_steps(r, i) for i in range(len(r.branches))]
-    return (*out, _wanted(r), _integral(r), _check(r))
+    return (*out, _wanted(r), _integral(r), *_check(r))
 
 
 def y_range(r: Rebuilt) -> tuple[str, str]:
