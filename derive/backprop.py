@@ -4,4 +4,6 @@ from derive.lecture.backprop import *  # noqa: F403
 from derive.lecture.backprop import main
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    from derive.engine.console import entry
+
+    entry(main, prog="python -m derive.backprop")

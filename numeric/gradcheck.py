@@ -14,16 +14,18 @@ import json
 import math
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import sympy as sp
 from tqdm import tqdm
 
 from derive.lecture.closedforms import COSTS
 
-from .check import CostResult, check_cost, random_shapes
 from .compare import DEFAULT_FLOOR, DEFAULT_THRESHOLD
-from .networks import parse_sizes
-from .userdelta import parse_delta
+from .networks import check_memory, parse_sizes
+
+if TYPE_CHECKING:
+    from .check import CostResult
 
 __all__ = ["main"]
 
@@ -210,19 +212,28 @@ def _json(results: Sequence[CostResult], args: argparse.Namespace, delta: sp.Exp
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    # Flags first, JAX after: a mistyped flag is reported before the heavy imports.
+    from .check import check_cost, random_shapes
+    from .userdelta import parse_delta
+
     delta = None
     if args.delta is not None:
         try:
             delta = parse_delta(args.delta)
             from .backprop import delta_function
 
-            delta_function(delta)  # rejects symbols other than a, y, z
+            delta_function(delta)  # rejects symbols other than a, y, z, and what JAX cannot print
         except ValueError as exc:
             parser.error(f"--delta: {exc}")
     if args.sizes is None:
         shapes = random_shapes(args.random_shapes, seed=args.seed)
     else:
         shapes = [args.sizes]
+    for sizes in shapes:
+        try:
+            check_memory(sizes, args.nets, batch=args.batch)
+        except ValueError as exc:
+            parser.error(str(exc))
     if args.activation is not None or args.hidden is not None:
         from .anyactivation import run_any  # any output activation: see that module
 
@@ -278,4 +289,6 @@ def report(results: Sequence[CostResult], args: argparse.Namespace, delta: sp.Ex
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from derive.engine.console import entry
+
+    entry(main, prog="python -m numeric.gradcheck")

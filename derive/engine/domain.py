@@ -14,6 +14,7 @@ The cases of the target ``y ∈ [0, 1]`` that the lecture distinguishes (``y ∈
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -47,8 +48,15 @@ class Interval:
         return f"{left}{_num(self.low)}, {_num(self.high)}{right}"
 
     def draw(self, rng: random.Random) -> float:
-        """A point inside, kept 2 % of the width away from an open end."""
+        """A point inside, kept 2 % of the width away from an open end; an infinite end is
+        sampled over a window of width 6 next to the finite one ((−3, 3) if both are infinite)."""
         lo, hi = self.low, self.high
+        if math.isinf(lo) and math.isinf(hi):
+            lo, hi = -3.0, 3.0
+        elif math.isinf(lo):
+            lo = hi - 6.0
+        elif math.isinf(hi):
+            hi = lo + 6.0
         margin = 0.02 * (hi - lo)
         if self.low_open:
             lo += margin

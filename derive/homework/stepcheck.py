@@ -63,6 +63,7 @@ from sympy.core.function import AppliedUndef
 
 from ..engine import render
 from ..engine.calculus import CONST, has_indefinite_integral
+from ..engine.console import MAX_TIMEOUT, timeout_seconds
 from ..engine.domain import DEFAULT, UNIT_CLOSED, UNIT_OPEN, Domain, Interval
 from ..engine.notation import SampleSum, expand_sigma_prime, sigma, z
 from ..engine.sign import prove_sign
@@ -871,6 +872,8 @@ def _ordered_definitions(
     (C before a, a before z); later definitions of a symbol replace earlier ones."""
     table: dict[sp.Symbol, sp.Expr] = {}
     for sym, value in defs:
+        if _mentions(value, sym):
+            raise ParseError(f"the definition of {sym} is circular: {sym} = {sp.sstr(value)}")
         table[sym] = value
     order: list[sp.Symbol] = []
     state: dict[sp.Symbol, int] = {}
@@ -1505,16 +1508,24 @@ def check_file(path: str | Path, **kwargs: object) -> StepReport:
 # --------------------------------------------------------------------------- output
 
 
+#: characters of a line's text shown in the report; a longer line ends in " …"
+REPORT_WIDTH = 70
+
+
+def _shorten(text: str, width: int) -> str:
+    """``text`` on one line, at most ``width`` characters, cut with a visible mark."""
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 2].rstrip() + " …"
+
+
 def format_report(report: StepReport, lang: str = "en") -> str:
     """The per-line report as plain text."""
-    width = max((len(r.text) for r in report.results), default=0)
-    width = min(width, 70)
     out = []
     if report.source:
         out.append(report.source)
     for r in report.results:
         word = _p(r.verdict, lang)
-        out.append(f"{r.line:>4}  {word:<11} {r.text[:width]}")
+        out.append(f"{r.line:>4}  {word:<11} {_shorten(r.text, REPORT_WIDTH)}")
         out.append(f"{'':>17}{r.detail}")
     for c in report.conclusions:
         out.append(c.detail)
@@ -1554,9 +1565,9 @@ def build_parser(prog: str = "python -m derive.stepcheck") -> argparse.ArgumentP
     ap.add_argument("--lang", choices=("en", "cs"), default="en")
     ap.add_argument(
         "--timeout",
-        type=float,
+        type=timeout_seconds,
         default=DEFAULT_TIMEOUT,
-        help=f"seconds for the whole file (default {DEFAULT_TIMEOUT:g})",
+        help=f"seconds for the whole file (default {DEFAULT_TIMEOUT:g}, at most {MAX_TIMEOUT:g})",
     )
     return ap
 
@@ -1579,8 +1590,6 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "python -m derive.ste
     except (OSError, UnicodeDecodeError) as exc:
         print(f"{ap.prog}: cannot read {path}: {exc}", file=sys.stderr)
         return 2
-    if not args.timeout > 0:
-        ap.error("--timeout must be > 0")
     try:  # bad options and oversized files are refused before any work
         if args.exercise is not None:
             _from_exercise(args.exercise)
@@ -1612,4 +1621,6 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "python -m derive.ste
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    from ..engine.console import entry
+
+    entry(main, prog="python -m derive.stepcheck")
