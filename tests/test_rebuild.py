@@ -128,6 +128,10 @@ def test_arctan_keeps_y_strictly_inside_because_the_cost_blows_up_at_the_ends():
         (r"\frac{z}{", "cannot read"),
         ("|z|", "decreasing"),
         ("sigmoid(z) + a", "only z"),
+        ("z^{1/3}", "not a real number at z = -2.5"),
+        (r"\ln z", "not a real number"),
+        ("1/z", "is not continuous"),
+        ("z + sin(z)", "vanishes on"),
     ],
 )
 def test_refused_with_a_reason(activation, reason):

@@ -325,7 +325,9 @@ def _branch(f: sp.Expr, z_low: sp.Expr, z_high: sp.Expr, a: sp.Symbol) -> Branch
     fprime = _simplest(fprime, sp.simplify(fprime))
     domain = sp.calculus.util.continuous_domain(_exp_form(fprime), z, sp.Interval(z_low, z_high))
     if domain != sp.Interval(z_low, z_high):
-        raise Refused(f"f' is not continuous{where}: {sp.sstr(fprime)}")
+        raise Refused(
+            f"f'(z) = {sp.sstr(fprime)} is not continuous{where}: only on {sp.sstr(domain)}"
+        )
     zeros = sp.solveset(sp.numer(sp.together(_exp_form(fprime))), z, sp.Interval(z_low, z_high))
     if zeros != sp.S.EmptySet:
         if isinstance(zeros, sp.FiniteSet):
@@ -399,6 +401,13 @@ def analyse(activation: str | sp.Expr) -> Rebuilt:
         raise Refused(f"the activation may use only z; found {', '.join(sorted(map(str, extra)))}")
     if f.has(sp.I) or f.has(sp.zoo, sp.nan, sp.oo):
         raise Refused("the activation must be a finite real function of z")
+    for zv in (-2.5, -1.0, -0.3, 0.3, 1.0, 2.5):
+        v = _value(_exp_form(f), {z: zv})
+        if v is None or abs(v.imag) > 1e-12 * (1 + abs(v.real)):
+            raise Refused(
+                f"f(z) = {sp.sstr(f)} is not a real number at z = {zv:g}: an activation must "
+                "be defined for every real z"
+            )
     pieces = _pieces(f)
     a_low = _limit(pieces[0][0], pieces[0][1], "+")
     a, y = symbols_for(a_low)
