@@ -46,6 +46,7 @@ def run(
     argv: Sequence[str] | None = None,
     *,
     prog: str,
+    notation: Text | None = None,
 ) -> int:
     """Parse ``argv``, print or check ``derivations``; return the exit code."""
     args = build_parser(prog, title.en).parse_args(argv)
@@ -64,6 +65,7 @@ def run(
             fmt=args.format,
             standalone=args.standalone,
             reports=reports,
+            notation=notation,
         )
         code = 0
     if args.output:

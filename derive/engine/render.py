@@ -179,6 +179,7 @@ def _brace(token: str) -> str:
 
 def latex_text(words: str) -> str:
     """Words for ``\\text{…}``: sub/superscripted names and math symbols go to math mode."""
+    words = words.replace("⁻¹", "^{-1}")  # f⁻¹(a): an inverse, set as f^{-1}
     out, pos = [], 0
     for m in _MATHY.finditer(words):
         out.append(_escape(words[pos : m.start()]))
@@ -308,11 +309,14 @@ def document(
     fmt: str = "latex",
     standalone: bool = False,
     reports: Sequence[DerivationReport] | None = None,
+    notation: Text | None = None,
 ) -> str:
     """The whole chapter in ``fmt``; ``standalone`` LaTeX is a complete document.
 
     With ``reports`` (from :func:`derive.engine.verify.verify`, run by the caller just now), each
-    derivation ends with a line saying how its steps were checked.
+    derivation ends with a line saying how its steps were checked. ``notation`` replaces the
+    lecture's notation paragraph of a standalone document (a derivation built for the user's
+    activation has its own a, y and no lecture claims).
     """
     derivations = list(derivations)
     by_id = {r.derivation.id: r for r in reports or ()}
@@ -346,7 +350,7 @@ def document(
         out.append("")
     body = "\n\n".join(out) if fmt != "text" else "\n".join(out)
     if fmt == "latex" and standalone:
-        return _standalone(body, title(lang), lang)
+        return _standalone(body, title(lang), lang, notation)
     if fmt == "markdown":
         return f"## {title(lang)}\n\n{body}"
     if fmt == "text":
@@ -387,8 +391,9 @@ def standalone(body: str, title_tex: str, *, preamble: Sequence[str] = ()) -> st
     )
 
 
-def _standalone(body: str, title: str, lang: str) -> str:
-    return standalone(latex_text(phrase("notation", lang)) + "\n\n" + body, latex_text(title))
+def _standalone(body: str, title: str, lang: str, notation: Text | None = None) -> str:
+    words = phrase("notation", lang) if notation is None else notation(lang)
+    return standalone(latex_text(words) + "\n\n" + body, latex_text(title))
 
 
 def report_table(reports: Sequence[DerivationReport], *, lang: str = "en") -> str:

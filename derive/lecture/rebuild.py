@@ -235,8 +235,8 @@ def _integral(r: Rebuilt) -> Derivation:
                 r.cost,
                 R.UP_TO_CONSTANT,
                 Text(
-                    f"the constant c(y) = {plain(r.cost_of_y)} makes C = 0 at a = y",
-                    f"konstanta c(y) = {plain(r.cost_of_y)} dá C = 0 pro a = y",
+                    "c(y) (terms without a): C = 0 at a = y",
+                    "c(y) (členy bez a): C = 0 pro a = y",
                 ),
             ),
         ]
@@ -311,8 +311,8 @@ def _check(r: Rebuilt) -> tuple[Derivation, ...]:
                 sp.Eq(sp.Derivative(_branch_cost(r, i), z), r.a - r.y, evaluate=False),
                 R.FACT,
                 Text(
-                    "the rebuilt cost, differentiated through a = f(z), gives exactly a − y" + en,
-                    "složená cena zderivovaná přes a = f(z) dává přesně a − y" + cs,
+                    "through a = f(z): exactly a − y" + en,
+                    "přes a = f(z): přesně a − y" + cs,
                 ),
             )
         ]
@@ -508,7 +508,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0 if all(rep.ok for rep in reports) else 1
     title = Text(TITLE.en.format(f=plain(r.f)), TITLE.cs.format(f=plain(r.f)))
     forwarded = _without_activation(list(argv if argv is not None else sys.argv[1:]))
-    return run(ds, title, forwarded, prog=prog)
+    _, text_range = y_range(r)
+    notation = Text(
+        f"Notation: a = f(z) = {plain(r.f)}, a in ({plain(r.a_low)}, {plain(r.a_high)}), "
+        f"target y in {text_range}; ln is the natural logarithm; const is an integration "
+        "constant. Every step was derived by derive.rebuild for this activation.",
+        f"Značení: a = f(z) = {plain(r.f)}, a v ({plain(r.a_low)}, {plain(r.a_high)}), "
+        f"cíl y v {text_range}; ln je přirozený logaritmus; const je integrační konstanta. "
+        "Každý krok odvodil derive.rebuild pro tuto aktivaci.",
+    )
+    return run(ds, title, forwarded, prog=prog, notation=notation)
 
 
 def _without_activation(argv: list[str]) -> list[str]:
