@@ -213,3 +213,14 @@ def test_parser_reads_the_extra_functions_only_when_asked():
         parse_answer(r"\tanh(z)")
     assert parse_answer(r"\frac{z}{1+|z|}", functions=("abs",)) == z / (1 + sp.Abs(z))
     assert parse_answer("tanh(z)", functions=("tanh",)) == sp.tanh(z)
+
+
+@pytest.mark.pdflatex
+@pytest.mark.parametrize("lang", ["en", "cs"])
+def test_standalone_latex_compiles(compile_latex, lang, tmp_path, capsys):
+    out = tmp_path / "rebuild.tex"
+    argv = ["--activation", r"\frac{z}{1+|z|}", "--standalone", "--lang", lang, "-o", str(out)]
+    assert main(argv) == 0
+    source = out.read_text(encoding="utf-8")
+    assert "Notation: a = f(z)" in source or "Značení: a = f(z)" in source
+    compile_latex(source, f"rebuild-{lang}")
