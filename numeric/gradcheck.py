@@ -9,6 +9,11 @@ Exit status: 0 all agree, 1 a mismatch, 2 bad input.
 
 from __future__ import annotations
 
+if __name__ == "__main__":  # the command: its module is imported inside the guard (Ctrl-C, …)
+    from derive.engine.console import entry
+
+    entry("numeric.gradcheck:main", prog="python -m numeric.gradcheck")
+
 import argparse
 import json
 import math
@@ -286,9 +291,3 @@ def report(results: Sequence[CostResult], args: argparse.Namespace, delta: sp.Ex
         for r in results:
             print(r.report())
     return 0 if all(r.ok for r in results) else 1
-
-
-if __name__ == "__main__":
-    from derive.engine.console import entry
-
-    entry(main, prog="python -m numeric.gradcheck")

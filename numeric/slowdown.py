@@ -22,6 +22,11 @@ the L2/L4/L15 statements computed from the runs, and with ``--out`` writes
 
 from __future__ import annotations
 
+if __name__ == "__main__":  # the command: its module is imported inside the guard (Ctrl-C, …)
+    from derive.engine.console import entry
+
+    entry("numeric.slowdown:main", prog="python -m numeric.slowdown")
+
 import argparse
 import json
 import math
@@ -348,9 +353,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"verify FAILED for: {names}", file=sys.stderr)
         return 1
     return 0
-
-
-if __name__ == "__main__":
-    from derive.engine.console import entry
-
-    entry(main, prog="python -m numeric.slowdown")

@@ -21,6 +21,7 @@ command refuses ``inf``, ``nan`` and negative times the same way.
 from __future__ import annotations
 
 import argparse
+import importlib
 import math
 import os
 import sys
@@ -75,14 +76,21 @@ def _one_line(exc: BaseException) -> str:
 
 
 def entry(
-    main: Callable[[Sequence[str] | None], int | None],
+    main: Callable[[Sequence[str] | None], int | None] | str,
     argv: Sequence[str] | None = None,
     *,
     prog: str,
 ) -> NoReturn:
-    """Run ``main(argv)`` and exit with its status; see the table in the module docstring."""
+    """Run ``main(argv)`` and exit with its status; see the table in the module docstring.
+
+    ``main`` may be ``"package.module:function"``: it is then imported inside the guard, so a
+    Ctrl-C while SymPy or JAX is being imported is also one line, not a traceback.
+    """
     code: int | None = None
     try:
+        if isinstance(main, str):
+            module, _, name = main.partition(":")
+            main = getattr(importlib.import_module(module), name)
         code = main(argv)
         sys.stdout.flush()
     except BrokenPipeError:

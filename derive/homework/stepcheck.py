@@ -362,6 +362,8 @@ _PARTIAL = re.compile(
 _PLACEHOLDER = "theta"
 #: longest step file accepted, in lines
 MAX_LINES = 300
+#: largest step file accepted, in bytes (300 lines of the reader's 600 characters, and comments)
+MAX_BYTES = 256 * 1024
 #: default wall-time limit of the CLI for one file, in seconds
 DEFAULT_TIMEOUT = 60.0
 
@@ -1586,16 +1588,26 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "python -m derive.ste
     if path is None or (args.steps and args.file):
         ap.error("give exactly one step file (FILE or --steps FILE)")
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        size = Path(path).stat().st_size
+        if size > MAX_BYTES:
+            print(
+                f"{ap.prog}: {path} has {size:,} bytes; a step file has at most {MAX_BYTES:,}",
+                file=sys.stderr,
+            )
+            return 2
+        text = Path(path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         print(f"{ap.prog}: cannot read {path}: {exc}", file=sys.stderr)
+        return 2
+    if not any(s.strip() and not s.lstrip().startswith("%") for s in text.splitlines()):
+        print(f"{ap.prog}: {path}: nothing to check (no line with an expression)", file=sys.stderr)
         return 2
     try:  # bad options and oversized files are refused before any work
         if args.exercise is not None:
             _from_exercise(args.exercise)
         for spec in args.domain:
             parse_domain(spec)
-        if text.count("\n") >= MAX_LINES:
+        if len(text.splitlines()) > MAX_LINES:
             raise ValueError(f"a step file has at most {MAX_LINES} lines")
     except KeyError as exc:
         print(f"{ap.prog}: {exc.args[0]}", file=sys.stderr)
