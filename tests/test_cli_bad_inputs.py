@@ -81,6 +81,13 @@ COMMANDS = {
         (str(ROOT / "derive/data/examples/mse-gradient.steps"), "--timeout", "-1"),
         file_input=("{}",),
     ),
+    "derive.rebuild": Command(
+        "derive.rebuild",
+        ("--activation", "identity", "--format", "text"),
+        ("--activation", "relu"),
+        output_flag="-o",
+        text_input=("--activation", "{}"),
+    ),
     "numeric.gradcheck": Command(
         "numeric.gradcheck",
         ("--cost", "quadratic", "--nets", "2", "--sizes", "2,2"),

@@ -81,7 +81,8 @@ def read_activation(text: str) -> str | sp.Expr:
     try:
         return parse_answer(text, functions=tuple(EXTRA_FUNCTIONS))
     except ParseError as exc:
-        raise Refused(f"cannot read the activation {text!r}: {exc}") from None
+        shown = text if len(text) <= 60 else text[:57] + "..."
+        raise Refused(f"cannot read the activation {shown!r}: {exc}") from None
 
 
 @functools.lru_cache(maxsize=64)
