@@ -326,6 +326,10 @@ def _answer_after_dashdash(argv: list[str], parser: argparse.ArgumentParser) -> 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if any(arg == "--steps" or arg.startswith("--steps=") for arg in argv):
+        if any(arg in ("--format", "--standalone") or arg.startswith("--format=") for arg in argv):
+            from .stepdoc import main as steps_document  # the checked file as a document
+
+            return steps_document(argv, prog="python -m derive.check")
         from .stepcheck import main as check_steps  # a proof, line by line
 
         return check_steps(argv, prog="python -m derive.check")

@@ -38,7 +38,6 @@ from types import MappingProxyType
 import sympy as sp
 from lark import Lark, Token, Transformer_NonRecursive, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, VisitError
-from sympy.printing.latex import LatexPrinter
 
 from ..engine import notation as nt
 from ..engine.indexing import (
@@ -48,6 +47,7 @@ from ..engine.indexing import (
     index_symbol,
     indexed_form,
 )
+from ..engine.printers import LatexTextbook
 
 __all__ = [
     "CONSTANT",
@@ -953,7 +953,9 @@ def parse_relation(
 _GREEK_SYMBOL = re.compile(r"^(delta|eta|lambda|epsilon|alpha|beta|gamma|theta|mu)(?=[\^_]|$)")
 
 
-class _Printer(LatexPrinter):
+class _Printer(LatexTextbook):
+    """The project's textbook printer, with the reader's own symbol names."""
+
     def _print_Symbol(self, expr: sp.Symbol, style: str = "plain") -> str:
         name = expr.name
         if "^{" in name or "_{" in name:
@@ -986,6 +988,9 @@ class _Printer(LatexPrinter):
         return f"{base}_{{{idx}}}"
 
 
+_PRINTER = _Printer()
+
+
 def to_latex(expr: sp.Basic) -> str:
     """LaTeX of an answer as read: ``\\ln`` for log, ``\\delta^{L}_{j}`` for layer symbols."""
-    return _Printer({"ln_notation": True}).doprint(expr)
+    return _PRINTER.doprint(expr)
