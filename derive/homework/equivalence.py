@@ -82,7 +82,12 @@ class Interval:
     margin: float = 0.0
 
     def draw(self, rng: random.Random) -> float:
-        return rng.uniform(self.low + self.margin, self.high - self.margin)
+        low, high = self.low + self.margin, self.high - self.margin
+        if high == float("inf"):  # a half-line: points within 10 of its end
+            high = (low if low > float("-inf") else -5.0) + 10.0
+        if low == float("-inf"):
+            low = high - 10.0
+        return rng.uniform(low, high)
 
 
 #: default domains by symbol family: a ∈ (0, 1), y ∈ [0, 1], n, t > 0, others real

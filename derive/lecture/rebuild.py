@@ -30,7 +30,7 @@ from ..engine.notation import C, z
 from ..engine.render import tex
 from ..engine.steps import Derivation, Relation, Step, Text
 from ..engine.verify import verify_all
-from ..homework.parse import EXTRA_FUNCTIONS, ParseError, parse_answer
+from ..homework.parse import ParseError, parse_answer
 from .rebuild_math import NAMED, Rebuilt, Refused, analyse
 from .rebuild_text import as_json, plain, y_range
 
@@ -79,7 +79,7 @@ def read_activation(text: str) -> str | sp.Expr:
     if name in NAMED:
         return name
     try:
-        return parse_answer(text, functions=tuple(EXTRA_FUNCTIONS))
+        return parse_answer(text)
     except ParseError as exc:
         shown = text if len(text) <= 60 else text[:57] + "..."
         raise Refused(f"cannot read the activation {shown!r}: {exc}") from None

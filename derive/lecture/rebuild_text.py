@@ -1,7 +1,7 @@
 """Text forms of a rebuilt cost: plain text the safe parser reads back, and the ``--json`` object.
 
-``plain`` prints an expression as :func:`derive.homework.parse.parse_answer` (with
-``functions=EXTRA_FUNCTIONS``) reads it: ``abs``, ``atan``, ``sigma``, ``**``. A piecewise
+``plain`` prints an expression as :func:`derive.homework.parse.parse_answer` reads it:
+``abs``, ``atan``, ``sigma``, ``**``. A piecewise
 expression or a definite integral has no such text; :func:`as_json` then also gives its parts.
 """
 
