@@ -88,6 +88,7 @@ COMMANDS = {
         output_flag="-o",
         text_input=("--activation", "{}"),
     ),
+    "derive.serve": Command("derive.serve", ("--check", "--port", "0"), ("--port", "70000")),
     "numeric.gradcheck": Command(
         "numeric.gradcheck",
         ("--cost", "quadratic", "--nets", "2", "--sizes", "2,2"),
