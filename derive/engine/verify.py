@@ -21,7 +21,7 @@ but that agrees numerically is reported as ``numeric``; one with a point of disa
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -94,12 +94,37 @@ class _State:
     term: sp.Expr | None = None
     statement: sp.Basic | None = None
     substitutions: dict[sp.Symbol, sp.Expr] = field(default_factory=dict)
+    #: results of the pure functions below for this derivation: a step's term is the next
+    #: step's previous term, so each is defined, evaluated and differentiated once, not twice
+    memo: dict[tuple, sp.Basic] = field(default_factory=dict, repr=False)
+
+    def _once(self, key: tuple, compute: Callable[[], sp.Basic]) -> sp.Basic:
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]
 
     def define(self, expr: sp.Basic) -> sp.Basic:
         """Apply the derivation's definitions (a = σ(z), z = w x + b …) and evaluate."""
-        for sym, value in self.derivation.definitions:
-            expr = expr.subs(sym, value)
-        return expand_sigma_prime(expr)
+
+        def compute() -> sp.Basic:
+            out = expr
+            for sym, value in self.derivation.definitions:
+                out = out.subs(sym, value)
+            return expand_sigma_prime(out)
+
+        return self._once(("define", expr), compute)
+
+    def done(self, expr: sp.Basic, substituted: bool = False) -> sp.Basic:
+        """``_doit(expr)``; with ``substituted``, after the substitutions made so far."""
+        subs = tuple(self.substitutions.items()) if substituted else ()
+        return self._once(
+            ("doit", expr, subs), lambda: _doit(expr.subs(self.substitutions) if subs else expr)
+        )
+
+    def derivative(self, expr: sp.Basic, var: sp.Symbol) -> sp.Expr:
+        """d/d``var`` of ``_doit(expr)`` under the substitutions made so far."""
+        key = ("derivative", expr, var, tuple(self.substitutions.items()))
+        return self._once(key, lambda: derivative(self.done(expr), var, self.substitutions))
 
 
 def _doit(expr: sp.Basic) -> sp.Basic:
@@ -208,8 +233,8 @@ def _check_equal(step: Step, state: _State, up_to_constant: bool) -> tuple:
                 None,
             )
         try:
-            dprev = derivative(_doit(prev), var, state.substitutions)
-            dcur = derivative(_doit(cur), var, state.substitutions)
+            dprev = state.derivative(prev, var)
+            dcur = state.derivative(cur, var)
         except UnsupportedIntegral as exc:
             return Verdict.UNVERIFIED, "none", str(exc), None
         # an antiderivative must also be real on the domain (ln(a − 1) + C is not)
@@ -222,7 +247,7 @@ def _check_equal(step: Step, state: _State, up_to_constant: bool) -> tuple:
             dprev - dcur, state, "differentiation + ", scale=(dprev, dcur), real=terms
         )
         return verdict, method, f"d/d{var} of the difference: {detail}", ev
-    prev, cur = _doit(prev.subs(state.substitutions)), _doit(cur.subs(state.substitutions))
+    prev, cur = state.done(prev, substituted=True), state.done(cur, substituted=True)
     return _judge_zero(prev - cur, state, scale=(prev, cur))
 
 
@@ -285,8 +310,8 @@ def _difference(statement: sp.Basic) -> sp.Expr:
 
 def _check_equivalent(step: Step, state: _State) -> tuple:
     domain = state.derivation.domain
-    d1 = _doit(state.define(_difference(state.statement)))
-    d2 = _doit(state.define(_difference(step.expr)))
+    d1 = state.done(state.define(_difference(state.statement)))
+    d2 = state.done(state.define(_difference(step.expr)))
     if sp.cancel(d1) == 0 or sp.cancel(d2) == 0:
         return Verdict.UNVERIFIED, "ratio", "an identically true statement is not compared", None
     ratio = sp.cancel(sp.together(expand_sigma_prime(d1) / expand_sigma_prime(d2)))

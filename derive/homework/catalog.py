@@ -67,6 +67,7 @@ KEYS = frozenset(
         "points",
         "replaces",
         "mistake",
+        "assumes",
     }
 )
 MISTAKE_KEYS = frozenset({"answer", "en", "cs"})
@@ -219,6 +220,7 @@ class _Entry:
         mistakes = self._mistakes(vocab)
         reference = self.parse("solution", solution, vocab) if solution is not None else None
         forbid_sigma_prime = self.flag("forbid_sigma_prime")
+        assumes = tuple(self.names("assumes"))
         self.flag("replaces")  # its meaning is checked against the built-in IDs by the caller
         if self.problems or reference is None or statement is None:
             return None
@@ -235,6 +237,7 @@ class _Entry:
             variable=variable,
             up_to_constant=up_to_constant,
             forbid_sigma_prime=forbid_sigma_prime,
+            assumes=assumes,
             points=points,
             solution=solution or "",
         )

@@ -304,14 +304,44 @@ def parse_domain(specs: Sequence[str], *, notation: str = "course") -> Domain:
     return Domain().with_intervals(intervals)
 
 
-def _print_result(result: GradeResult, as_json: bool) -> None:
+#: the labels of the plain-text output, per language (the verdict word too)
+_LABELS = {
+    "en": {
+        "correct": "correct",
+        "incorrect": "incorrect",
+        "invalid": "invalid",
+        "undecided": "undecided",
+        "read_as": "read as",
+        "reference": "reference read as",
+        "method": "method",
+    },
+    "cs": {
+        "correct": "správně",
+        "incorrect": "nesprávně",
+        "invalid": "nečitelné",
+        "undecided": "nerozhodnuto",
+        "read_as": "přečteno jako",
+        "reference": "vzor přečten jako",
+        "method": "metoda",
+    },
+}
+
+
+def _print_result(result: GradeResult, as_json: bool, lang: str = "en") -> None:
     if as_json:
         print(json.dumps(result.to_json(), ensure_ascii=False))
         return
-    print(f"{result.verdict}: {result.feedback}")
+    label = _LABELS.get(lang, _LABELS["en"])
+    print(f"{label[result.verdict]}: {result.feedback}")
     if result.read_as:
-        print(f"read as: {result.read_as}")
-    print(f"method: {result.method}")
+        print(f"{label['read_as']}: {result.read_as}")
+        if result.read_as_text:
+            print(f"{' ' * len(label['read_as'])}  {result.read_as_text}")
+    if result.reference_read_as:
+        print(f"{label['reference']}: {result.reference_read_as}")
+        if result.reference_read_as_text:
+            print(f"{' ' * len(label['reference'])}  {result.reference_read_as_text}")
+    print(f"{label['method']}: {result.method}")
 
 
 def _source(exercise_id: str) -> str:
@@ -551,7 +581,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if ns.notation != "course":
             parser.error("--notation goes with --reference or a batch of pairs")
         result = grade(ns.args[0], ns.args[1], lang=ns.lang, timeout=ns.timeout)
-    _print_result(result, ns.json)
+    _print_result(result, ns.json, ns.lang)
     return EXIT[result.verdict]
 
 

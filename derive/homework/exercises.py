@@ -19,6 +19,7 @@ from types import MappingProxyType
 import sympy as sp
 
 from ..lecture import closedforms
+from .derivatives import resolve_derivatives
 from .equivalence import Definition, Domain, Interval
 from .parse import (
     ParseError,
@@ -62,10 +63,19 @@ class Exercise:
     variable: sp.Symbol | None = None
     up_to_constant: bool = False
     forbid_sigma_prime: bool = False
+    #: conditions the statement makes beyond the domain ("0 < y < 1", "one-hot"): an answer
+    #: may repeat them (derive.homework.conditions)
+    assumes: tuple[str, ...] = ()
     points: float = 1.0
     solution: str = ""
 
     def parse(self, text: str) -> tuple[sp.Expr | None, sp.Expr]:
+        """:meth:`parse_written` with every written derivative (∂a/∂z, d/dw …) computed under
+        this exercise's definitions (:mod:`derive.homework.derivatives`)."""
+        lhs, rhs = self.parse_written(text)
+        return lhs, resolve_derivatives(rhs, self.definitions)
+
+    def parse_written(self, text: str) -> tuple[sp.Expr | None, sp.Expr]:
         """Read an answer with this exercise's vocabulary; ``lhs = rhs`` is allowed.
 
         Only the right-hand side is graded, so only it must use the exercise's symbols: the
@@ -156,6 +166,7 @@ def _build(entry: dict) -> Exercise:
         variable=variable,
         up_to_constant=bool(entry.get("up_to_constant", False)),
         forbid_sigma_prime=bool(entry.get("forbid_sigma_prime", False)),
+        assumes=tuple(entry.get("assumes", ())),
         points=float(entry.get("points", 1)),
     )
 

@@ -69,7 +69,16 @@ from ..engine.notation import SampleSum, expand_sigma_prime, sigma, z
 from ..engine.sign import prove_sign
 from ..engine.steps import Derivation, Relation, Step, Substitution, Text
 from ..engine.verify import StepResult, Verdict, verify
-from .parse import ParseError, normalise, parse_answer, parse_relation
+from .conditions import split_condition
+from .parse import ParseError, normalise, parse_answer, parse_relation, split_relation
+from .stepinput import (
+    NEW_CHAIN,
+    NOTHING_TO_CHECK,
+    in_language,
+    line_count,
+    nothing_to_check,
+    prepare,
+)
 
 __all__ = [
     "LANGS",
@@ -639,7 +648,8 @@ def read_steps(
     declarations; the chains that have such a variable are read again with it rebuilt
     (:func:`_rebuilt_symbols`).
     """
-    if text.count("\n") >= MAX_LINES:
+    text = prepare(text)  # BOM, U+2028/U+2029 (derive.homework.stepinput)
+    if line_count(text) > MAX_LINES:
         raise ValueError(f"a step file has at most {MAX_LINES} lines")
     args = (text, symbols, definitions, domain_spec, variable)
     first = _read_all(*args, {})
@@ -838,10 +848,14 @@ def _maybe_define(first: Line, state: _FileState, chain: Chain) -> None:
 
 def _read_line(number: int, body: str, first: bool, reader: _Reader) -> Line:
     body = _TRAILING.sub("", body) if not body.endswith("]") else body
+    original = body
     try:
         if body.startswith("[") and body.endswith("]"):
             sub = reader.substitution(body[1:-1])
             return Line(number, body, "subst", expr=sub)
+        # a condition after the line (\quad (0<a<1), \text{ for } …) is a remark here: every
+        # step is checked on the whole domain of the file, which is never weaker
+        body = split_condition(body)[0] or body
         for pattern, rel in _LEADING:
             m = pattern.match(body)
             if m:
@@ -849,19 +863,38 @@ def _read_line(number: int, body: str, first: bool, reader: _Reader) -> Line:
                 if first and rel != "=":
                     raise ParseError(f"a chain cannot start with {rel}: no line is before it")
                 if first:  # "= expr" opening a chain (a slide continued): its start
-                    return Line(number, body, "start", None, reader.expression(rest))
+                    return Line(number, original, "start", None, reader.expression(rest))
                 if rel in ("<=>", "=>"):
                     lhs, rhs = reader.relation(rest)
                     if lhs is None:
                         raise ParseError(f"after {rel} write an equation (with '=')")
-                    return Line(number, body, rel, lhs, rhs)
-                return Line(number, body, rel, None, reader.expression(rest))
+                    return Line(number, original, rel, lhs, rhs)
+                return Line(number, original, rel, None, reader.expression(rest))
         if first:
-            lhs, rhs = reader.relation(body)
-            return Line(number, body, "start", lhs, rhs)
-        return Line(number, body, "=", None, reader.expression(body))
+            lhs, rhs = _first_relation(body, reader)
+            return Line(number, original, "start", lhs, rhs)
+        lhs_text, _rhs = split_relation(normalise(body))
+        if lhs_text is not None and lhs_text.strip():
+            raise ParseError(NEW_CHAIN["en"].format(lhs=lhs_text.strip()))
+        return Line(number, original, "=", None, reader.expression(body))
     except ParseError as exc:
-        return Line(number, body, "?", error=str(exc))
+        return Line(number, original, "?", error=str(exc))
+
+
+def _first_relation(body: str, reader: _Reader) -> tuple[sp.Expr | None, sp.Expr]:
+    """A chain's first line ``X = …``: ``X`` names what the chain computes (δ^L_j, ∂C/∂a), so
+    when the vocabulary refuses it, it is read with the default rules (the rest is not)."""
+    try:
+        return reader.relation(body)
+    except ParseError:
+        lhs_text, rhs_text = split_relation(normalise(body))
+        if lhs_text is None:
+            raise
+        try:
+            lhs = _Reader(None).expression(lhs_text)
+        except ParseError:
+            raise ParseError(f"could not read the left-hand side {lhs_text.strip()!r}") from None
+        return lhs, reader.expression(rhs_text)
 
 
 # --------------------------------------------------------------------------- checking
@@ -1272,7 +1305,7 @@ def _check_chain(chain: Chain, lang: str) -> tuple[list[LineResult], ChainConclu
             prev_line, subs_since = ln, []
     for ln in unreadable.values():
         results_by_line[ln.number] = LineResult(
-            ln.number, ln.text, "unreadable", ln.error or "", claims=chain.claims
+            ln.number, ln.text, "unreadable", in_language(ln.error or "", lang), claims=chain.claims
         )
     out = [results_by_line[k] for k in sorted(results_by_line)]
     return out, _conclusion(built, lang)
@@ -1595,19 +1628,19 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "python -m derive.ste
                 file=sys.stderr,
             )
             return 2
-        text = Path(path).read_text(encoding="utf-8-sig")
+        text = prepare(Path(path).read_text(encoding="utf-8"))  # BOM, U+2028/U+2029
     except (OSError, UnicodeDecodeError) as exc:
         print(f"{ap.prog}: cannot read {path}: {exc}", file=sys.stderr)
         return 2
-    if not any(s.strip() and not s.lstrip().startswith("%") for s in text.splitlines()):
-        print(f"{ap.prog}: {path}: nothing to check (no line with an expression)", file=sys.stderr)
+    if nothing_to_check(text):
+        print(f"{ap.prog}: {path}: {NOTHING_TO_CHECK[args.lang]}", file=sys.stderr)
         return 2
     try:  # bad options and oversized files are refused before any work
         if args.exercise is not None:
             _from_exercise(args.exercise)
         for spec in args.domain:
             parse_domain(spec)
-        if len(text.splitlines()) > MAX_LINES:
+        if line_count(text) > MAX_LINES:
             raise ValueError(f"a step file has at most {MAX_LINES} lines")
     except KeyError as exc:
         print(f"{ap.prog}: {exc.args[0]}", file=sys.stderr)
