@@ -81,6 +81,13 @@ COMMANDS = {
         (str(ROOT / "derive/data/examples/mse-gradient.steps"), "--timeout", "-1"),
         file_input=("{}",),
     ),
+    "derive.rebuild": Command(
+        "derive.rebuild",
+        ("--activation", "identity", "--format", "text"),
+        ("--activation", "relu"),
+        output_flag="-o",
+        text_input=("--activation", "{}"),
+    ),
     "derive.serve": Command("derive.serve", ("--check", "--port", "0"), ("--port", "70000")),
     "numeric.gradcheck": Command(
         "numeric.gradcheck",

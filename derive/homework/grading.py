@@ -34,7 +34,7 @@ from .equivalence import (
     family,
     undefined_point,
 )
-from .exercises import Exercise, catalog, exercise, nearest_ids
+from .exercises import Exercise, active_catalog, exercise, nearest_ids
 from .general import Side, big_power, judge
 from .parse import CONSTANT, ParseError, parse_answer, read_with_conditions, to_latex
 from .readable import echo_text
@@ -361,7 +361,8 @@ def _grade_canonical(
 
 
 def _did_you_mean(exercise_id: object, lang: str) -> str:
-    near = nearest_ids(str(exercise_id), catalog()) if isinstance(exercise_id, str) else []
+    known = active_catalog()
+    near = nearest_ids(str(exercise_id), known) if isinstance(exercise_id, str) else []
     return phrase("did_you_mean", lang, ids=" / ".join(near)) if near else ""
 
 

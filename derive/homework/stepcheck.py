@@ -1648,9 +1648,13 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "python -m derive.ste
     except ValueError as exc:
         print(f"{ap.prog}: {exc}", file=sys.stderr)
         return 2
+    from functools import partial
+
+    from .catalog import active_paths, worker_init
     from .sandbox import Crashed, TimedOut, WorkerPool
 
-    with WorkerPool(_task) as pool:
+    # the worker knows the instructor's catalog files too (a fork server does not inherit them)
+    with WorkerPool(_task, initializer=partial(worker_init, active_paths())) as pool:
         report = pool.run((text, args.exercise, args.domain, args.lang, path), args.timeout)
     if isinstance(report, TimedOut):
         print(f"{ap.prog}: checking {path} took longer than {report.seconds:g} s", file=sys.stderr)
