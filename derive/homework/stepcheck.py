@@ -63,7 +63,7 @@ from sympy.core.function import AppliedUndef
 
 from ..engine import render
 from ..engine.calculus import CONST, has_indefinite_integral
-from ..engine.console import MAX_TIMEOUT, timeout_seconds
+from ..engine.console import MAX_TIMEOUT, TooLarge, timeout_seconds
 from ..engine.domain import DEFAULT, UNIT_CLOSED, UNIT_OPEN, Domain, Interval
 from ..engine.notation import SampleSum, expand_sigma_prime, sigma, z
 from ..engine.sign import prove_sign
@@ -72,12 +72,14 @@ from ..engine.verify import StepResult, Verdict, verify
 from .conditions import split_condition
 from .parse import ParseError, normalise, parse_answer, parse_relation, split_relation
 from .stepinput import (
+    MAX_BYTES,
     NEW_CHAIN,
     NOTHING_TO_CHECK,
     in_language,
     line_count,
     nothing_to_check,
     prepare,
+    read_step_file,
 )
 
 __all__ = [
@@ -371,8 +373,6 @@ _PARTIAL = re.compile(
 _PLACEHOLDER = "theta"
 #: longest step file accepted, in lines
 MAX_LINES = 300
-#: largest step file accepted, in bytes (300 lines of the reader's 600 characters, and comments)
-MAX_BYTES = 256 * 1024
 #: default wall-time limit of the CLI for one file, in seconds
 DEFAULT_TIMEOUT = 60.0
 
@@ -1621,14 +1621,13 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "python -m derive.ste
     if path is None or (args.steps and args.file):
         ap.error("give exactly one step file (FILE or --steps FILE)")
     try:
-        size = Path(path).stat().st_size
-        if size > MAX_BYTES:
-            print(
-                f"{ap.prog}: {path} has {size:,} bytes; a step file has at most {MAX_BYTES:,}",
-                file=sys.stderr,
-            )
-            return 2
-        text = prepare(Path(path).read_text(encoding="utf-8"))  # BOM, U+2028/U+2029
+        text = read_step_file(path)  # at most MAX_BYTES; BOM, U+2028/U+2029
+    except TooLarge:
+        print(
+            f"{ap.prog}: {path} is larger than a step file may be ({MAX_BYTES:,} bytes)",
+            file=sys.stderr,
+        )
+        return 2
     except (OSError, UnicodeDecodeError) as exc:
         print(f"{ap.prog}: cannot read {path}: {exc}", file=sys.stderr)
         return 2

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import sympy as sp
 
-from ..engine.console import output_path, read_bounded, timeout_seconds
+from ..engine.console import output_path, timeout_seconds
 from ..engine.phrases import table_word
 from ..engine.render import document, text
 from ..engine.steps import Derivation, Relation, Step, Text
@@ -168,7 +168,8 @@ def _task(
 def main(argv: Sequence[str], *, prog: str) -> int:
     """``--steps FILE --format latex|markdown|beamer [--standalone] [-o OUT]``: exit codes as
     the text report (0 every line follows, 1 a line is wrong, 2 unreadable or bad input)."""
-    from .stepcheck import DEFAULT_TIMEOUT, MAX_BYTES, MAX_LINES, parse_domain
+    from .stepcheck import DEFAULT_TIMEOUT, MAX_LINES, parse_domain
+    from .stepinput import read_step_file
 
     ap = argparse.ArgumentParser(prog=prog, description="A checked step file as a document.")
     ap.add_argument("file", nargs="?", help="the step file (or use --steps)")
@@ -189,7 +190,7 @@ def main(argv: Sequence[str], *, prog: str) -> int:
     if args.standalone and args.format == "markdown":
         ap.error("--standalone makes a LaTeX document: it does not go with --format markdown")
     try:
-        source = read_bounded(path, MAX_BYTES).decode("utf-8-sig")
+        source = read_step_file(path)
         for spec in args.domain:
             parse_domain(spec)
         if len(source.splitlines()) > MAX_LINES:
