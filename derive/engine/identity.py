@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from .domain import Domain, reparametrise
+from .indexing import canonical_indices
 from .notation import SampleSum, expand_sigma_prime, sigma
 
 __all__ = ["Proof", "prove_zero"]
@@ -32,12 +33,19 @@ class Proof:
 
 
 def _is_zero(expr: sp.Expr) -> bool:
-    return sp.cancel(sp.together(expr)) == 0
+    """``cancel(together(expr)) == 0``; with sums, once more after their bound indices are
+    renamed canonically (cancelling can pull a factor out of a sum and change its shape)."""
+    done = sp.cancel(sp.together(expr))
+    if done == 0:
+        return True
+    if done.has(sp.Sum):
+        return sp.cancel(sp.together(canonical_indices(done))) == 0
+    return False
 
 
 def prove_zero(d: sp.Expr, domain: Domain, *, allow_simplify: bool = True) -> Proof | None:
     """Prove ``d ≡ 0`` on ``domain``; return how, or ``None`` if no method succeeded."""
-    d = expand_sigma_prime(sp.sympify(d)).doit()
+    d = canonical_indices(expand_sigma_prime(sp.sympify(d)).doit())
     if d.has(SampleSum):
         return None  # SymPy would treat the summand as the same for every sample
     if _is_zero(d):

@@ -21,10 +21,11 @@ from .notation import SampleSum, expand_sigma_prime
 __all__ = ["DIGITS", "Evidence", "evaluate_sign", "evaluate_zero"]
 
 DIGITS = 30
-#: |lhs − rhs| below TOLERANCE · (|lhs| + |rhs|) counts as zero
+#: |lhs − rhs| below TOLERANCE · (|lhs| + |rhs|) counts as zero: the comparison is relative
 TOLERANCE = mpmath.mpf(10) ** (-(DIGITS - 8))
-#: ... and below this in absolute terms (both sides tiny): well under float64's resolution
-ABSOLUTE_FLOOR = mpmath.mpf(10) ** (-(DIGITS + 10))
+#: a point where both sides are below this (|lhs| + |rhs|) is no evidence either way: it is
+#: skipped, never counted as agreement (a^4608 and 2a^4608 are both tiny at a = 0.3)
+ABSOLUTE_FLOOR = mpmath.mpf(10) ** (-(DIGITS - 8))
 DEFAULT_POINTS = 12
 DEFAULT_SEED = 20261127
 
@@ -112,6 +113,9 @@ def _evaluations(
                 continue
             kept += 1
             out.append((point, values))
+        # near the open ends (log-spaced), then at the closed ends: where uniform draws
+        # rarely go, and where statements false only near an edge fail
+        out += [(point, at(point)) for point in domain.near_end_points(symbols, seed)]
         out += [(point, at(point)) for point in domain.edge_points(symbols, seed)]
     return out, redrawn
 
@@ -125,10 +129,22 @@ def _counterexample(point: dict, label: str, value: object) -> tuple[tuple[str, 
     return (*_fmt_point(point), (label, text))
 
 
-def _note(redrawn: int, compared: int) -> str:
+def _span(points: list[dict]) -> str:
+    """Which points were used: the range of each variable, e.g. ``a from 0.0003 to 0.9996``."""
+    spans = []
+    for sym in sorted({s_ for p in points for s_ in p}, key=lambda q: sp.sstr(q))[:4]:
+        vals = [float(p[sym]) for p in points if sym in p]
+        spans.append(f"{sp.sstr(sym)} from {min(vals):.4g} to {max(vals):.4g}")
+    return "; ".join(spans)
+
+
+def _note(redrawn: int, compared: int, used: list[dict] | None = None) -> str:
     if compared == 0:
         return "not real at any sampled point of the domain"
-    return f"{redrawn} undefined points redrawn" if redrawn else ""
+    parts = [f"{redrawn} undefined points redrawn"] if redrawn else []
+    if used:
+        parts.append(_span(used))
+    return ", ".join(p for p in parts if p)
 
 
 def evaluate_zero(
@@ -139,43 +155,88 @@ def evaluate_zero(
     seed: int = DEFAULT_SEED,
     scale: tuple[sp.Expr, ...] = (),
     real: tuple[sp.Expr, ...] = (),
+    conditions: tuple[tuple[sp.Expr, ...], tuple[sp.Expr, ...]] = ((), ()),
 ) -> Evidence | None:
     """Is ``expr`` zero at ``count`` seeded points of ``domain``? ``None``: cannot evaluate.
 
     Each of ``real`` (e.g. an antiderivative) must be real at every point: a point where one
     is not is a counterexample.
 
-    ``scale`` holds the two sides whose difference ``expr`` is: the tolerance is relative to
-    ``|lhs| + |rhs|`` at each point, and a point where one side is real and the other is not
-    (``ln(x²)`` against ``2 ln x`` at x < 0) is a counterexample. Points where no side is
-    real are outside the domain of the statement and are redrawn. ``points == 0`` in the
-    result means nothing could be compared: it is no evidence.
+    ``scale`` holds the two sides whose difference ``expr`` is: the comparison is relative to
+    ``|lhs| + |rhs|`` at each point (a point where both are below :data:`ABSOLUTE_FLOOR` is
+    skipped: no evidence), and a point where one side is real and the other is not
+    (``ln(x²)`` against ``2 ln x`` at x < 0) is a counterexample. ``conditions`` are, per
+    side, the parts as written that must be real for the side to be (``ln(a − 2)`` in
+    ``e^{ln(a − 2)}``, which SymPy reads as ``a − 2``). Points where no side is real are
+    outside the domain of the statement and are skipped. A disagreement is confirmed at twice
+    the precision before it is reported (rounding is never a counterexample). ``points == 0``
+    in the result means nothing could be compared: it is no evidence.
     """
-    got = _evaluations(sp.Tuple(expr, *scale, *real), domain, count, seed)
+    lhs_conds, rhs_conds = conditions
+    got = _evaluations(
+        sp.Tuple(expr, *scale, *real, *lhs_conds, *rhs_conds), domain, count, seed
+    )
     if got is None:
         return None
     values, redrawn = got
+    n_real = len(real)
+    n_scale = len(scale)
     worst = mpmath.mpf(0)
     compared = 0
+    used: list[dict] = []
+
+    def sides_real(reals: list) -> list[bool]:
+        parts = reals[1 : 1 + n_scale]
+        conds = reals[1 + n_scale + n_real :]
+        lc, rc = conds[: len(lhs_conds)], conds[len(lhs_conds) :]
+        out = [q is not None for q in parts]
+        if len(out) == 2:
+            out[0] = out[0] and all(q is not None for q in lc)
+            out[1] = out[1] and all(q is not None for q in rc)
+        return out
+
     for point, vals in values:
         if vals is None:
             continue
         reals = [_real(q) for q in vals]
-        if real and any(q is None for q in reals[len(reals) - len(real) :]):
+        if real and any(q is None for q in reals[1 + n_scale : 1 + n_scale + n_real]):
             return Evidence(compared, math.inf, _counterexample(point, "a term is", "not real"), "")
-        v, *parts = reals[: len(reals) - len(real)]
-        if scale and any(q is None for q in parts) and any(q is not None for q in parts):
-            return Evidence(
-                compared, math.inf, _counterexample(point, "one side is not real", "there"), ""
-            )
-        if v is None or (scale and all(q is None for q in parts)):
+        v, parts = reals[0], reals[1 : 1 + n_scale]
+        if scale:
+            ok = sides_real(reals)
+            if any(ok) and not all(ok):
+                which = "one side is not real" if len(ok) == 2 else "a side is not real"
+                return Evidence(compared, math.inf, _counterexample(point, which, "there"), "")
+            if not all(ok):
+                continue
+        if v is None:
             continue
-        compared += 1
-        bound = TOLERANCE * (sum(abs(q) for q in parts) if scale else 1)
-        if abs(v) > max(bound, ABSOLUTE_FLOOR):
+        size = sum(abs(q) for q in parts) if scale else mpmath.mpf(1)
+        if scale and size < ABSOLUTE_FLOOR:
+            continue  # both sides below the floor: no evidence either way
+        if abs(v) > TOLERANCE * size and _confirmed(sp.Tuple(expr, *scale), point, scale != ()):
             return Evidence(compared, float(abs(v)), _counterexample(point, "value", v), "")
-        worst = max(worst, abs(v))
-    return Evidence(compared, float(worst), None, _note(redrawn, compared))
+        compared += 1
+        used.append(point)
+        worst = max(worst, abs(v) / size)
+    return Evidence(compared, float(worst), None, _note(redrawn, compared, used))
+
+
+def _confirmed(exprs: sp.Tuple, point: dict, relative: bool) -> bool:
+    """Is the disagreement still there at twice the digits (not a rounding artefact)?"""
+    symbols = sorted(exprs.free_symbols, key=lambda s_: s_.name)
+    fn = _compile(exprs, symbols)
+    if fn is None:
+        return True
+    with mpmath.workdps(2 * DIGITS):
+        try:
+            vals = [_real(q) for q in fn(*[mpmath.mpf(point[s_]) for s_ in symbols])]
+        except (ZeroDivisionError, ValueError, OverflowError, TypeError):
+            return True
+        if any(q is None for q in vals):
+            return True
+        size = sum(abs(q) for q in vals[1:]) if relative else mpmath.mpf(1)
+        return abs(vals[0]) > mpmath.mpf(10) ** (-(2 * DIGITS - 8)) * size
 
 
 def evaluate_sign(

@@ -30,6 +30,7 @@ import sympy as sp
 from . import points
 from .calculus import CONST, UnsupportedIntegral, derivative, has_indefinite_integral
 from .identity import prove_zero
+from .indexing import family_derivatives
 from .notation import SampleSum, SigmaPrime, expand_sigma_prime
 from .sign import prove_sign
 from .steps import Derivation, Relation, Step, Undefined
@@ -94,12 +95,27 @@ class _State:
     term: sp.Expr | None = None
     statement: sp.Basic | None = None
     substitutions: dict[sp.Symbol, sp.Expr] = field(default_factory=dict)
+    #: parts of ``term`` as written that must be real (see :attr:`Step.conditions`)
+    term_conditions: tuple[sp.Expr, ...] = ()
+    #: every symbol of the derivation, for naming ``a^{L}_{j}`` back after ∂/∂a^L_j of a Σ_k
+    known: set[sp.Basic] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        for st in self.derivation.steps:
+            for e in (st.expr, st.lhs, st.lhs_value):
+                if isinstance(e, sp.Basic):
+                    self.known |= e.free_symbols
+        for _sym, value in self.derivation.definitions:
+            self.known |= value.free_symbols
 
     def define(self, expr: sp.Basic) -> sp.Basic:
         """Apply the derivation's definitions (a = σ(z), z = w x + b …) and evaluate."""
         for sym, value in self.derivation.definitions:
             expr = expr.subs(sym, value)
         return expand_sigma_prime(expr)
+
+    def doit(self, expr: sp.Basic) -> sp.Basic:
+        return _doit(family_derivatives(expr, self.known))
 
 
 def _doit(expr: sp.Basic) -> sp.Basic:
@@ -168,19 +184,32 @@ def _judge_zero(
     method_prefix: str = "",
     scale: tuple[sp.Expr, ...] = (),
     real: tuple[sp.Expr, ...] = (),
+    conditions: tuple[tuple[sp.Expr, ...], tuple[sp.Expr, ...]] | tuple = (),
 ) -> tuple[Verdict, str, str, points.Evidence | None]:
     """Prove d ≡ 0, then evaluate it numerically as a second opinion.
 
     ``scale`` holds the two sides: the tolerance is relative to them, and a point where one
-    side is real and the other is not refutes the step.
+    side is real and the other is not refutes the step. ``conditions``: per side, the parts
+    as written that must be real (:attr:`Step.conditions`); a proof counts only when each is
+    proved real on the domain, otherwise the step is at most numeric evidence.
     """
     domain = state.derivation.domain
     d = _linear_in_sums(_doit(d))
     proof = prove_zero(d, domain)
     scale = tuple(expand_sigma_prime(_summands(q)) for q in scale)
-    evidence = points.evaluate_zero(expand_sigma_prime(d), domain, scale=scale, real=real)
+    conds = tuple(tuple(expand_sigma_prime(q) for q in side) for side in conditions)
+    evidence = points.evaluate_zero(
+        expand_sigma_prime(d), domain, scale=scale, real=real, conditions=conds or ((), ())
+    )
     if evidence is not None and evidence.counterexample is not None:
         return Verdict.REFUTED, method_prefix + "random points", "the two sides differ", evidence
+    unproved = _unproved_real(conds, domain)
+    if proof is not None and unproved:
+        names = ", ".join(sp.sstr(q) for q in unproved)
+        detail = f"{proof.detail}, but {names} as written is not proved real on the domain"
+        if evidence is not None and evidence.points > 0:
+            return Verdict.NUMERIC, method_prefix + "random points", detail, evidence
+        return Verdict.UNVERIFIED, method_prefix + "none", detail, evidence
     if proof is not None:
         return Verdict.PROVED, method_prefix + proof.method, proof.detail, evidence
     if evidence is not None and evidence.points > 0:
@@ -196,6 +225,24 @@ def _judge_zero(
     return Verdict.UNVERIFIED, method_prefix + "none", why, evidence
 
 
+def _unproved_real(
+    conditions: tuple[tuple[sp.Expr, ...], ...], domain: object
+) -> list[sp.Expr]:
+    """The parts (ln u, u^p) whose argument u is not proved positive on the domain."""
+    out = []
+    for q in dict.fromkeys(c for side in conditions for c in side):
+        arg = q.args[0] if isinstance(q, (sp.log, sp.Pow)) else None
+        if arg is None or arg.is_positive:
+            continue
+        try:
+            proved = prove_sign(arg, domain, positive=True) is not None
+        except Exception:  # a proof that cannot be carried out is no proof
+            proved = False
+        if not proved:
+            out.append(q)
+    return out
+
+
 def _check_equal(step: Step, state: _State, up_to_constant: bool) -> tuple:
     prev, cur = state.define(state.term), state.define(step.expr)
     var = state.derivation.variable
@@ -208,8 +255,8 @@ def _check_equal(step: Step, state: _State, up_to_constant: bool) -> tuple:
                 None,
             )
         try:
-            dprev = derivative(_doit(prev), var, state.substitutions)
-            dcur = derivative(_doit(cur), var, state.substitutions)
+            dprev = derivative(state.doit(prev), var, state.substitutions)
+            dcur = derivative(state.doit(cur), var, state.substitutions)
         except UnsupportedIntegral as exc:
             return Verdict.UNVERIFIED, "none", str(exc), None
         # an antiderivative must also be real on the domain (ln(a − 1) + C is not)
@@ -222,8 +269,13 @@ def _check_equal(step: Step, state: _State, up_to_constant: bool) -> tuple:
             dprev - dcur, state, "differentiation + ", scale=(dprev, dcur), real=terms
         )
         return verdict, method, f"d/d{var} of the difference: {detail}", ev
-    prev, cur = _doit(prev.subs(state.substitutions)), _doit(cur.subs(state.substitutions))
-    return _judge_zero(prev - cur, state, scale=(prev, cur))
+    prev = state.doit(prev.subs(state.substitutions))
+    cur = state.doit(cur.subs(state.substitutions))
+    conds = tuple(
+        tuple(state.define(q).subs(state.substitutions) for q in side)
+        for side in (state.term_conditions, step.conditions)
+    )
+    return _judge_zero(prev - cur, state, scale=(prev, cur), conditions=conds)
 
 
 def _check_fact(statement: sp.Basic, state: _State) -> tuple:
@@ -254,7 +306,7 @@ def _check_fact(statement: sp.Basic, state: _State) -> tuple:
             if lv == rv or (lv.is_finite and rv.is_finite and sp.simplify(lv - rv) == 0):
                 return Verdict.PROVED, "limit", f"Limit.doit() gives {sp.sstr(lv)}", None
             return Verdict.REFUTED, "limit", f"the limit is {sp.sstr(lv)}, not {sp.sstr(rv)}", None
-        lhs, rhs = _doit(lhs), _doit(rhs)
+        lhs, rhs = state.doit(lhs), state.doit(rhs)
         return _judge_zero(lhs - rhs, state, scale=(lhs, rhs))
     if isinstance(statement, (sp.StrictGreaterThan, sp.StrictLessThan)):
         expr = _doit(statement.lhs - statement.rhs)
@@ -384,6 +436,7 @@ def _check_step(step: Step, index: int, state: _State) -> StepResult:
     rel = step.relation
     if step.lhs is not None and rel in (Relation.EQUAL, Relation.UP_TO_CONSTANT):
         state.term = step.lhs if step.lhs_value is None else step.lhs_value
+        state.term_conditions = step.lhs_conditions
     sub_problem = None
     if step.substitution is not None:
         s_ = step.substitution
@@ -437,6 +490,7 @@ def _advance(step: Step, state: _State) -> None:
     if isinstance(step.expr, sp.Expr):
         if step.relation in (Relation.GIVEN, Relation.EQUAL, Relation.UP_TO_CONSTANT):
             state.term = step.expr
+            state.term_conditions = step.conditions
     elif isinstance(step.expr, sp.Basic):
         state.statement = step.expr
 
