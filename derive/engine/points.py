@@ -16,6 +16,7 @@ import mpmath
 import sympy as sp
 
 from .domain import Domain
+from .indexing import LAYER_WIDTH, split_name
 from .notation import SampleSum, expand_sigma_prime
 
 __all__ = ["DIGITS", "Evidence", "evaluate_sign", "evaluate_zero"]
@@ -55,6 +56,33 @@ def _mp_sigma(v: mpmath.mpf) -> mpmath.mpf:
 _MODULES = [{"sigma": _mp_sigma, "log": mpmath.log}, "mpmath"]
 
 
+#: a sum over neurons Σ_k with symbolic K is evaluated written out at this K (with a free
+#: neuron index j = 1): a disagreement there refutes a statement meant for every K and j
+CONCRETE_WIDTH = 3
+
+
+def _concrete(exprs: sp.Tuple) -> sp.Tuple:
+    """Σ_k f(a^L[k]) with symbolic K → its terms at K = :data:`CONCRETE_WIDTH`, every free
+    component ``a^{L}_{j}`` of a summed family at j = 1, ``a^L[i]`` → a symbol ``a^{L}_{i}``."""
+    if not any(type(q) is sp.Sum and q.function.has(sp.Indexed) for q in exprs.atoms(sp.Sum)):
+        return exprs
+    bases = {str(ix.base.label): ix.base for ix in exprs.atoms(sp.Indexed)}
+    free: dict[sp.Basic, sp.Basic] = {LAYER_WIDTH: sp.Integer(CONCRETE_WIDTH)}
+    for sym in exprs.free_symbols:
+        split = split_name(getattr(sym, "name", ""))
+        if split is not None and split[0] in bases and len(split[1]) == 1:
+            free[sym] = bases[split[0]][1]
+    out = exprs.xreplace(free).doit()
+    if any(type(q) is sp.Sum for q in out.atoms(sp.Sum)):
+        return exprs  # limits that are not numbers at this K: left as they are (no value)
+    names = {
+        ix: sp.Symbol(f"{ix.base.label}_{{{','.join(map(str, ix.indices))}}}", real=True)
+        for ix in out.atoms(sp.Indexed)
+        if all(i.is_Integer for i in ix.indices)
+    }
+    return out.xreplace(names)
+
+
 def _compile(expr: sp.Expr, symbols: list[sp.Symbol]) -> Callable[..., object] | None:
     expr = expand_sigma_prime(expr)
     if expr.has(sp.Integral, sp.Derivative, sp.Subs, sp.Limit) or expr.atoms(
@@ -89,6 +117,7 @@ def _evaluations(
     Each entry is (point, values) with values None where evaluation raised (a pole). Also
     returns how many random points were redrawn. None: the expressions cannot be evaluated.
     """
+    exprs = _concrete(exprs)
     symbols = sorted(exprs.free_symbols, key=lambda s_: s_.name)
     fn = _compile(exprs, symbols)
     if fn is None:
@@ -224,6 +253,7 @@ def evaluate_zero(
 
 def _confirmed(exprs: sp.Tuple, point: dict, relative: bool) -> bool:
     """Is the disagreement still there at twice the digits (not a rounding artefact)?"""
+    exprs = _concrete(exprs)
     symbols = sorted(exprs.free_symbols, key=lambda s_: s_.name)
     fn = _compile(exprs, symbols)
     if fn is None:

@@ -246,7 +246,9 @@ def _unproved_real(
 def _check_equal(step: Step, state: _State, up_to_constant: bool) -> tuple:
     prev, cur = state.define(state.term), state.define(step.expr)
     var = state.derivation.variable
-    if up_to_constant or has_indefinite_integral(prev) or has_indefinite_integral(cur):
+    # an integral left once derivatives are evaluated (∂/∂a ∫ f da = f leaves none)
+    loose = has_indefinite_integral(state.doit(prev)) or has_indefinite_integral(state.doit(cur))
+    if up_to_constant or loose:
         if var is None:
             return (
                 Verdict.UNVERIFIED,
@@ -268,7 +270,13 @@ def _check_equal(step: Step, state: _State, up_to_constant: bool) -> tuple:
         verdict, method, detail, ev = _judge_zero(
             dprev - dcur, state, "differentiation + ", scale=(dprev, dcur), real=terms
         )
-        return verdict, method, f"d/d{var} of the difference: {detail}", ev
+        bound = {lim[0] for q in (prev, cur) for i in q.atoms(sp.Integral) for lim in i.limits}
+        others = sorted(
+            {sp.sstr(q) for q in (prev.free_symbols | cur.free_symbols)}
+            - {sp.sstr(q) for q in (var, CONST, *bound, *state.substitutions)}
+        )
+        deps = f"; the constant may depend on {', '.join(others)}" if others else ""
+        return verdict, method, f"d/d{var} of the difference: {detail}{deps}", ev
     prev = state.doit(prev.subs(state.substitutions))
     cur = state.doit(cur.subs(state.substitutions))
     conds = tuple(

@@ -63,12 +63,20 @@ from sympy.core.function import AppliedUndef
 
 from ..engine import render
 from ..engine.calculus import CONST, has_indefinite_integral
+from ..engine.indexing import family_derivatives
 from ..engine.domain import DEFAULT, UNIT_CLOSED, UNIT_OPEN, Domain, Interval
 from ..engine.notation import SampleSum, expand_sigma_prime, sigma, z
 from ..engine.sign import prove_sign
 from ..engine.steps import Derivation, Relation, Step, Substitution, Text
 from ..engine.verify import StepResult, Verdict, verify
-from .parse import ParseError, normalise, parse_answer, parse_relation
+from .parse import (
+    ParseError,
+    normalise,
+    parse_answer,
+    parse_relation,
+    real_conditions,
+    split_relation,
+)
 
 __all__ = [
     "LANGS",
@@ -171,6 +179,16 @@ _PHRASES: dict[str, dict[str, str]] = {
         "cs": "posouzeno vůči řádku {line} (řádek {skipped} je nečitelný)",
     },
     "up_to_constant": {"en": "up to a constant", "cs": "až na konstantu"},
+    "constant_depends": {
+        "en": "up to a constant (independent of {v}; it may depend on {deps})",
+        "cs": "až na konstantu (nezávislou na {v}; může záviset na {deps})",
+    },
+    "rebuilt_definition": {
+        "en": "{v} is taken as a {kind} variable here (what is proved about its definition "
+        "{g} on the domain), not as the course's {v}",
+        "cs": "{v} se zde bere jako {kind} proměnná (co je o její definici {g} na oboru "
+        "dokázáno), ne jako {v} z notace kurzu",
+    },
     "first_wrong": {
         "en": "first line that does not follow: {line}",
         "cs": "první chybný řádek: {line}",
@@ -221,6 +239,10 @@ class Line:
     lhs: sp.Expr | None = None
     expr: sp.Expr | Substitution | None = None
     error: str | None = None
+    #: parts of ``expr`` (``lhs``) as written that must be real, hidden by SymPy's automatic
+    #: simplification (``ln(a − 2)`` of ``e^{ln(a − 2)}``): :attr:`derive.engine.steps.Step.conditions`
+    conditions: tuple[sp.Expr, ...] = ()
+    lhs_conditions: tuple[sp.Expr, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -380,6 +402,8 @@ _WORDS = frozenset(
     "const sqrt sigmoid sigma ln log exp delta eta lambda epsilon alpha beta gamma theta mu pi"
     " mathrm operatorname text".split()
 )
+#: only lines with a logarithm, a root or a power can hide a part that is not real
+_MAY_HIDE = re.compile(r"ln|log|sqrt|\^|\*\*|√")
 #: stand-in letters for a renamed variable, tried in turn (none is special to the parser:
 #: not e, d, C, l/L (a layer index), nor a letter of the course's notation)
 _STAND_INS = "kvjhqgmpfoirc"
@@ -402,6 +426,8 @@ class _Reader:
     ) -> None:
         self.rename = dict(rename or {})
         self.symbols = None if symbols is None else {**symbols, **self.rename}
+        #: the conditions of the last expression read (see :meth:`_parse_plain`)
+        self.last_conditions: tuple[tuple[sp.Expr, ...], tuple[sp.Expr, ...]] = ((), ())
 
     def renamed(self, rename: Mapping[str, sp.Symbol]) -> _Reader:
         """The same reader with ``rename`` in force (the base vocabulary kept)."""
@@ -411,11 +437,17 @@ class _Reader:
         return _Reader(base, rename)
 
     def _parse(self, text: str, relation: bool) -> tuple[sp.Expr | None, sp.Expr]:
+        lhs, rhs, self.last_conditions = self._parse_read(text, relation)
+        return lhs, rhs
+
+    def _parse_read(self, text: str, relation: bool) -> tuple[sp.Expr | None, sp.Expr, tuple]:
         if self.rename and self.symbols is None:
             return self._parse_renamed(text, relation)
         return self._parse_plain(text, relation)
 
-    def _parse_plain(self, text: str, relation: bool) -> tuple[sp.Expr | None, sp.Expr]:
+    def _parse_plain(self, text: str, relation: bool) -> tuple[sp.Expr | None, sp.Expr, tuple]:
+        """(lhs, rhs, (lhs conditions, rhs conditions)): the conditions are the logarithms,
+        roots and fractional powers as written that SymPy's reading no longer shows."""
         text, partials = self._protect_partials(text)
         symbols = self.symbols
         if symbols is not None and partials:
@@ -424,13 +456,24 @@ class _Reader:
             lhs, rhs = parse_relation(text, symbols=symbols)
         else:
             lhs, rhs = None, parse_answer(text, symbols=symbols)
+        lhs_text, rhs_text = split_relation(text) if relation and lhs is not None else (None, text)
 
         def restore(e: sp.Expr | None) -> sp.Expr | None:
             if e is None or not partials:
                 return e
             return e.xreplace({sp.Symbol(k, real=True): v for k, v in partials.items()})
 
-        return restore(lhs), restore(rhs)
+        def hidden(side: str | None, read: sp.Expr | None) -> tuple[sp.Expr, ...]:
+            if side is None or read is None or not _MAY_HIDE.search(side):
+                return ()
+            try:
+                found = real_conditions(side, symbols=symbols)
+            except ParseError:
+                return ()
+            return tuple(restore(q) for q in found if not read.has(q))
+
+        conds = (hidden(lhs_text, lhs), hidden(rhs_text, rhs))
+        return restore(lhs), restore(rhs), conds
 
     def _parse_renamed(self, text: str, relation: bool) -> tuple[sp.Expr | None, sp.Expr]:
         """Read ``text`` with each renamed letter standing for its new symbol.
@@ -440,7 +483,7 @@ class _Reader:
         and no course symbol of a renamed letter may be left in it.
         """
         plain = _Reader(None)
-        original = plain._parse_plain(text, relation)
+        original = plain._parse_plain(text, relation)[:2]
         norm = normalise(text)
         used = set(re.findall(r"[A-Za-z]", norm))
         free = [ch for ch in _STAND_INS if ch not in used]
@@ -460,9 +503,9 @@ class _Reader:
             touched |= {ch for ch, new in zip(tok, chars, strict=True) if ch != new}
             pieces.append("".join(chars))
         if not touched:
-            return original
+            return plain._parse_plain(text, relation)
         stand = {k: v for k, v in stand.items() if k in touched}
-        read = plain._parse_plain("".join(pieces), relation)
+        *read, conds = plain._parse_plain("".join(pieces), relation)
         letters = {sp.Symbol(v, real=True): k for k, v in stand.items()}
         course = {_course_symbol(k) for k in stand}
         for new, old in zip(read, original, strict=True):
@@ -475,11 +518,10 @@ class _Reader:
                 same = False
             if new.atoms(sp.Symbol) & course or not same:
                 raise ParseError(f"could not re-read {', '.join(stand)} as its own variable here")
-        lhs, rhs = (
-            None if e is None else e.xreplace({q: self.rename[k] for q, k in letters.items()})
-            for e in read
-        )
-        return lhs, rhs
+        back = {q: self.rename[k] for q, k in letters.items()}
+        lhs, rhs = (None if e is None else e.xreplace(back) for e in read)
+        conds = tuple(tuple(q.xreplace(back) for q in side) for side in conds)
+        return lhs, rhs, conds
 
     def _protect_partials(self, text: str) -> tuple[str, dict[str, sp.Expr]]:
         """∂σ/∂w_j, ∂a/∂w … → an unevaluated Derivative (the parser would give 0 at once)."""
@@ -653,10 +695,30 @@ def read_steps(
     if len(second.chains) != len(first.chains):  # the same lines, so the same chains
         raise AssertionError("a step file read twice gave different chains")
     chains = tuple(
-        replace(c, rebuilt=tuple((sym, why) for sym, why in table.values()))
+        replace(
+            c,
+            rebuilt=tuple((sym, why) for sym, why in table.values()),
+            definitions=_renamed_definitions(c.definitions, table, symbols),
+        )
         for c, table in zip(second.chains, rebuilt, strict=True)
     )
     return replace(second, chains=chains)
+
+
+def _renamed_definitions(
+    defs: Sequence[tuple[sp.Symbol, sp.Expr]],
+    table: Mapping[str, tuple[sp.Symbol, str]],
+    symbols: Mapping[str, sp.Symbol] | None,
+) -> tuple[tuple[sp.Symbol, sp.Expr], ...]:
+    """The definitions in the chain's rebuilt letters (``t = a − 1`` for the real ``t``)."""
+    mapping = {
+        old: new
+        for name, (new, why) in table.items()
+        if why == "definition" and (old := _symbol_of(name, symbols)) is not None
+    }
+    if not mapping:
+        return tuple(defs)
+    return tuple((lhs.xreplace(mapping), rhs.xreplace(mapping)) for lhs, rhs in defs)
 
 
 def _read_all(
@@ -679,6 +741,12 @@ def _read_all(
         nonlocal current, snapshot
         if current and snapshot is not None:
             chains.append(replace(snapshot, lines=tuple(current)))
+            first = current[0]
+            premise = len(current) > 1 and current[1].relation in ("<=>", "=>")
+            if first.error is None and first.lhs is not None and not premise:
+                # X = expr defines X for the chains after this one; a premise (a = y ⇔ …)
+                # holds only inside its own chain
+                _maybe_define(first, state, snapshot)
         current, snapshot = [], None
 
     for number, raw in enumerate(text.splitlines(), 1):
@@ -707,9 +775,6 @@ def _read_all(
         if rename:
             reader = readers.setdefault(id(rename), state.reader.renamed(rename))
         current.append(_read_line(number, body, not current, reader))
-        first = current[0]
-        if len(current) == 1 and first.error is None and first.lhs is not None:
-            _maybe_define(first, state, snapshot)
     close()
     return StepFile(tuple(chains), tuple(errors), state.title)
 
@@ -790,6 +855,23 @@ def _rebuilt_symbols(
         unproved = _unproved_facts(var, target, (*_SIGN_FACTS, "integer"))
         if unproved and (symbols is not None or len(var.name) == 1):
             out[var.name] = (target, "substitution")
+    for sym, value in chain.definitions:
+        # a letter a definition gives a value carries only what is proved about the value:
+        # with t = a − 1 the course's t > 0 would read √(t²) as t
+        if not isinstance(sym, sp.Symbol) or sym.name in out:
+            continue
+        if not any(getattr(sym, f"is_{f}") is True for f in _SIGN_FACTS):
+            continue
+        if symbols is None and len(sym.name) != 1:
+            continue
+        value = value.xreplace(by_domain)
+        domain = _domain(chain, [value])
+        positive = _proved_sign(value, domain, True)
+        negative = not positive and _proved_sign(value, domain, False)
+        facts = {"positive": True} if positive else {"negative": True} if negative else {}
+        target = sp.Symbol(sym.name, real=True, **facts)
+        if _unproved_facts(sym, target):
+            out[sym.name] = (target, "definition")
     return out
 
 
@@ -834,6 +916,14 @@ def _maybe_define(first: Line, state: _FileState, chain: Chain) -> None:
 
 
 def _read_line(number: int, body: str, first: bool, reader: _Reader) -> Line:
+    line = _read_line_plain(number, body, first, reader)
+    if line.error is not None or isinstance(line.expr, Substitution):
+        return line
+    lhs_c, rhs_c = reader.last_conditions
+    return replace(line, conditions=rhs_c, lhs_conditions=lhs_c if line.lhs is not None else ())
+
+
+def _read_line_plain(number: int, body: str, first: bool, reader: _Reader) -> Line:
     body = _TRAILING.sub("", body) if not body.endswith("]") else body
     try:
         if body.startswith("[") and body.endswith("]"):
@@ -919,11 +1009,12 @@ def _computable(lhs: sp.Expr, defined: Mapping[sp.Symbol, sp.Expr]) -> bool:
     """Can the left side be evaluated: a defined symbol, or a derivative of defined things?
 
     ``lhs`` has been through :func:`_resolve_functions`: an unknown function left in it
-    (``C(w)`` with ``C`` undefined) means it cannot.
+    (``C(w)`` with ``C`` undefined) means it cannot. Any other expression (``\\sqrt{t^2}``,
+    ``e^{\\ln(a - 2)}``) is a claim about known things, and is checked, never given.
     """
     if isinstance(lhs, sp.Symbol):
         return lhs in defined
-    return lhs.has(sp.Derivative) and not lhs.atoms(AppliedUndef)
+    return not lhs.atoms(AppliedUndef)
 
 
 #: where a rebuilt substitution variable of a proved sign is sampled (as the course's t > 0)
@@ -954,13 +1045,14 @@ def _domain(chain: Chain, exprs: Sequence[sp.Basic]) -> Domain:
     domain = DEFAULT
     symbols: set[sp.Symbol] = set()
     for e in exprs:
-        if isinstance(e, sp.Basic):
-            symbols |= {q for q in e.free_symbols if isinstance(q, sp.Symbol)}
+        if isinstance(e, sp.Basic):  # atoms: also the variables of ∂/∂a^L_j (not free in it)
+            symbols |= {q for q in e.atoms(sp.Symbol) if not q.is_integer}
     for sym in sorted(symbols, key=lambda q: q.name):
         fam = _family(sym)
         if fam in families:
             domain = domain.with_(sym, families[fam])
-    return domain
+    # by family too: a component made while differentiating (y_j from Σ_k y_k) is in it
+    return domain.with_intervals(families)
 
 
 @dataclass
@@ -1022,15 +1114,19 @@ def _build(chain: Chain) -> _Built:
                 steps.append(
                     Step(
                         expr,
-                        _term_relation(antiderivative),
+                        _term_relation(_loose(lhs, expr)),
                         why,
                         chain.claims,
                         lhs=ln.lhs,
                         lhs_value=lhs,
+                        conditions=ln.conditions,
+                        lhs_conditions=ln.lhs_conditions,
                     )
                 )
             else:
-                steps.append(Step(expr, R.GIVEN, why, chain.claims, lhs=ln.lhs))
+                steps.append(
+                    Step(expr, R.GIVEN, why, chain.claims, lhs=ln.lhs, conditions=ln.conditions)
+                )
                 if lhs is None:
                     notes[len(steps)] = "given"
                 elif isinstance(ln.lhs, sp.Symbol) and ln.lhs not in defined:
@@ -1049,7 +1145,8 @@ def _build(chain: Chain) -> _Built:
                 cls = sp.StrictGreaterThan if ln.relation == ">" else sp.StrictLessThan
                 steps.append(Step(cls(prev_term, expr, evaluate=False), R.FACT, why, chain.claims))
         else:
-            steps.append(Step(expr, _term_relation(antiderivative), why, chain.claims))
+            rel = _term_relation(_loose(prev_term, expr))
+            steps.append(Step(expr, rel, why, chain.claims, conditions=ln.conditions))
             prev_term = expr
         lines.append(ln)
     exprs: list[sp.Basic] = []
@@ -1081,6 +1178,14 @@ def _build(chain: Chain) -> _Built:
 
 def _term_relation(antiderivative: bool) -> Relation:
     return R.UP_TO_CONSTANT if antiderivative else R.EQUAL
+
+
+def _loose(*terms: sp.Basic | None) -> bool:
+    """Up to a constant only across an integral or an integration constant: between two
+    terms of which one has ``∫ … da`` or ``+ const``; never by contagion from earlier lines."""
+    return any(
+        isinstance(t, sp.Basic) and (has_indefinite_integral(t) or t.has(CONST)) for t in terms
+    )
 
 
 def _point(ce: tuple[tuple[str, str], ...], lang: str) -> str:
@@ -1120,7 +1225,9 @@ def _true_value(expr: sp.Basic | None, defs: Sequence[tuple[sp.Symbol, sp.Expr]]
         e = expr
         for sym, value in defs:
             e = e.subs(sym, value)
-        e = expand_sigma_prime(e).doit()
+        e = expand_sigma_prime(e)
+        e = family_derivatives(e, e.free_symbols | {q for _, v in defs for q in v.free_symbols})
+        e = e.doit()
         for sym, value in reversed(defs):  # innermost first: z = w x + b, then a = σ(z)
             if sym.name[:1].isupper() or value.is_number:
                 continue  # costs stay expanded; numbers (x = 1) cannot be recognised
@@ -1174,12 +1281,21 @@ def _describe(r: StepResult, ln: Line, step: Step, note: str | None, lang: str) 
         if r.ok:
             return "ok", _p("substitution_ok", lang, v=s_.variable, w=s_.wrt, d=true_d)
     by_derivative = r.method.startswith("differentiation")
+    loose = ""
+    if by_derivative:
+        deps = re.search(r"the constant may depend on (.+)$", r.detail)
+        loose = ", " + (
+            _p("constant_depends", lang, v=_step_variable(r), deps=deps.group(1))
+            if deps
+            else _p("up_to_constant", lang)
+        )
     if r.verdict is Verdict.PROVED:
-        detail = _p("proved", lang, m=r.method)
-        return "ok", detail + (f", {_p('up_to_constant', lang)}" if by_derivative else "")
+        return "ok", _p("proved", lang, m=r.method) + loose
     if r.verdict is Verdict.NUMERIC:
         detail = _p("numeric", lang, n=r.evidence.points if r.evidence else 0)
-        return "ok", detail + (f", {_p('up_to_constant', lang)}" if by_derivative else "")
+        if r.evidence is not None and r.evidence.note:
+            detail += f" ({r.evidence.note})"
+        return "ok", detail + loose
     if r.verdict in (Verdict.GIVEN, Verdict.ARGUMENT):
         return "ok", _p("given", lang)
     if r.verdict is Verdict.REFUTED:
@@ -1324,6 +1440,10 @@ def _rebuilt_notes(chain: Chain, built: _Built) -> dict[int, tuple[str, dict[str
             )
             key = "rebuilt_substitution"
             g = next(ln.expr.expr for ln in built.lines if ln.number == line) if line else None
+        elif why == "definition":
+            line = built.lines[0].number if built.lines else None
+            key = "rebuilt_definition"
+            g = dict(built.derivation.definitions).get(sym)
         else:
             line = built.lines[0].number if built.lines else None
             key, g = "rebuilt_domain", None
@@ -1346,10 +1466,9 @@ def _conclusion(built: _Built, lang: str) -> ChainConclusion | None:
     if first.relation is not R.GIVEN and first.lhs_value is not None:
         start = Step(first.lhs_value, R.GIVEN, first.why)
     if start.relation is R.GIVEN and isinstance(start.expr, sp.Expr):
-        rel = last.relation
-        if has_indefinite_integral(start.expr) or start.expr.has(CONST):
-            rel = R.UP_TO_CONSTANT
-        end = Step(last.expr, rel, last.why)
+        # up to a constant only when one of the two ends has an integral or a constant
+        rel = _term_relation(_loose(start.expr, last.expr))
+        end = Step(last.expr, rel, last.why, conditions=last.conditions)
     else:
         end = last
     # the chain's substitutions, declared again between the two (each against the start, as
@@ -1440,13 +1559,17 @@ def _answer(stepfile: StepFile, exercise_id: str, lang: str) -> ChainConclusion 
         if not terms:
             continue
         last, line = terms[-1]
-        loose = ex.up_to_constant or last.relation is R.UP_TO_CONSTANT or last.expr.has(CONST)
-        rel = R.UP_TO_CONSTANT if loose else R.EQUAL
+        # the final answer is exact unless the exercise asks for an antiderivative
+        rel = R.UP_TO_CONSTANT if ex.up_to_constant else R.EQUAL
         reference = Step(ex.reference, R.GIVEN, last.why)
         declared = _declared_again(built, reference.expr, rel)
         d = replace(
             built.derivation,
-            steps=(reference, *declared, Step(last.expr, rel, last.why)),
+            steps=(
+                reference,
+                *declared,
+                Step(last.expr, rel, last.why, conditions=last.conditions),
+            ),
             variable=built.derivation.variable or ex.variable,
         )
         r = verify(d).results[-1]
