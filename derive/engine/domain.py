@@ -156,12 +156,13 @@ class Domain:
         return got if got is not None else table.get(family(sym))
 
     def for_family(self, fam: str) -> Interval:
-        """The grader's lookup: the family's interval, else ``''``'s, else the defaults."""
+        """The grader's lookup: the family's interval, else its default
+        (:data:`FAMILY_DEFAULTS`), else the interval of ``''`` (every other real)."""
         table = dict(self.intervals)
-        for key in (fam, ""):
-            if key in table:
-                return table[key]
-        return FAMILY_DEFAULTS.get(fam) or FAMILY_DEFAULTS[""]
+        for got in (table.get(fam), FAMILY_DEFAULTS.get(fam), table.get("")):
+            if got is not None:
+                return got
+        return FAMILY_DEFAULTS[""]
 
     def with_(self, key: Key, interval: Interval) -> Domain:
         d = dict(self.intervals)

@@ -210,7 +210,7 @@ _DOMAIN = re.compile(
 
 
 def parse_domain(specs: Sequence[str]) -> Domain:
-    """``['a:(0,1)', 'y:[0,1]']`` → a :class:`Domain` (open ends keep a 3 % margin)."""
+    """``['a:(0,1)', 'y:[0,1]']`` → a :class:`Domain` (open or closed ends as written)."""
     intervals = {}
     for spec in specs:
         m = _DOMAIN.match(spec)
@@ -221,8 +221,7 @@ def parse_domain(specs: Sequence[str]) -> Domain:
         lo, hi = float(m["lo"]), float(m["hi"])
         if not lo < hi:
             raise ValueError(f"bad --domain {spec!r}: the interval is empty")
-        opened = m["lo_b"] == "(" or m["hi_b"] == ")"
-        intervals[m["name"]] = Interval(lo, hi, 0.03 * (hi - lo) if opened else 0.0)
+        intervals[m["name"]] = Interval(lo, hi, m["lo_b"] == "(", m["hi_b"] == ")")
     return Domain().with_intervals(intervals)
 
 

@@ -32,7 +32,7 @@ from .equivalence import (
     undefined_point,
 )
 from .exercises import Exercise, exercise
-from .parse import CONSTANT, ParseError, parse_answer, to_latex
+from .parse import CONSTANT, ParseError, parse_answer, real_conditions, to_latex
 
 __all__ = [
     "VERDICTS",
@@ -350,8 +350,8 @@ def _sign_clash(answer: sp.Expr, reference: sp.Expr, domain: Domain) -> str:
     for sym in sorted(answer.free_symbols | reference.free_symbols, key=str):
         if not (sym.is_positive or sym.is_nonnegative):
             continue
-        interval = domain.interval(family(sym))
-        if interval.low + interval.margin < 0:
+        interval = domain.for_family(family(sym))
+        if interval.low < 0:
             sign = "> 0" if sym.is_positive else "≥ 0"
             return (
                 f"the domain lets {sym} go below 0, but {sym} is read with {sym} {sign} (the "
@@ -396,6 +396,20 @@ def compare_adhoc(
             to_latex(expr),
         )
     if outcome.equal:
+        # read what was written: e^{ln(a − 2)} is read as a − 2, but is not real for a < 2
+        point = undefined_point(
+            real_conditions(answer), ref, domain or Domain(), seed=reference
+        )
+        if point is not None:
+            feedback = f"{phrase('incorrect', lang)}: {phrase('undefined_at', lang, point=point)}."
+            return GradeResult(
+                "--reference",
+                answer,
+                "incorrect",
+                feedback,
+                "numeric (a part of the answer is undefined)",
+                to_latex(expr),
+            )
         verdict, feedback = "correct", phrase("correct", lang)
     elif outcome.equal is None:
         verdict, feedback = "undecided", phrase("undecided_domain", lang)

@@ -1612,10 +1612,9 @@ def _from_exercise(
         symbols.setdefault(extra.name, extra)
     definitions = [(d.lhs, d.rhs) for d in ex.definitions]
     domain_spec = []
-    for fam, iv in ex.domain.intervals.items():
+    for fam, iv in ex.domain.intervals:
         if fam:
-            open_ = iv.margin > 0
-            domain_spec.append((fam, Interval(iv.low, iv.high, open_, open_)))
+            domain_spec.append((fam, iv))
     return symbols, definitions, domain_spec, ex.variable
 
 
