@@ -62,11 +62,7 @@ def test_weighted_input_derivative_is_the_input():
 
 def test_softmax_derivative_is_a_times_one_minus_a():
     _bad_at(check_text(_text(SOFTMAX, r"\frac{\partial a^L_j}{\partial z^L_j} = a^L_j")), 2)
-    _good(
-        check_text(
-            _text(SOFTMAX, r"\frac{\partial a^L_j}{\partial z^L_j} = a^L_j (1 - a^L_j)")
-        )
-    )
+    _good(check_text(_text(SOFTMAX, r"\frac{\partial a^L_j}{\partial z^L_j} = a^L_j (1 - a^L_j)")))
 
 
 # --------------------------------------------------------------------------- 2. premises
@@ -104,9 +100,7 @@ def test_a_defined_letter_keeps_a_sign_that_is_proved():
 # --------------------------------------------------------------------------- 4. not real
 
 
-@pytest.mark.parametrize(
-    "lhs, rhs", [(r"e^{\ln(a-2)}", "a - 2"), (r"(\sqrt{a-1})^2", "a - 1")]
-)
+@pytest.mark.parametrize("lhs, rhs", [(r"e^{\ln(a-2)}", "a - 2"), (r"(\sqrt{a-1})^2", "a - 1")])
 def test_what_is_not_real_on_the_domain_is_not_equal_to_what_is(lhs, rhs):
     _bad_at(check_text(_text(lhs, f"= {rhs}")), 2)
     _bad_at(check_text(_text(f"{lhs} = {rhs}")), 1)
@@ -148,8 +142,10 @@ def test_the_final_answer_is_exact_unless_the_exercise_is_an_antiderivative():
     report = check_text(text, exercise="mse-dw")
     assert report.answer is not None and report.answer.holds is not True
     assert report.exit_code == 1
-    plus_y2 = check_text(_text(r"C = \int (a-y)\sigma'(z) x \, dw", r"= (a - y) \sigma'(z) x + y^2"),
-                         exercise="mse-dw")
+    plus_y2 = check_text(
+        _text(r"C = \int (a-y)\sigma'(z) x \, dw", r"= (a - y) \sigma'(z) x + y^2"),
+        exercise="mse-dw",
+    )
     assert plus_y2.exit_code == 1
 
 
@@ -161,9 +157,9 @@ def test_a_chain_whose_ends_have_no_integral_is_compared_exactly():
     )
     report = check_text(text)
     assert report.exit_code == 1
-    assert any(c.holds is False for c in report.conclusions) or "wrong" in _verdicts(
-        report
-    ).values()
+    assert (
+        any(c.holds is False for c in report.conclusions) or "wrong" in _verdicts(report).values()
+    )
 
 
 def test_up_to_a_constant_says_what_the_constant_may_depend_on():

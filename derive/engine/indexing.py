@@ -19,6 +19,7 @@ __all__ = [
     "canonical_indices",
     "component_symbol",
     "family_derivatives",
+    "free_components",
     "index_symbol",
     "indexed_form",
     "split_name",
@@ -136,7 +137,9 @@ def family_derivatives(expr: sp.Basic, known: set[sp.Basic] = frozenset()) -> sp
             d.expr.xreplace(to_idx), *[(to_idx.get(v, v), c) for v, c in d.variable_count]
         ).doit()
         new = new.doit()  # Σ_k f_k δ_jk → Piecewise
-        new = new.replace(lambda q: isinstance(q, sp.Piecewise), lambda q: _inside_range(q, free_idx))
+        new = new.replace(
+            lambda q: isinstance(q, sp.Piecewise), lambda q: _inside_range(q, free_idx)
+        )
         names = {getattr(s_, "name", None): s_ for s_ in (*known, *to_idx)}
         back: dict[sp.Basic, sp.Basic] = {ix: sym for sym, ix in to_idx.items()}
         for ix in new.atoms(sp.Indexed):
@@ -148,10 +151,43 @@ def family_derivatives(expr: sp.Basic, known: set[sp.Basic] = frozenset()) -> sp
                     back[ix] = names[name]
                     break
             else:
-                back[ix] = sp.Symbol(f"{base}_{idx}" if "^" not in base else f"{base}_{{{idx}}}", real=True)
+                name = f"{base}_{idx}" if "^" not in base else f"{base}_{{{idx}}}"
+                back[ix] = sp.Symbol(name, real=True)
         return new.xreplace(back)
 
     return expr.replace(lambda q: isinstance(q, sp.Derivative), rewrite)
+
+
+def free_components(expr: sp.Basic, known: set[sp.Basic] = frozenset()) -> sp.Basic:
+    """``a^L[j]`` outside every sum (what ``Σ_k f_k δ_jk`` leaves) → the symbol ``a^{L}_{j}``
+    of ``known`` (or a new real one); ``Piecewise((f, 1 ≤ j ≤ K), (0, True))`` → ``f`` for a
+    free neuron index j (:func:`_inside_range`)."""
+    if not expr.has(sp.Indexed) and not expr.has(sp.Piecewise):
+        return expr
+    names = {getattr(s_, "name", None): s_ for s_ in known}
+
+    def name_of(ix: sp.Indexed) -> sp.Basic:
+        base, idx = str(ix.base.label), str(ix.indices[0])
+        for name in (f"{base}_{{{idx}}}", f"{base}_{idx}"):
+            if name in names:
+                return names[name]
+        name = f"{base}_{idx}" if "^" not in base else f"{base}_{{{idx}}}"
+        return sp.Symbol(name, real=True)
+
+    def walk(e: sp.Basic) -> sp.Basic:
+        if isinstance(e, sp.Sum) or not e.args:
+            return e
+        if isinstance(e, sp.Indexed):
+            if len(e.indices) == 1 and e.indices[0].is_Symbol:
+                return name_of(e)
+            return e
+        new = e.func(*[walk(q) for q in e.args])
+        if isinstance(new, sp.Piecewise):
+            free = {q for q in new.free_symbols if q.is_integer and q != LAYER_WIDTH}
+            return _inside_range(new, free)
+        return new
+
+    return walk(expr)
 
 
 def canonical_indices(expr: sp.Basic) -> sp.Basic:

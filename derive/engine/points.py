@@ -8,6 +8,7 @@ where the two sides differ is a counterexample, i.e. a refutation.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -61,26 +62,39 @@ _MODULES = [{"sigma": _mp_sigma, "log": mpmath.log}, "mpmath"]
 CONCRETE_WIDTH = 3
 
 
-def _concrete(exprs: sp.Tuple) -> sp.Tuple:
-    """Σ_k f(a^L[k]) with symbolic K → its terms at K = :data:`CONCRETE_WIDTH`, every free
-    component ``a^{L}_{j}`` of a summed family at j = 1, ``a^L[i]`` → a symbol ``a^{L}_{i}``."""
+def _variants(exprs: sp.Tuple) -> list[sp.Tuple]:
+    """Σ_k f(a^L[k]) with symbolic K → its terms at K = :data:`CONCRETE_WIDTH`, ``a^L[i]`` →
+    a symbol ``a^{L}_{i}``, and every free component ``a^{L}_{j}`` of a summed family at a
+    neuron j: one variant for each way of putting the free indices (j, k …) at 1 or 2, so
+    that both j = k and j ≠ k are evaluated (δ_jk, ∂a_j/∂z_k)."""
     if not any(type(q) is sp.Sum and q.function.has(sp.Indexed) for q in exprs.atoms(sp.Sum)):
-        return exprs
+        return [exprs]
     bases = {str(ix.base.label): ix.base for ix in exprs.atoms(sp.Indexed)}
-    free: dict[sp.Basic, sp.Basic] = {LAYER_WIDTH: sp.Integer(CONCRETE_WIDTH)}
+    members: dict[sp.Basic, tuple[str, str]] = {}
     for sym in exprs.free_symbols:
         split = split_name(getattr(sym, "name", ""))
         if split is not None and split[0] in bases and len(split[1]) == 1:
-            free[sym] = bases[split[0]][1]
-    out = exprs.xreplace(free).doit()
-    if any(type(q) is sp.Sum for q in out.atoms(sp.Sum)):
-        return exprs  # limits that are not numbers at this K: left as they are (no value)
-    names = {
-        ix: sp.Symbol(f"{ix.base.label}_{{{','.join(map(str, ix.indices))}}}", real=True)
-        for ix in out.atoms(sp.Indexed)
-        if all(i.is_Integer for i in ix.indices)
-    }
-    return out.xreplace(names)
+            members[sym] = (split[0], split[1][0])
+    letters = sorted({letter for _, letter in members.values()})[:3]
+    out = []
+    for values in itertools.product((1, 2), repeat=len(letters)):
+        at = dict(zip(letters, values, strict=True))
+        free: dict[sp.Basic, sp.Basic] = {LAYER_WIDTH: sp.Integer(CONCRETE_WIDTH)}
+        for sym, (base, letter) in members.items():
+            free[sym] = bases[base][at.get(letter, 1)]
+        for sym in exprs.free_symbols:  # the free neuron indices themselves (in δ_jk)
+            if sym.is_integer and getattr(sym, "name", "") in at:
+                free[sym] = sp.Integer(at[sym.name])
+        done = exprs.xreplace(free).doit()
+        if any(type(q) is sp.Sum for q in done.atoms(sp.Sum)):
+            return [exprs]  # limits that are not numbers at this K: no value (not compiled)
+        names = {
+            ix: sp.Symbol(f"{ix.base.label}_{{{','.join(map(str, ix.indices))}}}", real=True)
+            for ix in done.atoms(sp.Indexed)
+            if all(i.is_Integer for i in ix.indices)
+        }
+        out.append(done.xreplace(names))
+    return out
 
 
 def _compile(expr: sp.Expr, symbols: list[sp.Symbol]) -> Callable[..., object] | None:
@@ -117,7 +131,18 @@ def _evaluations(
     Each entry is (point, values) with values None where evaluation raised (a pole). Also
     returns how many random points were redrawn. None: the expressions cannot be evaluated.
     """
-    exprs = _concrete(exprs)
+    variants = _variants(exprs)
+    if len(variants) > 1:
+        merged: list[tuple[dict, tuple | None]] = []
+        redrawn_all = 0
+        for variant in variants:
+            got = _evaluations(variant, domain, count, seed)
+            if got is None:
+                return None
+            merged += got[0]
+            redrawn_all += got[1]
+        return merged, redrawn_all
+    exprs = variants[0]
     symbols = sorted(exprs.free_symbols, key=lambda s_: s_.name)
     fn = _compile(exprs, symbols)
     if fn is None:
@@ -202,9 +227,7 @@ def evaluate_zero(
     in the result means nothing could be compared: it is no evidence.
     """
     lhs_conds, rhs_conds = conditions
-    got = _evaluations(
-        sp.Tuple(expr, *scale, *real, *lhs_conds, *rhs_conds), domain, count, seed
-    )
+    got = _evaluations(sp.Tuple(expr, *scale, *real, *lhs_conds, *rhs_conds), domain, count, seed)
     if got is None:
         return None
     values, redrawn = got
@@ -253,11 +276,20 @@ def evaluate_zero(
 
 def _confirmed(exprs: sp.Tuple, point: dict, relative: bool) -> bool:
     """Is the disagreement still there at twice the digits (not a rounding artefact)?"""
-    exprs = _concrete(exprs)
-    symbols = sorted(exprs.free_symbols, key=lambda s_: s_.name)
-    fn = _compile(exprs, symbols)
-    if fn is None:
-        return True
+    for variant in _variants(exprs):
+        symbols = sorted(variant.free_symbols, key=lambda s_: s_.name)
+        if not set(symbols) <= set(point):
+            continue  # the point was drawn for another variant
+        fn = _compile(variant, symbols)
+        if fn is None:
+            return True
+        if _differs_at(fn, symbols, point, relative):
+            return True
+    return False
+
+
+def _differs_at(fn: Callable[..., object], symbols: list, point: dict, relative: bool) -> bool:
+    """At ``2 · DIGITS`` digits, is the first value still not zero relative to the rest?"""
     with mpmath.workdps(2 * DIGITS):
         try:
             vals = [_real(q) for q in fn(*[mpmath.mpf(point[s_]) for s_ in symbols])]

@@ -30,7 +30,7 @@ import sympy as sp
 from . import points
 from .calculus import CONST, UnsupportedIntegral, derivative, has_indefinite_integral
 from .identity import prove_zero
-from .indexing import family_derivatives
+from .indexing import family_derivatives, free_components
 from .notation import SampleSum, SigmaPrime, expand_sigma_prime
 from .sign import prove_sign
 from .steps import Derivation, Relation, Step, Undefined
@@ -115,7 +115,7 @@ class _State:
         return expand_sigma_prime(expr)
 
     def doit(self, expr: sp.Basic) -> sp.Basic:
-        return _doit(family_derivatives(expr, self.known))
+        return free_components(_doit(family_derivatives(expr, self.known)), self.known)
 
 
 def _doit(expr: sp.Basic) -> sp.Basic:
@@ -225,9 +225,7 @@ def _judge_zero(
     return Verdict.UNVERIFIED, method_prefix + "none", why, evidence
 
 
-def _unproved_real(
-    conditions: tuple[tuple[sp.Expr, ...], ...], domain: object
-) -> list[sp.Expr]:
+def _unproved_real(conditions: tuple[tuple[sp.Expr, ...], ...], domain: object) -> list[sp.Expr]:
     """The parts (ln u, u^p) whose argument u is not proved positive on the domain."""
     out = []
     for q in dict.fromkeys(c for side in conditions for c in side):

@@ -26,7 +26,7 @@ from __future__ import annotations
 import random
 import zlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import mpmath
 import sympy as sp
@@ -233,9 +233,7 @@ def _same_limits(lhs: sp.Expr, rhs: sp.Expr, extra: Sequence[sp.Expr] = ()) -> b
         return any(sp.expand(p[0] - q[0]) == 0 and sp.expand(p[1] - q[1]) == 0 for q in pool)
 
     left, right, more = _limit_pairs(lhs), _limit_pairs(rhs), _limit_pairs(*extra)
-    return all(among(p, right + more) for p in left) and all(
-        among(p, left + more) for p in right
-    )
+    return all(among(p, right + more) for p in left) and all(among(p, left + more) for p in right)
 
 
 def _width_outside_limits(expr: sp.Expr) -> bool:

@@ -397,9 +397,7 @@ def compare_adhoc(
         )
     if outcome.equal:
         # read what was written: e^{ln(a − 2)} is read as a − 2, but is not real for a < 2
-        point = undefined_point(
-            real_conditions(answer), ref, domain or Domain(), seed=reference
-        )
+        point = undefined_point(real_conditions(answer), ref, domain or Domain(), seed=reference)
         if point is not None:
             feedback = f"{phrase('incorrect', lang)}: {phrase('undefined_at', lang, point=point)}."
             return GradeResult(
