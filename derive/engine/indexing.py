@@ -159,7 +159,7 @@ def family_derivatives(expr: sp.Basic, known: set[sp.Basic] = frozenset()) -> sp
 
 
 def free_components(expr: sp.Basic, known: set[sp.Basic] = frozenset()) -> sp.Basic:
-    """``a^L[j]`` outside every sum (what ``Σ_k f_k δ_jk`` leaves) → the symbol ``a^{L}_{j}``
+    """``a^L[j]`` with a free index j (what ``Σ_k f_k δ_jk`` leaves) → the symbol ``a^{L}_{j}``
     of ``known`` (or a new real one); ``Piecewise((f, 1 ≤ j ≤ K), (0, True))`` → ``f`` for a
     free neuron index j (:func:`_inside_range`)."""
     if not expr.has(sp.Indexed) and not expr.has(sp.Piecewise):
@@ -174,20 +174,24 @@ def free_components(expr: sp.Basic, known: set[sp.Basic] = frozenset()) -> sp.Ba
         name = f"{base}_{idx}" if "^" not in base else f"{base}_{{{idx}}}"
         return sp.Symbol(name, real=True)
 
-    def walk(e: sp.Basic) -> sp.Basic:
-        if isinstance(e, sp.Sum) or not e.args:
+    def walk(e: sp.Basic, bound: frozenset) -> sp.Basic:
+        if not e.args:
             return e
         if isinstance(e, sp.Indexed):
-            if len(e.indices) == 1 and e.indices[0].is_Symbol:
+            idx = e.indices
+            if len(idx) == 1 and idx[0].is_Symbol and idx[0] not in bound:
                 return name_of(e)
             return e
-        new = e.func(*[walk(q) for q in e.args])
+        if isinstance(e, sp.Sum):  # its own index is bound inside it, a free j stays free
+            inner = bound | {lim[0] for lim in e.limits}
+            return e.func(walk(e.function, inner), *e.limits)
+        new = e.func(*[walk(q, bound) for q in e.args])
         if isinstance(new, sp.Piecewise):
             free = {q for q in new.free_symbols if q.is_integer and q != LAYER_WIDTH}
             return _inside_range(new, free)
         return new
 
-    return walk(expr)
+    return walk(expr, frozenset())
 
 
 def canonical_indices(expr: sp.Basic) -> sp.Basic:
