@@ -75,13 +75,15 @@ def _variants(exprs: sp.Tuple) -> list[sp.Tuple]:
         split = split_name(getattr(sym, "name", ""))
         if split is not None and split[0] in bases and len(split[1]) == 1:
             members[sym] = (split[0], split[1][0])
-    letters = sorted({letter for _, letter in members.values()})[:3]
+    letters = sorted({q for _, q in members.values() if not q.isdigit()})[:3]
     out = []
     for values in itertools.product((1, 2), repeat=len(letters)):
         at = dict(zip(letters, values, strict=True))
         free: dict[sp.Basic, sp.Basic] = {LAYER_WIDTH: sp.Integer(CONCRETE_WIDTH)}
         for sym, (base, letter) in members.items():
-            free[sym] = bases[base][at.get(letter, 1)]
+            # a_1 is the neuron 1 of the family (the same as a^L[1] in the sum); a_j is at j
+            index = int(letter) if letter.isdigit() else at.get(letter, 1)
+            free[sym] = bases[base][index]
         for sym in exprs.free_symbols:  # the free neuron indices themselves (in δ_jk)
             if sym.is_integer and getattr(sym, "name", "") in at:
                 free[sym] = sp.Integer(at[sym.name])

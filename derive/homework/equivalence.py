@@ -34,6 +34,7 @@ from sympy.core.function import AppliedUndef
 
 from ..engine import notation as nt
 from ..engine.domain import FAMILY_DEFAULTS, Domain, Interval, family, unit_interval_substitution
+from ..engine.identity import too_high_a_power
 from ..engine.indexing import LAYER_WIDTH
 from ..engine.mpeval import NotReal, mp_eval
 
@@ -313,14 +314,21 @@ def _reparametrised(expr: sp.Expr) -> sp.Expr:
 
 
 def _is_zero_symbolic(diff: sp.Expr) -> str | None:
-    """``'symbolic'`` if ``cancel(together(diff)) == 0``, else None (not proved, not refuted)."""
-    if diff == 0 or sp.cancel(sp.together(diff)) == 0:
+    """``'symbolic'`` if ``cancel(together(diff)) == 0``, else None (not proved, not refuted;
+    also for powers too high for polynomial arithmetic: the points decide)."""
+    if diff == 0:
+        return "symbolic"
+    if too_high_a_power(diff):
+        return None
+    if sp.cancel(sp.together(diff)) == 0:
         return "symbolic"
     return None
 
 
 def _is_zero_harder(diff: sp.Expr) -> str | None:
     """Slower exact methods: logarithms split on the domain, then a size-bounded simplify."""
+    if too_high_a_power(diff):
+        return None
     if diff.has(sp.log):
         r = sp.expand_log(_reparametrised(diff), force=False)
         if sp.cancel(sp.together(r)) == 0:
@@ -553,19 +561,24 @@ def compare(
     if not _same_limits(lhs, rhs, extra):
         # limits that differ as expressions in K (Σ_{k=1}^{1−(K−4)²}) could dodge any sampled
         # K: look for a K where the two differ; if there is none, refuse rather than accept
-        for width in range(1, LIMIT_SEARCH + 1):
+        refused: UnsupportedSum | None = None
+        search = dict.fromkeys([*widths, *range(1, LIMIT_SEARCH + 1)])
+        for width in search:
             try:
                 at = [Definition(d.lhs, write_out(d.rhs, width)) for d in definitions]
                 one = _compare_written_out(
                     write_out(lhs, width), write_out(rhs, width), at, domain, seed, width
                 )
-            except UnsupportedSum:
+            except UnsupportedSum as exc:
+                refused = exc
                 continue
             if one.equal is False:
                 where = f"K={width}" + (f", {one.counterexample}" if one.counterexample else "")
                 return Comparison(
                     False, f"{one.method}, Σ_k written out for K = {width}", one.points, where
                 )
+        if refused is not None:
+            raise refused  # a limit that cannot be written out: say why
         raise UnsupportedSum(
             "the limits of the sums over k differ from the expected ones as expressions in K, "
             f"so agreement at K = 1 … {LIMIT_SEARCH} proves nothing for every K"
