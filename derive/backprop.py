@@ -1,7 +1,10 @@
-"""``python -m derive.backprop``, the documented command name."""
-
-from derive.lecture.backprop import *  # noqa: F403
-from derive.lecture.backprop import main
+"""``python -m derive.backprop``, the documented command name; the code is
+:mod:`derive.lecture.backprop`."""
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    from derive.engine.console import entry
+
+    entry("derive.lecture.backprop:main", prog="python -m derive.backprop")
+else:
+    from derive.lecture.backprop import *  # noqa: F403
+    from derive.lecture.backprop import main  # noqa: F401

@@ -1,7 +1,10 @@
-"""``python -m derive.errata``, the documented command name."""
-
-from derive.lecture.errata import *  # noqa: F403
-from derive.lecture.errata import main
+"""``python -m derive.errata``, the documented command name; the code is
+:mod:`derive.lecture.errata`."""
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    from derive.engine.console import entry
+
+    entry("derive.lecture.errata:main", prog="python -m derive.errata")
+else:
+    from derive.lecture.errata import *  # noqa: F403
+    from derive.lecture.errata import main  # noqa: F401

@@ -1,7 +1,10 @@
-"""``python -m derive.quadratic``, the documented command name."""
-
-from derive.lecture.quadratic import *  # noqa: F403
-from derive.lecture.quadratic import main
+"""``python -m derive.quadratic``, the documented command name; the code is
+:mod:`derive.lecture.quadratic`."""
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    from derive.engine.console import entry
+
+    entry("derive.lecture.quadratic:main", prog="python -m derive.quadratic")
+else:
+    from derive.lecture.quadratic import *  # noqa: F403
+    from derive.lecture.quadratic import main  # noqa: F401

@@ -2,15 +2,39 @@
 
 Importing this package does not change JAX's global configuration: every public function runs
 inside :func:`numeric.precision.float64` (see there). The command-line program
-``python -m numeric.gradcheck`` is deliberately not imported here (it would warn when run).
+``python -m numeric.gradcheck`` is deliberately not imported here (it would warn when run),
+and the public names are imported on first use, so that importing ``numeric`` does not import
+JAX (a command parses its flags first).
 """
 
-from .backprop import METHODS, autodiff_gradients, closed_form_gradients, gradients
-from .check import CostResult, check_cost, check_stack, random_shapes
-from .compare import DEFAULT_FLOOR, DEFAULT_THRESHOLD, ArrayError
-from .costs import batch_cost, sample_costs
-from .networks import Batch, Network, NetworkStack, random_batch, random_network, random_stack
-from .precision import float64, in_float64
+import importlib
+from typing import Any
+
+#: public name → the submodule that defines it (imported on first use, so that a command's
+#: flags are parsed before JAX is imported)
+_WHERE = {
+    "METHODS": "backprop",
+    "autodiff_gradients": "backprop",
+    "closed_form_gradients": "backprop",
+    "gradients": "backprop",
+    "CostResult": "check",
+    "check_cost": "check",
+    "check_stack": "check",
+    "random_shapes": "check",
+    "DEFAULT_FLOOR": "compare",
+    "DEFAULT_THRESHOLD": "compare",
+    "ArrayError": "compare",
+    "batch_cost": "costs",
+    "sample_costs": "costs",
+    "Batch": "networks",
+    "Network": "networks",
+    "NetworkStack": "networks",
+    "random_batch": "networks",
+    "random_network": "networks",
+    "random_stack": "networks",
+    "float64": "precision",
+    "in_float64": "precision",
+}
 
 __all__ = [
     "DEFAULT_FLOOR",
@@ -35,3 +59,16 @@ __all__ = [
     "random_stack",
     "sample_costs",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import the submodule that defines ``name`` when it is first used (PEP 562)."""
+    if name in _WHERE:
+        value = getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_WHERE])

@@ -26,6 +26,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
 from derive.engine.notation import a, sigma, y, z
 from derive.lecture.closedforms import COSTS, OUTPUT_ACTIVATION, OUTPUT_DELTA, SIGMA_PRIME
@@ -61,12 +62,20 @@ def _check_cost(cost: str) -> None:
 def delta_function(expr: sp.Expr) -> DeltaFn:
     """δ^L = ``expr`` (in ``a``, ``y``, ``z``, elementwise per output neuron) as a JAX function.
 
-    ``ValueError`` if ``expr`` has symbols other than ``a``, ``y``, ``z``.
+    ``ValueError`` if ``expr`` has symbols other than ``a``, ``y``, ``z``, or parts that have
+    no numeric value (an unevaluated derivative or integral, an unknown function such as C(a)).
     """
     extra = sorted(str(s) for s in expr.free_symbols - {a, y, z})
     if extra:
         raise ValueError(f"δ^L may use only a, y, z (and σ); found {', '.join(extra)}")
-    fn = to_jax(expr, [a, y, z])
+    unevaluated = expr.atoms(sp.Derivative, sp.Integral, sp.Limit, AppliedUndef)
+    if unevaluated:
+        shown = ", ".join(sorted(sp.sstr(u) for u in unevaluated))
+        raise ValueError(f"δ^L must be a formula in a, y, z and σ; cannot evaluate {shown}")
+    try:
+        fn = to_jax(expr, [a, y, z])
+    except (NotImplementedError, TypeError, ValueError) as exc:
+        raise ValueError(f"δ^L cannot be evaluated numerically: {sp.sstr(expr)}") from exc
 
     def delta(a_out: jax.Array, targets: jax.Array, z_out: jax.Array) -> jax.Array:
         return jnp.broadcast_to(fn(a_out, targets, z_out), jnp.shape(z_out))

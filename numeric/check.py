@@ -21,7 +21,7 @@ from derive.lecture.closedforms import COSTS, OUTPUT_DELTA
 
 from .backprop import autodiff_gradients, closed_form_gradients, delta_function
 from .compare import DEFAULT_FLOOR, DEFAULT_THRESHOLD, ArrayError, array_errors, parameter_names
-from .networks import NetworkStack, random_stack, validate_sizes
+from .networks import NetworkStack, check_memory, random_stack, validate_sizes
 from .precision import in_float64
 
 __all__ = ["CostResult", "check_cost", "check_stack", "random_shapes"]
@@ -151,6 +151,7 @@ def check_cost(
     for sizes, count, group_seed in zip(shapes, counts, group_seeds, strict=True):
         if count == 0:
             continue
+        check_memory(sizes, int(count), batch=batch)
         stack = random_stack(
             sizes, int(count), batch=batch, cost=cost, seed=group_seed, scale=scale
         )

@@ -20,9 +20,10 @@ The verdict uses the larger of the two errors against a threshold (default 1e-12
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import jax
-import jax.numpy as jnp
+if TYPE_CHECKING:  # JAX is imported where it is used: the CLIs read these defaults first
+    import jax
 
 __all__ = [
     "DEFAULT_FLOOR",
@@ -38,6 +39,8 @@ DEFAULT_FLOOR = 1e-2
 
 def array_errors(test: jax.Array, ref: jax.Array, floor: float = DEFAULT_FLOOR) -> jax.Array:
     """``[normwise, elementwise]`` error of ``test`` against ``ref`` (jit/vmap friendly)."""
+    import jax.numpy as jnp
+
     diff = jnp.abs(test - ref)
     normwise = jnp.linalg.norm(diff) / jnp.maximum(jnp.linalg.norm(ref), floor)
     elementwise = jnp.max(diff / jnp.maximum(jnp.abs(ref), floor))

@@ -9,21 +9,28 @@ Exit status: 0 all agree, 1 a mismatch, 2 bad input.
 
 from __future__ import annotations
 
+if __name__ == "__main__":  # the command: its module is imported inside the guard (Ctrl-C, …)
+    from derive.engine.console import entry
+
+    entry("numeric.gradcheck:main", prog="python -m numeric.gradcheck")
+
 import argparse
 import json
 import math
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import sympy as sp
 from tqdm import tqdm
 
 from derive.lecture.closedforms import COSTS
 
-from .check import CostResult, check_cost, random_shapes
 from .compare import DEFAULT_FLOOR, DEFAULT_THRESHOLD
-from .networks import parse_sizes
-from .userdelta import parse_delta
+from .networks import check_memory, parse_sizes
+
+if TYPE_CHECKING:
+    from .check import CostResult
 
 __all__ = ["main"]
 
@@ -195,19 +202,28 @@ def _json(results: Sequence[CostResult], args: argparse.Namespace, delta: sp.Exp
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    # Flags first, JAX after: a mistyped flag is reported before the heavy imports.
+    from .check import check_cost, random_shapes
+    from .userdelta import parse_delta
+
     delta = None
     if args.delta is not None:
         try:
             delta = parse_delta(args.delta)
             from .backprop import delta_function
 
-            delta_function(delta)  # rejects symbols other than a, y, z
+            delta_function(delta)  # rejects symbols other than a, y, z, and what JAX cannot print
         except ValueError as exc:
             parser.error(f"--delta: {exc}")
     if args.sizes is None:
         shapes = random_shapes(args.random_shapes, seed=args.seed)
     else:
         shapes = [args.sizes]
+    for sizes in shapes:
+        try:
+            check_memory(sizes, args.nets, batch=args.batch)
+        except ValueError as exc:
+            parser.error(str(exc))
     results = []
     with tqdm(
         total=args.nets * len(args.cost),
@@ -247,7 +263,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         for r in results:
             print(r.report())
     return 0 if all(r.ok for r in results) else 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())

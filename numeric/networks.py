@@ -94,6 +94,41 @@ def validate_sizes(sizes: Sequence[int]) -> tuple[int, ...]:
     return out
 
 
+#: bytes the arrays of one batched check may take (``MemoryError`` is refused before it happens)
+MEMORY_BUDGET = 4 * 1024**3
+
+#: float64 copies alive at once per parameter (the values, two gradients, their difference and
+#: the comparison's temporaries) and per activation (z, a, δ for both methods)
+_PARAMETER_COPIES = 6
+_ACTIVATION_COPIES = 8
+
+
+def memory_estimate(sizes: Sequence[int], count: int, *, batch: int) -> int:
+    """Bytes that checking ``count`` networks of shape ``sizes`` on ``batch`` samples needs.
+
+    An upper estimate: P = Σ_l n_l(n_{l−1} + 1) parameters and A = Σ_l n_l activations per
+    sample, each held in float64 a few times (:data:`_PARAMETER_COPIES`,
+    :data:`_ACTIVATION_COPIES`): ``8·count·(6P + 8·batch·A)`` bytes.
+    """
+    sizes = validate_sizes(sizes)
+    parameters = sum(n_out * (n_in + 1) for n_in, n_out in itertools.pairwise(sizes))
+    activations = sum(sizes)
+    per_net = _PARAMETER_COPIES * parameters + _ACTIVATION_COPIES * batch * activations
+    return 8 * count * per_net
+
+
+def check_memory(sizes: Sequence[int], count: int, *, batch: int) -> None:
+    """``ValueError`` with a readable message when :func:`memory_estimate` exceeds the budget."""
+    need = memory_estimate(sizes, count, batch=batch)
+    if need > MEMORY_BUDGET:
+        shape = ",".join(map(str, sizes))
+        raise ValueError(
+            f"{count} networks of sizes {shape} with batch {batch} need about "
+            f"{need / 1024**3:.3g} GiB, more than the {MEMORY_BUDGET / 1024**3:g} GiB allowed; "
+            "use fewer networks, a smaller batch or smaller layers"
+        )
+
+
 def parse_sizes(text: str) -> tuple[int, ...]:
     """``"8,16,4"`` → ``(8, 16, 4)``; ``ValueError`` with a readable message otherwise."""
     try:

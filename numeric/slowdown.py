@@ -22,29 +22,26 @@ the L2/L4/L15 statements computed from the runs, and with ``--out`` writes
 
 from __future__ import annotations
 
+if __name__ == "__main__":  # the command: its module is imported inside the guard (Ctrl-C, …)
+    from derive.engine.console import entry
+
+    entry("numeric.slowdown:main", prog="python -m numeric.slowdown")
+
 import argparse
 import json
 import math
-import os
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from derive.lecture.experiment import EPOCHS, ETA_CE, ETA_MSE, STARTS
 
-from .neuron import Run, Verification, train, verify_run
-from .slowdown_numbers import (
-    GradientRatio,
-    RunNumbers,
-    Verdict,
-    comparison_lines,
-    gradient_ratios,
-    lecture_verdict,
-    saturation_lines,
-    slide_convention_line,
-    summarize,
-)
+if TYPE_CHECKING:
+    from .neuron import Run, Verification
+    from .slowdown_numbers import GradientRatio, RunNumbers, Verdict
 
 __all__ = ["MAX_EPOCHS", "Experiment", "main", "run_experiment", "table", "to_json"]
 
@@ -80,6 +77,16 @@ def run_experiment(
 ) -> Experiment:
     """All runs: per start, the quadratic at each ``eta_mse``, the cross-entropy at each
     ``eta_ce``, each for ``epochs`` epochs from (w0, b0) with x = 1, y = 0."""
+    from .neuron import train
+    from .slowdown_numbers import (
+        comparison_lines,
+        gradient_ratios,
+        lecture_verdict,
+        saturation_lines,
+        slide_convention_line,
+        summarize,
+    )
+
     runs = tuple(
         train(cost, w0, b0, eta=eta, epochs=epochs)
         for w0, b0 in starts
@@ -197,8 +204,20 @@ def _epochs(text: str) -> int:
     return value
 
 
+def _negative_values(argv: Sequence[str]) -> list[str]:
+    """``--starts -1,3``: argparse takes ``-1,3`` for an option; a leading space makes it a value.
+
+    Only tokens that are numbers (``-1``, ``-0.5,2``, ``-1e-3``) are touched; every option
+    name of this command starts with ``--``.
+    """
+    return [" " + a if _NUMBERS.fullmatch(a) else a for a in argv]
+
+
+_NUMBERS = re.compile(r"-[\d.][\d.eE+\-]*(,[+\-]?[\d.][\d.eE+\-]*)*")
+
+
 def _start(text: str) -> tuple[float, float]:
-    parts = text.split(",")
+    parts = text.strip().split(",")
     try:
         if len(parts) != 2:
             raise ValueError
@@ -254,14 +273,19 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """The CLI; returns the exit status (0 ok, 1 a verification failed, 2 bad input)."""
     parser = _parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_negative_values(sys.argv[1:] if argv is None else argv))
     if args.out is not None and args.out.exists() and not args.out.is_dir():
         parser.error(f"--out {args.out} exists and is not a directory")
 
     exp = run_experiment(
         starts=args.starts, eta_mse=args.eta_mse, eta_ce=args.eta_ce, epochs=args.epochs
     )
-    verifications = [verify_run(r) for r in exp.runs] if args.verify else None
+    if args.verify:
+        from .neuron import verify_run
+
+        verifications = [verify_run(r) for r in exp.runs]
+    else:
+        verifications = None
     figures: tuple[Path, ...] = ()
     if args.out is not None:
         from .slowdown_plot import plot_runs  # matplotlib only when a figure is asked for
@@ -293,17 +317,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"verify FAILED for: {names}", file=sys.stderr)
         return 1
     return 0
-
-
-def _cli() -> int:
-    """``main`` for ``python -m``: a closed pipe (``| head``) ends quietly, as in the docs."""
-    try:
-        return main()
-    except BrokenPipeError:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 1
-
-
-if __name__ == "__main__":
-    sys.exit(_cli())

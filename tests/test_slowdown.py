@@ -222,12 +222,12 @@ def test_module_runs_with_dash_m_and_rejects_bad_input_cleanly():
 
 
 def test_cli_exits_1_when_a_verification_fails(monkeypatch, capsys):
-    import numeric.slowdown as slowdown
+    import numeric.neuron as neuron  # the CLI imports verify_run from here when --verify is given
 
     def wrong(run):  # check every run against the quadratic's closed form
         return verify_run(run, neuron=NEURON_COSTS["quadratic"])
 
-    monkeypatch.setattr(slowdown, "verify_run", wrong)
+    monkeypatch.setattr(neuron, "verify_run", wrong)
     assert main(["--epochs", "20", "--starts", "2,2", "--verify"]) == 1
     captured = capsys.readouterr()
     assert "NOT all within" in captured.out

@@ -66,8 +66,9 @@ class Interval:
         return above and below
 
     def draw(self, rng: random.Random) -> float:
-        """A point inside, kept 2 % of the width away from an open end (see
-        :meth:`near_ends` for the points close to the ends)."""
+        """A point inside, kept 2 % of the width away from an open end; an infinite end is
+        sampled over a window of width 6 next to the finite one ((−3, 3) if both are
+        infinite). See :meth:`near_ends` for the points close to the ends."""
         lo, hi = self._finite()
         margin = 0.02 * (hi - lo)
         if self.low_open:

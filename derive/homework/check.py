@@ -30,6 +30,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from ..engine.console import MAX_TIMEOUT, timeout_seconds
 from .equivalence import Domain, Interval
 from .exercises import catalog
 from .grading import VERDICTS, GradeResult, compare_adhoc, grade_now, phrase
@@ -48,6 +49,8 @@ __all__ = [
 
 #: per-answer wall-time limit, seconds
 DEFAULT_TIMEOUT = 5.0
+#: the most worker processes a batch may start
+MAX_JOBS = 64
 EXIT = {"correct": 0, "incorrect": 1, "invalid": 2, "undecided": 2}
 REQUIRED_COLUMNS = ("student", "exercise", "answer")
 
@@ -253,6 +256,17 @@ def _list(lang: str, as_json: bool) -> None:
         print(f"{e['id']:<{width}}  {e['statement']}")
 
 
+def _jobs(text: str) -> int:
+    """An argparse type: 1 ≤ jobs ≤ :data:`MAX_JOBS` worker processes."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of workers, got {text!r}") from None
+    if not 1 <= value <= MAX_JOBS:
+        raise argparse.ArgumentTypeError(f"expected 1 ≤ jobs ≤ {MAX_JOBS}, got {value}")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m derive.check",
@@ -270,9 +284,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--batch", type=Path, metavar="IN.csv", help="grade a CSV of answers")
     p.add_argument("-o", "--output", type=Path, metavar="OUT.csv", help="with --batch")
-    p.add_argument("--jobs", type=int, default=2, help="worker processes for --batch")
+    p.add_argument("--jobs", type=_jobs, default=2, help="worker processes for --batch")
     p.add_argument(
-        "--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds per answer (default 5)"
+        "--timeout",
+        type=timeout_seconds,
+        default=DEFAULT_TIMEOUT,
+        help=f"seconds per answer (default 5, at most {MAX_TIMEOUT:g})",
     )
     p.add_argument("--no-progress", action="store_true", help="no progress bar for --batch")
     return p
@@ -313,8 +330,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return check_steps(argv, prog="python -m derive.check")
     parser = _parser()
     ns = parser.parse_args(_answer_after_dashdash(argv, parser))
-    if ns.timeout <= 0 or ns.jobs < 1:
-        parser.error("--timeout must be > 0 and --jobs ≥ 1")
     if ns.list:
         _list(ns.lang, ns.json)
         return 0
@@ -353,4 +368,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from ..engine.console import entry
+
+    entry(main, prog="python -m derive.check")

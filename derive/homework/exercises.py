@@ -8,8 +8,9 @@ notation and read by :mod:`derive.homework.parse`, like the students' answers.
 
 from __future__ import annotations
 
+import difflib
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -160,9 +161,25 @@ def catalog() -> Mapping[str, Exercise]:
 
 
 def exercise(exercise_id: str) -> Exercise:
-    """One exercise; ``KeyError`` with the known IDs when unknown."""
+    """One exercise; ``KeyError`` naming the nearest known IDs (or all of them) when unknown."""
     try:
         return catalog()[exercise_id]
     except KeyError:
-        known = ", ".join(catalog())
-        raise KeyError(f"unknown exercise {exercise_id!r}; known: {known}") from None
+        raise KeyError(unknown_exercise_message(exercise_id, catalog())) from None
+
+
+def nearest_ids(exercise_id: str, known: Iterable[str]) -> list[str]:
+    """The known IDs closest to a mistyped one (``ce_db`` → ``ce-db``), best first."""
+    wanted, known = exercise_id.replace("_", "-").strip().lower(), list(known)
+    if wanted in known:
+        return [wanted]
+    return difflib.get_close_matches(wanted, known, n=3, cutoff=0.6)
+
+
+def unknown_exercise_message(exercise_id: str, known: Iterable[str]) -> str:
+    """``unknown exercise 'ce_db'; did you mean ce-db?`` (or the list of known IDs)."""
+    known = list(known)
+    near = nearest_ids(exercise_id, known)
+    if near:
+        return f"unknown exercise {exercise_id!r}; did you mean {' or '.join(near)}?"
+    return f"unknown exercise {exercise_id!r}; known: {', '.join(known)}"

@@ -31,7 +31,7 @@ from .equivalence import (
     family,
     undefined_point,
 )
-from .exercises import Exercise, exercise
+from .exercises import Exercise, catalog, exercise, nearest_ids
 from .parse import CONSTANT, ParseError, parse_answer, real_conditions, to_latex
 
 __all__ = [
@@ -61,6 +61,7 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
         "en": "Unknown exercise {id!r}; `python -m derive.check --list` shows the catalog.",
         "cs": "Neznámá úloha {id!r}; katalog ukáže `python -m derive.check --list`.",
     },
+    "did_you_mean": {"en": " Did you mean {ids}?", "cs": " Mysleli jste {ids}?"},
     "undecided": {
         "en": "Could not decide within the time limit ({seconds:g} s); a teacher will look.",
         "cs": "V časovém limitu ({seconds:g} s) nelze rozhodnout; odpověď posoudí vyučující.",
@@ -313,6 +314,11 @@ def _grade_canonical(
     return result("incorrect", feedback, outcome.method)
 
 
+def _did_you_mean(exercise_id: object, lang: str) -> str:
+    near = nearest_ids(str(exercise_id), catalog()) if isinstance(exercise_id, str) else []
+    return phrase("did_you_mean", lang, ids=" / ".join(near)) if near else ""
+
+
 def grade_now(exercise_id: str, answer: str, *, lang: str = "en") -> GradeResult:
     """Grade ``answer`` to ``exercise_id`` in this process, with no time limit."""
     try:
@@ -322,7 +328,7 @@ def grade_now(exercise_id: str, answer: str, *, lang: str = "en") -> GradeResult
             exercise_id,
             answer,
             "invalid",
-            phrase("unknown_exercise", lang, id=exercise_id),
+            phrase("unknown_exercise", lang, id=exercise_id) + _did_you_mean(exercise_id, lang),
             "catalog",
         )
     if not isinstance(answer, str):

@@ -25,6 +25,7 @@ exponents, the size of numeric powers, the number of digits in a literal.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Collection, Mapping
@@ -72,6 +73,11 @@ MAX_EXPONENT = 64
 MAX_POWER_DIGITS = 60
 #: longest numeric literal, in digits
 MAX_DIGITS = 30
+#: largest degree an answer may have once its powers are multiplied out (a power tower such as
+#: ((a+1)^{64})^{64} is refused: expanding it would take gigabytes)
+MAX_DEGREE = 256
+#: most terms an answer may have once multiplied out ((a + b + c + d)^{64} has 47,905)
+MAX_TERMS = 100_000
 
 #: the additive constant of an antiderivative, typed as ``const`` (``+ const``)
 CONSTANT = sp.Symbol("const", real=True)
@@ -753,7 +759,56 @@ def _parse_tree(
 def _checked(expr: sp.Expr) -> sp.Expr:
     if expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
         raise ParseError("the answer contains a division by zero or an infinity")
+    degree = degree_bound(expr)
+    if degree > MAX_DEGREE:
+        raise ParseError(
+            f"too large to check: multiplied out, this has degree about {degree} "
+            f"(at most {MAX_DEGREE})"
+        )
+    terms = terms_bound(expr)
+    if terms > MAX_TERMS:
+        raise ParseError(
+            f"too large to check: multiplied out, this has about {terms:.3g} terms "
+            f"(at most {MAX_TERMS:,})"
+        )
     return expr
+
+
+def terms_bound(expr: sp.Basic, cap: int = 10 * MAX_TERMS) -> int:
+    """An upper bound on the number of terms of ``expr`` multiplied out (capped at ``cap``).
+
+    terms(atom) = 1, terms(p + q) = terms p + terms q, terms(p·q) = terms p · terms q,
+    terms(p^n) = C(terms p + n − 1, n) for a natural n (the monomials of degree n in
+    terms p variables); a function or a symbolic power counts as one term.
+    """
+    if expr.is_Add:
+        return min(cap, sum(terms_bound(arg, cap) for arg in expr.args))
+    if expr.is_Mul:
+        total = 1
+        for arg in expr.args:
+            total = min(cap, total * terms_bound(arg, cap))
+        return total
+    if expr.is_Pow and expr.exp.is_Integer and expr.exp > 1:
+        base = terms_bound(expr.base, cap)
+        return min(cap, math.comb(base + int(expr.exp) - 1, int(expr.exp))) if base > 1 else 1
+    return 1
+
+
+def degree_bound(expr: sp.Basic) -> int:
+    """An upper bound on the total degree of ``expr`` with every power multiplied out.
+
+    deg(symbol) = 1, deg(number) = 0, deg(p + q) = max, deg(p·q) = deg p + deg q,
+    deg(p^n) = |n|·deg p for a numeric n (a rational n counts its numerator), and a function
+    or a symbolic power counts the degree of its arguments. Computed without expanding.
+    """
+    if expr.is_Atom:
+        return 0 if expr.is_number else 1
+    if expr.is_Pow and expr.exp.is_Rational:
+        return abs(int(expr.exp.p)) * degree_bound(expr.base)
+    parts = [degree_bound(arg) for arg in expr.args]
+    if not parts:
+        return 0
+    return sum(parts) if expr.is_Mul else max(parts)
 
 
 def split_relation(text: str) -> tuple[str | None, str]:

@@ -54,12 +54,13 @@ from .checking import check_file, check_steps, check_text
 from .cli import build_parser, format_report, main
 from .data import Chain, ChainConclusion, Line, LineResult, StepFile, StepReport
 from .phrases import LANGS
-from .reader import DEFAULT_TIMEOUT, MAX_LINES
+from .reader import DEFAULT_TIMEOUT, MAX_BYTES, MAX_LINES
 from .reading import parse_domain, read_steps
 
 __all__ = [
     "DEFAULT_TIMEOUT",
     "LANGS",
+    "MAX_BYTES",
     "MAX_LINES",
     "Chain",
     "ChainConclusion",
@@ -78,4 +79,6 @@ __all__ = [
 ]
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    from ..engine.console import entry
+
+    entry(main, prog="python -m derive.stepcheck")

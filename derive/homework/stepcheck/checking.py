@@ -44,6 +44,8 @@ def _ordered_definitions(
     (C before a, a before z); later definitions of a symbol replace earlier ones."""
     table: dict[sp.Symbol, sp.Expr] = {}
     for sym, value in defs:
+        if _mentions(value, sym):
+            raise ParseError(f"the definition of {sym} is circular: {sym} = {sp.sstr(value)}")
         table[sym] = value
     order: list[sp.Symbol] = []
     state: dict[sp.Symbol, int] = {}

@@ -10,25 +10,34 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from ...engine.console import MAX_TIMEOUT, timeout_seconds
 from .checking import _from_exercise, check_text
 from .data import StepReport
 from .phrases import _p
-from .reader import DEFAULT_TIMEOUT, MAX_LINES
+from .reader import DEFAULT_TIMEOUT, MAX_BYTES, MAX_LINES
 from .reading import parse_domain
 
 __all__ = ["build_parser", "format_report", "main"]
 
 
+#: characters of a line's text shown in the report; a longer line ends in " …"
+REPORT_WIDTH = 70
+
+
+def _shorten(text: str, width: int) -> str:
+    """``text`` on one line, at most ``width`` characters, cut with a visible mark."""
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 2].rstrip() + " …"
+
+
 def format_report(report: StepReport, lang: str = "en") -> str:
     """The per-line report as plain text."""
-    width = max((len(r.text) for r in report.results), default=0)
-    width = min(width, 70)
     out = []
     if report.source:
         out.append(report.source)
     for r in report.results:
         word = _p(r.verdict, lang)
-        out.append(f"{r.line:>4}  {word:<11} {r.text[:width]}")
+        out.append(f"{r.line:>4}  {word:<11} {_shorten(r.text, REPORT_WIDTH)}")
         out.append(f"{'':>17}{r.detail}")
     for c in report.conclusions:
         out.append(c.detail)
@@ -68,9 +77,9 @@ def build_parser(prog: str = "python -m derive.stepcheck") -> argparse.ArgumentP
     ap.add_argument("--lang", choices=("en", "cs"), default="en")
     ap.add_argument(
         "--timeout",
-        type=float,
+        type=timeout_seconds,
         default=DEFAULT_TIMEOUT,
-        help=f"seconds for the whole file (default {DEFAULT_TIMEOUT:g})",
+        help=f"seconds for the whole file (default {DEFAULT_TIMEOUT:g}, at most {MAX_TIMEOUT:g})",
     )
     return ap
 
@@ -89,18 +98,26 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "python -m derive.ste
     if path is None or (args.steps and args.file):
         ap.error("give exactly one step file (FILE or --steps FILE)")
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        size = Path(path).stat().st_size
+        if size > MAX_BYTES:
+            print(
+                f"{ap.prog}: {path} has {size:,} bytes; a step file has at most {MAX_BYTES:,}",
+                file=sys.stderr,
+            )
+            return 2
+        text = Path(path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         print(f"{ap.prog}: cannot read {path}: {exc}", file=sys.stderr)
         return 2
-    if not args.timeout > 0:
-        ap.error("--timeout must be > 0")
+    if not any(s.strip() and not s.lstrip().startswith("%") for s in text.splitlines()):
+        print(f"{ap.prog}: {path}: nothing to check (no line with an expression)", file=sys.stderr)
+        return 2
     try:  # bad options and oversized files are refused before any work
         if args.exercise is not None:
             _from_exercise(args.exercise)
         for spec in args.domain:
             parse_domain(spec)
-        if text.count("\n") >= MAX_LINES:
+        if len(text.splitlines()) > MAX_LINES:
             raise ValueError(f"a step file has at most {MAX_LINES} lines")
     except KeyError as exc:
         print(f"{ap.prog}: {exc.args[0]}", file=sys.stderr)

@@ -1,0 +1,110 @@
+"""What every command does at its edges: one-line errors, never a traceback.
+
+Every ``python -m …`` command of the toolkit runs its ``main`` through :func:`entry`, which
+turns the ways a run can end badly into a message on stderr and a documented exit status:
+
+========================  ======  ====================================================
+how it ended              status  message
+========================  ======  ====================================================
+``main`` returned *n*     *n*     (whatever ``main`` printed)
+stdout closed early       *n*     none: ``cmd | head -1`` is a normal way to read output
+                          or 141  (141 = 128 + SIGPIPE when ``main`` had not finished)
+Ctrl-C                    130     ``PROG: interrupted``
+out of memory             2       ``PROG: out of memory (…)``
+anything unexpected       3       ``PROG: internal error (TypeName): …``, one line
+========================  ======  ====================================================
+
+Argument types shared by the commands (:func:`timeout_seconds`) live here too, so that every
+command refuses ``inf``, ``nan`` and negative times the same way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import math
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import NoReturn
+
+__all__ = ["MAX_TIMEOUT", "entry", "timeout_seconds"]
+
+#: the longest time limit a command accepts, seconds (one answer, one step file)
+MAX_TIMEOUT = 600.0
+
+#: 128 + SIGPIPE: the shell's status for a writer whose reader went away
+EXIT_PIPE = 141
+EXIT_INTERRUPTED = 130
+EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 3
+
+
+def timeout_seconds(text: str) -> float:
+    """An argparse type: a finite time limit in seconds, 0 < t ≤ :data:`MAX_TIMEOUT`."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected seconds, got {text!r}") from None
+    if not (math.isfinite(value) and 0 < value <= MAX_TIMEOUT):
+        raise argparse.ArgumentTypeError(
+            f"expected a time limit in seconds, 0 < t ≤ {MAX_TIMEOUT:g}, got {text!r}"
+        )
+    return value
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot raise again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
+def _say(prog: str, message: str) -> None:
+    try:
+        print(f"{prog}: {message}", file=sys.stderr, flush=True)
+    except (OSError, ValueError):
+        pass
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text[:300] + ("…" if len(text) > 300 else "")
+
+
+def entry(
+    main: Callable[[Sequence[str] | None], int | None] | str,
+    argv: Sequence[str] | None = None,
+    *,
+    prog: str,
+) -> NoReturn:
+    """Run ``main(argv)`` and exit with its status; see the table in the module docstring.
+
+    ``main`` may be ``"package.module:function"``: it is then imported inside the guard, so a
+    Ctrl-C while SymPy or JAX is being imported is also one line, not a traceback.
+    """
+    code: int | None = None
+    try:
+        if isinstance(main, str):
+            module, _, name = main.partition(":")
+            main = getattr(importlib.import_module(module), name)
+        code = main(argv)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+        raise SystemExit(code if code is not None else EXIT_PIPE) from None
+    except KeyboardInterrupt:
+        _say(prog, "interrupted")
+        raise SystemExit(EXIT_INTERRUPTED) from None
+    except MemoryError as exc:
+        _say(prog, f"out of memory ({_one_line(exc) or 'an allocation failed'})")
+        raise SystemExit(EXIT_BAD_INPUT) from None
+    except SystemExit:
+        raise
+    except Exception as exc:
+        _say(prog, f"internal error ({type(exc).__name__}): {_one_line(exc)}")
+        raise SystemExit(EXIT_INTERNAL) from None
+    raise SystemExit(code or 0)
