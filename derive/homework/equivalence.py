@@ -405,7 +405,7 @@ def undefined_point(
     """A point of the domain where the reference is a real number but one of ``parts`` is not.
 
     ``parts`` are sub-expressions of an answer as it was read (logarithms, roots, see
-    :func:`derive.homework.parse.real_conditions`). One seeded point (of twice
+    :func:`derive.homework.parse.real_conditions`). One seeded point (of
     :data:`POINTS`, plus points near the open ends) where the reference is real and a part
     is not → that point is returned; otherwise None. Parts with a sum over the samples are
     left to the linearity rule.
@@ -430,7 +430,7 @@ def undefined_point(
     rng = random.Random(seed)
     errors = (_Undefined, ZeroDivisionError, ValueError, OverflowError)
     with mpmath.workdps(DIGITS):
-        for env, _near in _draws(symbols, families, domain, rng, points * 2):
+        for env, _near in _draws(symbols, families, domain, rng, points):
             try:
                 _mp(reference, env)
             except errors:
