@@ -1,13 +1,15 @@
 """Shared test configuration.
 
-Tests that compile LaTeX use the ``pdflatex`` fixture. Without the binary they are skipped
-locally; when ``CI`` is set, a missing ``pdflatex`` fails the test instead: CI must really
-compile the documents.
+Tests that compile LaTeX use the ``pdflatex`` fixture; a compiled document fails its test if
+the log reports an overfull box wider than 1 pt (a line running into the margin). Without the
+binary they are skipped locally; when ``CI`` is set, a missing ``pdflatex`` fails the test
+instead: CI must really compile the documents.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -44,6 +46,13 @@ def compile_latex(pdflatex: str, tmp_path: Path) -> Callable[[str, str], Path]:
         pdf = tmp_path / f"{name}.pdf"
         assert proc.returncode == 0 and pdf.exists(), proc.stdout[-3000:]
         assert pdf.read_bytes().startswith(b"%PDF")
+        log = (tmp_path / f"{name}.log").read_text(encoding="latin-1")
+        overfull = [
+            m.group(0)
+            for m in re.finditer(r"Overfull \\hbox \(([0-9.]+)pt too wide\)[^\n]*", log)
+            if float(m.group(1)) > 1.0
+        ]
+        assert not overfull, f"{name}: {overfull}"
         return pdf
 
     return run

@@ -153,7 +153,7 @@ def test_result_carries_the_json_fields_and_the_reading() -> None:
     result = grade_now("ce-db", "sigma(z) - y")
     data = result.to_json()
     assert {"exercise", "answer", "verdict", "feedback", "method"} <= set(data)
-    assert data["read_as"] == r"- y + \sigma(z)"
+    assert data["read_as"] == r"\sigma(z) - y"  # the textbook order, not SymPy's
     assert result.verdict in VERDICTS
 
 

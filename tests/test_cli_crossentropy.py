@@ -46,9 +46,9 @@ def test_bad_flags_give_usage_and_exit_2(bad: list[str]) -> None:
     assert proc.returncode == 2 and "usage:" in proc.stderr
 
 
-def test_standalone_needs_latex_format() -> None:
+def test_standalone_refuses_a_format_that_is_not_latex() -> None:
     proc = _run("--standalone", "--format", "text")
-    assert proc.returncode == 2
+    assert proc.returncode == 2 and "--standalone" in proc.stderr
 
 
 def test_derive_never_imports_jax() -> None:
@@ -64,19 +64,6 @@ def test_derive_never_imports_jax() -> None:
     assert proc.returncode == 0, proc.stderr
 
 
-@pytest.mark.parametrize("lang", ["en", "cs"])
-def test_standalone_document_compiles_with_pdflatex(lang: str, compile_latex, tmp_path) -> None:
-    out = tmp_path / f"ce-{lang}.tex"
-    proc = _run("--standalone", "--lang", lang, "-o", str(out))
-    assert proc.returncode == 0 and proc.stderr == ""
-    source = out.read_text(encoding="utf-8")
-    assert source.startswith(r"\documentclass")
-    marker = "Právě ověřeno" if lang == "cs" else "Checked just now"
-    assert marker in source
-    pdf = compile_latex(source, f"ce-{lang}")
-    assert pdf.stat().st_size > 10_000
-
-
 def test_czech_output_has_real_czech() -> None:
     out = document(DERIVATIONS, TITLE, lang="cs", fmt="text")
     for phrase in ("Proč křížová entropie", "parciální zlomky", "řetízkové pravidlo"):
@@ -89,9 +76,9 @@ def test_markdown_uses_display_math_blocks() -> None:
     assert md.startswith("## ")
 
 
-def test_text_format_reads_in_written_order() -> None:
-    out = _run("--format", "text").stdout
-    assert "x_j*(sigma(z) - y)" in out and "-(y*ln(a) + (1 - y)*ln(1 - a))" in out
+def test_text_format_reads_in_the_textbook_order() -> None:
+    out = document(DERIVATIONS, TITLE, fmt="text")
+    assert "x_j(σ(z) − y)" in out and "−(y ln a + (1 − y) ln(1 − a)) + const" in out
 
 
 def test_derivation_renders_itself_in_jupyter() -> None:
@@ -106,7 +93,7 @@ def test_output_file_and_unwritable_path(tmp_path) -> None:
     assert run(DERIVATIONS[:1], TITLE, ["-o", str(tmp_path / "no" / "such" / "f")], prog="x") == 2
 
 
-def test_justification_words_become_safe_latex() -> None:
+def test_justification_words_become_text_with_inline_math() -> None:
     assert latex_text("σ'(z) = a(1 − a) for a^L_j, 50% & C_CE") == (
-        r"$\sigma$'(z) = a(1 $-$ a) for $a^L_j$, 50\% \& $C_{CE}$"
+        r"$\sigma'(z) = a(1 - a)$ for $a^{L}_{j}$, 50\% \& $C_{\mathrm{CE}}$"
     )

@@ -1,5 +1,5 @@
 """`python -m derive.quadratic` and `python -m derive.backprop`: the same flags and behaviour as
-`python -m derive.crossentropy`; documents that compile in both languages."""
+`python -m derive.crossentropy` (the compiled documents: tests/test_typesetting.py)."""
 
 from __future__ import annotations
 
@@ -60,31 +60,17 @@ def test_unwritable_output_exits_2(tmp_path, capsys: pytest.CaptureFixture[str])
     assert "cannot write" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("module", MODULES)
-@pytest.mark.parametrize("lang", ["en", "cs"])
-def test_standalone_document_compiles_with_pdflatex(
-    module: str, lang: str, compile_latex, tmp_path
-) -> None:
-    out = tmp_path / f"{module}-{lang}.tex"
-    assert MODULES[module].main(["--standalone", "--lang", lang, "-o", str(out)]) == 0
-    source = out.read_text(encoding="utf-8")
-    assert source.startswith(r"\documentclass")
-    marker = "Právě ověřeno" if lang == "cs" else "Checked just now"
-    assert source.count(marker) == len(MODULES[module].DERIVATIONS)
-    pdf = compile_latex(source, f"{module}-{lang}")
-    assert pdf.stat().st_size > 10_000
-
-
 def test_text_and_markdown_formats_read_in_written_order(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert backprop.main(["--format", "text"]) == 0
     text = capsys.readouterr().out
     assert "Backpropagation and the output error" in text
-    assert "a^{L}[j] - y[j]" in text  # δ^L = a^L − y, in the order a person writes it
+    assert "= a^L_j − y_j" in text  # δ^L = a^L − y, in the order a person writes it
     assert quadratic.main(["--format", "markdown", "--lang", "cs"]) == 0
     md = capsys.readouterr().out
-    assert md.startswith("## Proč se s kvadratickou cenou") and "$$\\begin{aligned}" in md
+    assert md.startswith("## Proč se s kvadratickou účelovou funkcí")
+    assert "$$\\begin{aligned}" in md
 
 
 def test_readme_section_lists_the_commands_and_the_step_counts() -> None:

@@ -56,7 +56,7 @@ def test_L8_as_written_wrong_exactly_at_the_substitution_and_the_two_slips(l8):
 def test_L8_wrong_substitution_reports_its_true_derivative(l8):
     text, report = l8
     line = next(r for r in report.results if r.line == _line_of(text, "[t ="))
-    assert "dt/da = -1/a^2" in line.detail
+    assert "dt/da = −1/a², not 1/a²" in line.detail
 
 
 def test_L8_errors_do_not_cascade_and_the_report_says_so(l8):
@@ -93,7 +93,7 @@ def test_L3_as_written_misses_the_factor_two_of_its_own_cost():
     }
     for r in report.results:
         if r.verdict == "wrong":
-            assert "actually equals -2*a^2*(-1 + a)" in r.detail  # 2aσ'(z) at x = 1, y = 0
+            assert "actually equals −2a²(a − 1)" in r.detail  # 2aσ'(z) at x = 1, y = 0
 
 
 def test_L24_as_written_bias_index_mismatch_is_the_only_wrong_line():
@@ -101,7 +101,7 @@ def test_L24_as_written_bias_index_mismatch_is_the_only_wrong_line():
     report = check_text(text)
     (bad,) = [r for r in report.results if r.verdict == "wrong"]
     assert bad.line == _line_of(text, r"\partial b_k^L")
-    assert "a^{L}_{k} - y_k" in bad.detail
+    assert "actually equals (1/n) Σ_x (a^L_k − y_k)" in bad.detail
     assert sum(r.verdict == "ok" for r in report.results) == 5
 
 

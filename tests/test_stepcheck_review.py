@@ -180,7 +180,7 @@ def test_true_derivative_note_only_where_an_integral_was_differentiated():
     report = check_text(T4)
     line3 = report.results[2].detail
     assert "true derivative" not in line3
-    assert "with t = -1 + a from line 2" in line3
+    assert "with t = a − 1 from line 2" in line3
     text = _text(
         r"C = \int \frac{1}{a^2 (\frac{1}{a} - 1)} \, da",
         r"[t = \frac{1}{a} - 1,\ dt = -\frac{1}{a^2}\,da]",

@@ -18,7 +18,7 @@ import sympy as sp
 
 __all__ = ["CONST", "UnsupportedIntegral", "derivative", "has_indefinite_integral"]
 
-#: the additive integration constant, printed ``\mathrm{const}``
+#: the additive integration constant, printed ``\text{const}``
 CONST = sp.Symbol("const", real=True)
 
 

@@ -1,8 +1,13 @@
 """The command line shared by ``python -m derive.crossentropy`` and its siblings.
 
-``[--lang en|cs] [--format latex|markdown|text] [--standalone] [-o FILE] [--check]``:
-print the derivations, or with ``--check`` the verification table (exit 1 if a step fails).
-Bad flags: argparse's usage message and exit 2.
+``[--lang en|cs] [--format latex|markdown|text|beamer] [--standalone] [--only ID[,ID]]
+[-o FILE] [--check]``: print the derivations, or with ``--check`` the verification table
+(exit 1 if a step fails).
+
+Flags agree or are refused: ``--standalone`` makes a LaTeX document (it implies
+``--format latex``; with ``markdown`` or ``text`` it is refused), ``--check`` prints the
+table and takes no ``--format`` or ``--standalone``, ``--only`` names derivation IDs or
+claim IDs (``--only L8``) and refuses an unknown one. Bad flags: a usage message and exit 2.
 """
 
 from __future__ import annotations
@@ -16,20 +21,28 @@ from .render import FORMATS, document, report_table
 from .steps import Derivation, Text
 from .verify import verify_all
 
-__all__ = ["build_parser", "run"]
+__all__ = ["build_parser", "run", "select"]
 
 
 def build_parser(prog: str, description: str) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog=prog, description=description)
     p.add_argument("--lang", choices=("en", "cs"), default="en", help="language (default: en)")
     p.add_argument(
-        "--format", choices=FORMATS, default="latex", help="output format (default: latex)"
+        "--format",
+        choices=FORMATS,
+        default=None,
+        help="output format (default: latex); beamer: a slide deck, one derivation per frame",
     )
     p.add_argument(
         "--standalone",
         action="store_true",
         help="a complete LaTeX document (compiles with pdflatex), with a line per derivation "
-        "saying how its steps were checked just now",
+        "saying how its steps were checked just now; implies --format latex",
+    )
+    p.add_argument(
+        "--only",
+        metavar="ID[,ID]",
+        help="only these derivations, by derivation ID or lecture claim ID (e.g. --only L8)",
     )
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     p.add_argument(
@@ -40,6 +53,22 @@ def build_parser(prog: str, description: str) -> argparse.ArgumentParser:
     return p
 
 
+def select(derivations: Sequence[Derivation], only: str) -> list[Derivation]:
+    """The derivations named in ``only`` (comma-separated derivation or claim IDs), in order.
+
+    Raises ``ValueError`` naming an ID that matches nothing.
+    """
+    wanted = [w.strip() for w in only.split(",") if w.strip()]
+    if not wanted:
+        raise ValueError("--only needs at least one derivation or claim ID")
+    known = {d.id for d in derivations} | {c for d in derivations for c in d.claims}
+    unknown = [w for w in wanted if w not in known]
+    if unknown:
+        ids = ", ".join(d.id for d in derivations)
+        raise ValueError(f"--only: no derivation or claim {', '.join(unknown)} here (IDs: {ids})")
+    return [d for d in derivations if d.id in wanted or set(d.claims) & set(wanted)]
+
+
 def run(
     derivations: Sequence[Derivation],
     title: Text,
@@ -48,20 +77,34 @@ def run(
     prog: str,
 ) -> int:
     """Parse ``argv``, print or check ``derivations``; return the exit code."""
-    args = build_parser(prog, title.en).parse_args(argv)
-    if args.standalone and args.format != "latex":
-        build_parser(prog, title.en).error("--standalone goes with --format latex")
+    parser = build_parser(prog, title.en)
+    args = parser.parse_args(argv)
+    if args.check and (args.format is not None or args.standalone):
+        parser.error(
+            "--check prints the verification table: --format and --standalone do not apply"
+        )
+    if args.standalone and args.format not in (None, "latex", "beamer"):
+        parser.error(
+            f"--standalone makes a LaTeX document: it does not go with --format {args.format}"
+        )
+    fmt = args.format or "latex"
+    if args.only is not None:
+        try:
+            derivations = select(derivations, args.only)
+        except ValueError as exc:
+            parser.error(str(exc))
     if args.check:
         reports = verify_all(derivations)
         out = report_table(reports, lang=args.lang)
         code = 0 if all(r.ok for r in reports) else 1
     else:
-        reports = verify_all(derivations) if args.standalone else None
+        with_reports = args.standalone or fmt == "beamer"
+        reports = verify_all(derivations) if with_reports else None
         out = document(
             derivations,
             title,
             lang=args.lang,
-            fmt=args.format,
+            fmt=fmt,
             standalone=args.standalone,
             reports=reports,
         )

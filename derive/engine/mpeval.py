@@ -1,13 +1,13 @@
 """Evaluate a SymPy tree at a point with mpmath, in the reals, without generating code.
 
 :func:`mp_eval` walks the expression: sums, products, powers, ``ln``, ``exp``, ``σ``, ``σ'``,
-``|·|`` and the trigonometric functions. A value that is not a real number there (ln of a
-non-positive number, a negative base to a fractional power, division by zero) raises
-:class:`NotReal`; a node it does not know raises :class:`Unsupported` (a subclass, so callers
-that only need "no real value here" catch :class:`NotReal`). The homework checker grades with
-it; the derivation engine's second opinion
-(:mod:`derive.engine.points`) lambdifies instead, which is
-faster for its few points per expression and keeps complex values to tell "not real" apart.
+``|·|``, sign, the trigonometric and hyperbolic functions and their inverses. A value that
+is not a real number there (ln of a non-positive number, a negative base to a fractional
+power, division by zero, asin 2) raises :class:`NotReal`; a node it does not know raises
+:class:`Unsupported` (a subclass, so callers that only need "no real value here" catch
+:class:`NotReal`). The homework checker grades with it; the derivation engine's second
+opinion (:mod:`derive.engine.points`) lambdifies instead, which is faster for its few
+points per expression and keeps complex values to tell "not real" apart.
 """
 
 from __future__ import annotations
@@ -36,6 +36,19 @@ _UNARY = {
     sp.cos: mpmath.cos,
     sp.tan: mpmath.tan,
     sp.Abs: abs,
+    sp.sec: mpmath.sec,
+    sp.csc: mpmath.csc,
+    sp.cot: mpmath.cot,
+    sp.sinh: mpmath.sinh,
+    sp.cosh: mpmath.cosh,
+    sp.tanh: mpmath.tanh,
+    sp.asin: mpmath.asin,
+    sp.acos: mpmath.acos,
+    sp.atan: mpmath.atan,
+    sp.asinh: mpmath.asinh,
+    sp.acosh: mpmath.acosh,
+    sp.atanh: mpmath.atanh,
+    sp.sign: mpmath.sign,
 }
 
 
@@ -78,5 +91,8 @@ def mp_eval(expr: sp.Basic, env: Mapping[sp.Basic, mpmath.mpf]) -> mpmath.mpf:
         return s * (1 - s)
     for kind, fn in _UNARY.items():
         if isinstance(expr, kind):
-            return fn(args[0])
+            value = fn(args[0])
+            if isinstance(value, mpmath.mpc):  # asin 2, acosh ½ …
+                raise NotReal(f"{type(expr).__name__} outside its real domain")
+            return value
     raise Unsupported(f"no numeric rule for {type(expr).__name__}")

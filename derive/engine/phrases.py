@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-__all__ = ["PHRASES", "VERDICT_NAMES", "phrase"]
+import re
+
+__all__ = ["PHRASES", "VERDICT_NAMES", "phrase", "second_opinion", "table_word"]
 
 PHRASES: dict[str, dict[str, object]] = {
     "argument": {"en": "Argument (not machine-checked)", "cs": "Úvaha (strojově neověřená)"},
@@ -12,6 +14,7 @@ PHRASES: dict[str, dict[str, object]] = {
     },
     "checked_now": {"en": "Checked just now", "cs": "Právě ověřeno"},
     "failed": {"en": "FAILED", "cs": "CHYBA"},
+    "notation_title": {"en": "Notation", "cs": "Značení"},
     "notation": {
         "en": "Notation: z = wx + b, a = σ(z) = 1/(1 + e^{-z}) ∈ (0, 1), target y ∈ [0, 1], "
         "n training samples. Superscripts such as L in a^L_j are layer indices, not powers; "
@@ -49,6 +52,41 @@ VERDICT_NAMES: dict[str, dict[str, str]] = {
         "unverified": "NEOVĚŘENO",
     },
 }
+
+
+#: the verification table's relation and method names in Czech (English: as the engine says)
+TABLE_WORDS_CS: dict[str, str] = {
+    "given": "dáno",
+    "fact": "fakt",
+    "argument": "úvaha",
+    "definition": "definice",
+    "cancel": "krácení",
+    "sign": "znaménko",
+    "limit": "limita",
+    "differentiation": "derivace",
+    "evaluation": "vyčíslení",
+    "ratio": "podíl",
+    "simplify": "zjednodušení",
+    "domain": "obor",
+    "substitution": "substituce",
+    "interval": "interval",
+}
+
+
+def table_word(word: str, lang: str) -> str:
+    """A relation or method name (``differentiation + cancel``) in ``lang``."""
+    if lang != "cs":
+        return word
+    return " + ".join(TABLE_WORDS_CS.get(part, part) for part in word.split(" + "))
+
+
+def second_opinion(text: str, lang: str) -> str:
+    """The engine's second opinion (``agrees at 12 points``, ``differs at …``) in ``lang``."""
+    if lang != "cs":
+        return text
+
+    text = re.sub(r"^agrees at (\d+) points", r"shoduje se v \1 bodech", text)
+    return re.sub(r"^differs at ", "liší se v bodě ", text)
 
 
 def phrase(key: str, lang: str) -> str:

@@ -1,8 +1,12 @@
-"""Derivations as LaTeX, Markdown or plain text, in English or Czech.
+"""Derivations as LaTeX, Markdown, plain text or Beamer slides, in English or Czech.
 
 Rendering is separate from the mathematics: it reads :class:`derive.engine.steps.Derivation` data
-and, for the verification table, :class:`derive.engine.verify.DerivationReport` s. Terms are printed
-in the order the data gives them (``order='none'``), logarithms as ``\\ln``.
+and, for the verification table, :class:`derive.engine.verify.DerivationReport` s. Formulas go
+through the project's printers (:mod:`derive.engine.printers`: textbook LaTeX, Unicode text),
+justifications through :mod:`derive.engine.prose` (text with inline math, everything escaped).
+A justification stands right of its formula when the widest row fits the line (an estimate
+from the LaTeX source, :func:`_width`), otherwise under it; the compiled documents are tested
+for overfull lines.
 """
 
 from __future__ import annotations
@@ -11,13 +15,10 @@ import re
 from collections.abc import Iterable, Sequence
 
 import sympy as sp
-from sympy.core.function import AppliedUndef
-from sympy.printing.latex import LatexPrinter
-from sympy.printing.str import StrPrinter
 
-from .calculus import CONST
-from .notation import SampleSum, n
-from .phrases import PHRASES, VERDICT_NAMES, phrase
+from . import prose
+from .phrases import PHRASES, VERDICT_NAMES, phrase, second_opinion, table_word
+from .printers import LatexTextbook, UnicodeText
 from .steps import Derivation, Relation, Step, Text, Undefined
 from .verify import DerivationReport
 
@@ -25,93 +26,22 @@ __all__ = [
     "FORMATS",
     "derivation_latex",
     "document",
+    "latex_text",
     "report_table",
     "standalone",
     "tex",
     "text",
 ]
 
-FORMATS = ("latex", "markdown", "text")
+FORMATS = ("latex", "markdown", "text", "beamer")
 
 
-class _Latex(LatexPrinter):
-    def __init__(self) -> None:
-        super().__init__({"order": "none", "ln_notation": True})
-
-    def _print_Symbol(self, expr: sp.Symbol, style: str = "plain") -> str:
-        if expr.name.startswith("\\"):
-            return expr.name
-        if expr == CONST:
-            return r"\mathrm{const}"
-        return super()._print_Symbol(expr, style=style)
-
-    def _print_Function(self, expr: sp.Function, exp: str | None = None) -> str:
-        if isinstance(expr, AppliedUndef):
-            args = ", ".join(self._print(q) for q in expr.args)
-            return f"{expr.func.__name__}({args})"
-        return super()._print_Function(expr, exp)
-
-    def _print_Derivative(self, expr: sp.Derivative) -> str:
-        inner = expr.expr
-        if isinstance(inner, AppliedUndef) and len(expr.variables) == 1:
-            var = self._print(expr.variables[0])
-            return rf"\frac{{\partial {inner.func.__name__}}}{{\partial {var}}}"
-        return super()._print_Derivative(expr)
-
-    def _print_Mul(self, expr: sp.Mul) -> str:
-        args = _flat_factors(expr)
-        sums = [q for q in args if isinstance(q, SampleSum)]
-        if 1 / n in args and len(sums) == 1:
-            rest = [q for q in args if q != 1 / n and q is not sums[0]]
-            prefix = (
-                "-" if rest == [sp.S.NegativeOne] else (self._print(sp.Mul(*rest)) if rest else "")
-            )
-            return rf"{prefix}\frac{{1}}{{n}} {self._print(sums[0])}"
-        return super()._print_Mul(expr)
-
-
-def _flat_factors(expr: sp.Mul) -> list[sp.Expr]:
-    """Factors of a product, with nested unevaluated products flattened."""
-    out: list[sp.Expr] = []
-    for q in expr.args:
-        out.extend(_flat_factors(q) if isinstance(q, sp.Mul) else [q])
-    return out
-
-
-class _Text(StrPrinter):
-    def __init__(self) -> None:
-        super().__init__({"order": "none"})
-
-    def _print_log(self, expr: sp.log) -> str:
-        return f"ln({self._print(expr.args[0])})"
-
-    def _print_Derivative(self, expr: sp.Derivative) -> str:
-        inner = expr.expr
-        var = ", ".join(self._print(v) for v in expr.variables)
-        if isinstance(inner, AppliedUndef):
-            return f"∂{inner.func.__name__}/∂{var}"
-        return f"∂/∂{var}({self._print(inner)})"
-
-    def _print_Integral(self, expr: sp.Integral) -> str:
-        f = self._print(expr.function)
-        if isinstance(expr.function, sp.Add):
-            f = f"({f})"
-        return f"∫ {f} d{self._print(expr.variables[0])}"
-
-    def _print_Equality(self, expr: sp.Equality) -> str:
-        return f"{self._print(expr.lhs)} = {self._print(expr.rhs)}"
-
-    def _print_Limit(self, expr: sp.Limit) -> str:
-        e, v, p, d = expr.args
-        return f"lim_{{{v}→{p}{d}}} {self._print(e)}"
-
-
-_LATEX = _Latex()
-_TEXT = _Text()
+_LATEX = LatexTextbook()
+_TEXT = UnicodeText()
 
 
 def tex(expr: sp.Basic) -> str:
-    """LaTeX of a term or statement, in the written order, with ``\\ln``."""
+    """LaTeX of a term or statement, as a textbook writes it (see :mod:`.printers`)."""
     if isinstance(expr, Undefined):
         at = ", ".join(f"{tex(k)} = {tex(v)}" for k, v in expr.at)
         return rf"{tex(expr.expr)}\ \text{{undefined at }} {at}"
@@ -119,89 +49,16 @@ def tex(expr: sp.Basic) -> str:
 
 
 def text(expr: sp.Basic) -> str:
-    """One-line plain text of a term or statement."""
+    """One line of Unicode math for a term or statement (``½(y − a)²``, never ``**``)."""
     if isinstance(expr, Undefined):
         at = ", ".join(f"{text(k)} = {text(v)}" for k, v in expr.at)
         return f"{text(expr.expr)}  undefined at {at}"
-    if isinstance(expr, sp.Symbol) and expr.name.startswith("\\"):
-        return _latex_label_as_text(expr.name)
     return _TEXT.doprint(expr)
 
 
-def _latex_label_as_text(name: str) -> str:
-    m = re.fullmatch(r"\\frac\{\\partial (\S+)\}\{\\partial (\S+)\}", name)
-    if m:
-        return f"∂{m.group(1)}/∂{m.group(2)}"
-    return name.replace("\\tilde{C}", "C̃").replace("\\", "")
-
-
-_MATH_CHARS = {
-    "σ": r"\sigma",
-    "δ": r"\delta",
-    "∂": r"\partial",
-    "∫": r"\int",
-    "Σ": r"\Sigma",
-    "−": "-",
-    "≥": r"\geq",
-    "≤": r"\leq",
-    "≠": r"\neq",
-    "→": r"\to",
-    "⇔": r"\Leftrightarrow",
-    "⇒": r"\Rightarrow",
-    "²": "^2",
-    "ᵀ": "^T",
-    "⊙": r"\odot",
-    "·": r"\cdot",
-    "∞": r"\infty",
-    "≈": r"\approx",
-    "×": r"\times",
-    "∈": r"\in",
-    "≡": r"\equiv",
-    "ρ": r"\rho",
-    "η": r"\eta",
-    "ξ": r"\xi",
-    "‖": r"\|",
-    "′": "'",
-    "<": "<",
-    ">": ">",
-}
-_MATHY = re.compile(
-    r"[A-Za-zσδΣρηξ]+(?:[_^](?:\{[^}]*\}|[A-Za-z0-9]+))+|[" + "".join(_MATH_CHARS) + "]"
-)
-
-
-def _brace(token: str) -> str:
-    token = re.sub(r"([_^])([A-Za-z0-9]{2,})", r"\1{\2}", token)
-    for char, command in _MATH_CHARS.items():
-        token = token.replace(char, command + (" " if command[-1].isalpha() else ""))
-    return token
-
-
-def latex_text(words: str) -> str:
-    """Words for ``\\text{…}``: sub/superscripted names and math symbols go to math mode."""
-    out, pos = [], 0
-    for m in _MATHY.finditer(words):
-        out.append(_escape(words[pos : m.start()]))
-        token = m.group(0)
-        out.append(f"${_MATH_CHARS.get(token, _brace(token))}$")
-        pos = m.end()
-    out.append(_escape(words[pos:]))
-    return "".join(out)
-
-
-def _escape(s: str) -> str:
-    for k, v in (
-        ("\\", r"\textbackslash{}"),
-        ("&", r"\&"),
-        ("%", r"\%"),
-        ("#", r"\#"),
-        ("_", r"\_"),
-        ("{", r"\{"),
-        ("}", r"\}"),
-        ("…", r"\ldots{}"),
-    ):
-        s = s.replace(k, v)
-    return s
+def latex_text(words: str, lang: str = "en") -> str:
+    """Prose as LaTeX text: words escaped, formulas as inline math (see :mod:`.prose`)."""
+    return prose.in_text(words, lang)
 
 
 _REL_TEX = {
@@ -234,22 +91,118 @@ def _claims_tag(step: Step) -> str:
     return ", ".join(step.claims)
 
 
-def _latex_rows(steps: Sequence[Step], lang: str) -> str:
-    rows = []
-    for step in steps:
-        why = (
-            rf"\text{{\small {latex_text(step.why(lang))}}}"
-            rf"\quad\text{{\scriptsize {_claims_tag(step)}}}"
+#: widths in ems of 11pt type, estimated from the LaTeX source (see :func:`_width`)
+_LINE_EMS = {"article": 44.0, "beamer": 26.0}
+_CMD_EMS = {r"\sum": 1.6, r"\int": 1.0, r"\partial": 0.6}
+
+
+def _width(latex: str) -> float:
+    """A rough upper estimate of the printed width of a display formula, in ems.
+
+    Fractions count their wider part, scripts two thirds, ``\\text`` its characters.
+    It only decides where a justification goes; the compiled documents are tested.
+    """
+    latex = re.sub(r"\\(left|right|big|Big)[.(|)\[\]]?|\\[,;!]|\\quad|\\qquad", " ", latex)
+    total, i = 0.0, 0
+    while i < len(latex):
+        if latex.startswith(r"\frac", i):
+            num, j = _group(latex, i + 5)
+            den, j = _group(latex, j)
+            total += max(_width(num), _width(den)) + 0.4
+            i = j
+            continue
+        if latex.startswith(r"\text", i):
+            body, i = _group(latex, i + 5)
+            total += 0.48 * len(re.sub(r"\\[a-z]+|[{}$]", "", body))
+            continue
+        ch = latex[i]
+        if ch in "^_":
+            body, i = _group(latex, i + 1)
+            total += 0.7 * _width(body)
+            continue
+        if ch == "\\":
+            m = re.match(r"\\[A-Za-z]+(\{[a-z]+\})?", latex[i:])
+            word = m.group(0) if m else latex[i : i + 2]
+            total += _CMD_EMS.get(word, 0.6)
+            i += len(word)
+            continue
+        total += {" ": 0.0, "=": 1.3, "+": 1.2, "-": 1.2, ",": 0.45, "(": 0.4, ")": 0.4}.get(
+            ch, 0.55 if ch not in "{}&" else 0.0
         )
-        expr = tex(step.expr)
-        rel = _REL_TEX.get(step.relation)
-        if step.lhs is not None:
-            left, right = tex(step.lhs), f"{rel or '='} {expr}"
-        elif rel is not None:
-            left, right = "", f"{rel} {expr}"
+        i += 1
+    return total
+
+
+def _group(latex: str, i: int) -> tuple[str, int]:
+    """The braced group (or single token) at ``i`` and the index after it."""
+    while i < len(latex) and latex[i] == " ":
+        i += 1
+    if i >= len(latex):
+        return "", i
+    if latex[i] != "{":
+        if latex[i] == "\\":
+            m = re.match(r"\\[A-Za-z]+", latex[i:])
+            n_ = len(m.group(0)) if m else 2
+            return latex[i : i + n_], i + n_
+        return latex[i], i + 1
+    depth = 0
+    for j in range(i, len(latex)):
+        depth += {"{": 1, "}": -1}.get(latex[j], 0)
+        if depth == 0:
+            return latex[i + 1 : j], j + 1
+    return latex[i + 1 :], len(latex)
+
+
+def _formula_cells(step: Step) -> tuple[str, str]:
+    """The left (label) and right (relation and term) cells of a formula row."""
+    expr = tex(step.expr)
+    rel = _REL_TEX.get(step.relation)
+    if step.lhs is not None:
+        return tex(step.lhs), f"{rel or '='} {expr}"
+    if rel is not None:
+        return "", f"{rel} {expr}"
+    return "", expr
+
+
+def _why_cell(step: Step, lang: str, style: str) -> str:
+    """A justification and its claim IDs, for a cell of an ``align``/``aligned``.
+
+    ``style`` 'mathjax' (Markdown, Jupyter) uses no size commands and no nested ``$``;
+    'article' and 'beamer' are compiled by LaTeX.
+    """
+    claims = _claims_tag(step)
+    if style == "mathjax":
+        return prose.in_math(step.why(lang), lang) + rf"\quad\text{{({claims})}}"
+    words = prose.in_text(step.why(lang), lang)
+    return rf"\text{{\small {words}}}\quad\text{{\scriptsize {claims}}}"
+
+
+def _why_below(step: Step, lang: str, width: str) -> str:
+    claims = _claims_tag(step)
+    words = prose.in_text(step.why(lang), lang)
+    return (
+        rf"&\qquad\parbox[t]{{{width}}}{{\raggedright\small {words}"
+        rf"\quad{{\scriptsize {claims}}}\strut}}"
+    )
+
+
+def _latex_rows(steps: Sequence[Step], lang: str, style: str = "article") -> str:
+    """The rows of one ``align*`` (``aligned``): justifications right of the formulas when
+    the widest row fits the line, otherwise each one under its formula (always on slides)."""
+    cells = [_formula_cells(step) for step in steps]
+    whys = [_why_cell(step, lang, style) for step in steps]
+    formula_w = max(_width(left) + _width(right) for left, right in cells)
+    why_w = max(_width(w) for w in whys)
+    below = style == "beamer" or (
+        style == "article" and formula_w + why_w + 2.0 > _LINE_EMS["article"]
+    )
+    rows = []
+    for step, (left, right), why in zip(steps, cells, whys, strict=True):
+        if below:
+            width = r"0.78\linewidth" if style == "article" else r"0.62\linewidth"
+            rows.append(f"  {left} &{right} \\\\\n  {_why_below(step, lang, width)}")
         else:
-            left, right = "", expr
-        rows.append(f"  {left} &{right} && {why}")
+            rows.append(f"  {left} &{right} && {why}")
     return " \\\\\n".join(rows)
 
 
@@ -258,19 +211,38 @@ def _argument_words(step: Step, lang: str) -> str:
     return f"{phrase(key, lang)}: {step.why(lang)} ({_claims_tag(step)})"
 
 
-def derivation_latex(derivation: Derivation, *, lang: str = "en", display: bool = False) -> str:
-    """A derivation as LaTeX: ``align*`` blocks (``aligned`` in ``$$`` when ``display``)."""
+def _argument_latex(step: Step, lang: str) -> str:
+    key = "argument" if step.core is None else "argument_core"
+    words = prose.in_text(step.why(lang), lang)
+    return rf"\emph{{{prose.escape_text(phrase(key, lang))}:}} {words} ({_claims_tag(step)})"
+
+
+def derivation_latex(
+    derivation: Derivation, *, lang: str = "en", display: bool = False, style: str | None = None
+) -> str:
+    """A derivation as LaTeX: ``align*`` blocks, or with ``display`` (Markdown, Jupyter)
+    ``aligned`` in ``$$`` with MathJax/KaTeX-safe justifications; ``style='beamer'`` for
+    slides (justifications under the formulas, scaled down to the frame if too wide:
+    ``\\fitwidth`` of :func:`derive.engine.slides.deck`)."""
+    style = style or ("mathjax" if display else "article")
     parts = []
     for is_formula, steps in _segments(derivation.steps):
         if is_formula:
-            rows = _latex_rows(steps, lang)
-            if display:
+            rows = _latex_rows(steps, lang, style)
+            if style == "mathjax":
                 parts.append(f"$$\\begin{{aligned}}\n{rows}\n\\end{{aligned}}$$")
+            elif style == "beamer":
+                parts.append(
+                    f"\\fitwidth{{$\\displaystyle\n\\begin{{aligned}}\n{rows}\n\\end{{aligned}}$}}"
+                )
             else:
                 parts.append(f"\\begin{{align*}}\n{rows}\n\\end{{align*}}")
+        elif style == "mathjax":
+            key = "argument" if steps[0].core is None else "argument_core"
+            words = prose.in_markdown(steps[0].why(lang), lang)
+            parts.append(f"*{phrase(key, lang)}:* {words} ({_claims_tag(steps[0])})")
         else:
-            words = latex_text(_argument_words(steps[0], lang))
-            parts.append(words if not display else f"*{_argument_words(steps[0], lang)}*")
+            parts.append(_argument_latex(steps[0], lang))
     return "\n\n".join(parts)
 
 
@@ -311,6 +283,10 @@ def document(
     derivation ends with a line saying how its steps were checked.
     """
     derivations = list(derivations)
+    if fmt == "beamer":
+        from .slides import deck
+
+        return deck(derivations, title, lang=lang, reports=reports)
     by_id = {r.derivation.id: r for r in reports or ()}
     out: list[str] = []
     for d in derivations:
@@ -318,16 +294,16 @@ def document(
         summary = _summary(report, lang) if report is not None else None
         intro = d.intro(lang) if d.intro is not None else None
         if fmt == "latex":
-            out.append(rf"\subsection*{{{latex_text(_title(d, lang))}}}")
+            out.append(rf"\subsection*{{{latex_text(_title(d, lang), lang)}}}")
             if intro:
-                out.append(latex_text(intro))
+                out.append(latex_text(intro, lang))
             out.append(derivation_latex(d, lang=lang))
             if summary:
-                out.append(r"\noindent{\small " + latex_text(summary) + "}")
+                out.append(r"\noindent{\small " + latex_text(summary, lang) + "}")
         elif fmt == "markdown":
-            out.append(f"### {_title(d, lang)}")
+            out.append(f"### {prose.in_markdown(_title(d, lang), lang)}")
             if intro:
-                out.append(intro)
+                out.append(prose.in_markdown(intro, lang))
             out.append(derivation_latex(d, lang=lang, display=True))
             if summary:
                 out.append(f"_{summary}_")
@@ -344,7 +320,7 @@ def document(
     if fmt == "latex" and standalone:
         return _standalone(body, title(lang), lang)
     if fmt == "markdown":
-        return f"## {title(lang)}\n\n{body}"
+        return f"## {prose.in_markdown(title(lang), lang)}\n\n{body}"
     if fmt == "text":
         return f"{title(lang)}\n\n{body}"
     return body
@@ -371,6 +347,8 @@ def standalone(body: str, title_tex: str, *, preamble: Sequence[str] = ()) -> st
             r"\usepackage{lmodern}",
             r"\usepackage{amsmath,amssymb}",
             r"\usepackage[a4paper,margin=1.6cm]{geometry}",
+            r"\emergencystretch=3em",  # a loose line rather than one into the margin
+            r"\tolerance=1000",
             *preamble,
             rf"\title{{{title_tex}}}",
             r"\date{}",
@@ -384,7 +362,8 @@ def standalone(body: str, title_tex: str, *, preamble: Sequence[str] = ()) -> st
 
 
 def _standalone(body: str, title: str, lang: str) -> str:
-    return standalone(latex_text(phrase("notation", lang)) + "\n\n" + body, latex_text(title))
+    notation = latex_text(phrase("notation", lang), lang)
+    return standalone(notation + "\n\n" + body, latex_text(title, lang))
 
 
 def report_table(reports: Sequence[DerivationReport], *, lang: str = "en") -> str:
@@ -398,10 +377,10 @@ def report_table(reports: Sequence[DerivationReport], *, lang: str = "en") -> st
                     rep.derivation.id,
                     str(r.index),
                     ",".join(r.claims),
-                    r.relation.value,
-                    r.method,
+                    table_word(r.relation.value, lang),
+                    table_word(r.method, lang),
                     VERDICT_NAMES[lang][r.verdict.value],
-                    r.second_opinion,
+                    second_opinion(r.second_opinion, lang),
                 )
             )
     widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
@@ -415,7 +394,7 @@ def report_table(reports: Sequence[DerivationReport], *, lang: str = "en") -> st
     for rep, r in failures:
         lines.append(
             f"{phrase('failed', lang)}: {rep.derivation.id} #{r.index}: {r.detail}"
-            + (f"; {r.second_opinion}" if r.evidence else "")
+            + (f"; {second_opinion(r.second_opinion, lang)}" if r.evidence else "")
         )
     lines.append(phrase("table_total", lang).format(total=total, failed=len(failures)))
     return "\n".join(lines)

@@ -6,6 +6,8 @@ Usage::
     python -m derive.check --list
     python -m derive.check --reference '(a-y)/(a(1-a))' '-y/a + (1-y)/(1-a)' --domain 'a:(0,1)'
     python -m derive.check --batch answers.csv -o graded.csv [--jobs 2] [--timeout 5]
+    python -m derive.check --reference '1' 'sin(x)^2 + cos(x)^2' --notation general
+    python -m derive.check --batch pairs.csv -o graded.csv --notation general  # reference,answer
 
 Exit status: 0 correct, 1 incorrect, 2 invalid / undecided / usage error (a batch exits 0
 once every row is graded). Every answer is graded in a worker process with a wall-time limit
@@ -41,10 +43,12 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "GradeResult",
     "compare",
+    "compare_many",
     "grade",
     "grade_csv",
     "grade_many",
     "main",
+    "parse_domain",
 ]
 
 #: per-answer wall-time limit, seconds
@@ -53,6 +57,8 @@ DEFAULT_TIMEOUT = 5.0
 MAX_JOBS = 64
 EXIT = {"correct": 0, "incorrect": 1, "invalid": 2, "undecided": 2}
 REQUIRED_COLUMNS = ("student", "exercise", "answer")
+#: a sheet of pairs: each answer compared with its own reference (optional column: domain)
+PAIR_COLUMNS = ("reference", "answer")
 
 
 def _task(kind: str, *args: object) -> GradeResult:
@@ -60,8 +66,14 @@ def _task(kind: str, *args: object) -> GradeResult:
     if kind == "grade":
         exercise_id, answer, lang = args
         return grade_now(str(exercise_id), answer, lang=str(lang))  # type: ignore[arg-type]
-    reference, answer, domain, lang = args
-    return compare_adhoc(str(reference), str(answer), domain=domain, lang=str(lang))  # type: ignore[arg-type]
+    reference, answer, domain, lang, notation = args
+    return compare_adhoc(
+        str(reference),
+        str(answer),
+        domain=domain,  # type: ignore[arg-type]
+        lang=str(lang),
+        notation=str(notation),
+    )
 
 
 def _outcome(
@@ -118,10 +130,14 @@ def compare(
     domain: Domain | None = None,
     lang: str = "en",
     timeout: float = DEFAULT_TIMEOUT,
+    notation: str = "course",
 ) -> GradeResult:
-    """Teachers' ad-hoc check: is ``answer`` equal to ``reference`` (both typed as text)?"""
+    """Teachers' ad-hoc check: is ``answer`` equal to ``reference`` (both typed as text)?
+
+    ``notation="general"``: every letter a real variable, elementary functions, exact numbers;
+    ``domain`` from ``parse_domain(specs, notation="general")`` (see ``docs/notation.md``)."""
     with _POOL_LOCK:
-        outcome = _shared_pool().run(("adhoc", reference, answer, domain, lang), timeout)
+        outcome = _shared_pool().run(("adhoc", reference, answer, domain, lang, notation), timeout)
     return _outcome(outcome, "--reference", answer, lang, timeout)
 
 
@@ -152,6 +168,28 @@ def grade_many(
     return [results[(str(e), str(a))] for e, a in items]
 
 
+def compare_many(
+    items: Sequence[tuple[str, str, Domain | None]],
+    *,
+    lang: str = "en",
+    notation: str = "course",
+    timeout: float = DEFAULT_TIMEOUT,
+    jobs: int = 2,
+    progress: bool = False,
+) -> list[GradeResult]:
+    """Compare ``(reference, answer, domain)`` triples with ``jobs`` reused workers, each
+    within ``timeout`` seconds; one result per item, in order."""
+    tasks = [("adhoc", r, a, d, lang, notation) for r, a, d in items]
+    catalog()
+    with WorkerPool(_task, size=max(1, jobs), initializer=catalog) as pool:
+        outcomes = pool.map(tasks, timeout)
+        bar = tqdm(outcomes, total=len(tasks), disable=not progress, unit="pair", file=sys.stderr)
+        return [
+            _outcome(o, "--reference", a, lang, timeout)
+            for o, (_r, a, _d) in zip(bar, items, strict=True)
+        ]
+
+
 def _write_atomically(path: Path, fieldnames: list[str], rows: Iterable[dict[str, str]]) -> None:
     path = path.resolve()
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -174,9 +212,15 @@ def grade_csv(
     timeout: float = DEFAULT_TIMEOUT,
     jobs: int = 2,
     progress: bool = True,
+    notation: str = "course",
+    domain: Sequence[str] = (),
 ) -> Counter[str]:
     """Grade every row of ``source`` (columns student, exercise, answer; others kept) into
     ``target`` with two more columns, verdict and feedback; written atomically.
+
+    A sheet of pairs has a ``reference`` column instead of ``exercise``: each answer is
+    compared with its row's reference, in ``notation``, on the row's ``domain`` column when
+    it has one (``x:(0,inf); y:(0,inf)``), else on ``domain`` (the ``--domain`` specs).
 
     Raises ``ValueError`` for a file without the required columns.
     """
@@ -188,7 +232,9 @@ def grade_csv(
         with open(source, encoding="utf-8-sig", newline="") as handle:
             reader = csv.DictReader(handle)
             fieldnames = list(reader.fieldnames or [])
-            missing = [c for c in REQUIRED_COLUMNS if c not in fieldnames]
+            pairs = "reference" in fieldnames and "exercise" not in fieldnames
+            required = PAIR_COLUMNS if pairs else REQUIRED_COLUMNS
+            missing = [c for c in required if c not in fieldnames]
             if missing:
                 raise ValueError(f"{source}: missing column(s) {', '.join(missing)}")
             rows = [
@@ -196,8 +242,11 @@ def grade_csv(
             ]
     finally:
         csv.field_size_limit(previous_limit)
-    items = [(r.get("exercise", ""), r.get("answer", "")) for r in rows]
-    graded = grade_many(items, lang=lang, timeout=timeout, jobs=jobs, progress=progress)
+    if pairs:
+        graded = _grade_pairs(rows, domain, lang, notation, timeout, jobs, progress)
+    else:
+        items = [(r.get("exercise", ""), r.get("answer", "")) for r in rows]
+        graded = grade_many(items, lang=lang, timeout=timeout, jobs=jobs, progress=progress)
     for row, result in zip(rows, graded, strict=True):
         row["verdict"] = result.verdict
         row["feedback"] = result.feedback
@@ -206,25 +255,72 @@ def grade_csv(
     return Counter(r["verdict"] for r in rows)
 
 
+def _grade_pairs(
+    rows: list[dict[str, str]],
+    domain: Sequence[str],
+    lang: str,
+    notation: str,
+    timeout: float,
+    jobs: int,
+    progress: bool,
+) -> list[GradeResult]:
+    """The rows of a sheet of pairs; a row whose domain cannot be read is ``invalid``."""
+    default = parse_domain(domain, notation=notation)
+    items: list[tuple[str, str, Domain | None]] = []
+    bad: dict[int, str] = {}
+    for i, row in enumerate(rows):
+        spec = row.get("domain", "").strip()
+        try:
+            items.append(
+                (
+                    row["reference"],
+                    row["answer"],
+                    parse_domain([spec], notation=notation) if spec else default,
+                )
+            )
+        except ValueError as exc:
+            bad[i] = str(exc)
+            items.append(("0", "0", default))
+    graded = compare_many(
+        items, lang=lang, notation=notation, timeout=timeout, jobs=jobs, progress=progress
+    )
+    for i, msg in bad.items():
+        graded[i] = GradeResult("--reference", rows[i]["answer"], "invalid", msg, "domain")
+    return graded
+
+
+_BOUND = r"[+-]?(?:\d+(?:\.\d*)?|inf|oo|∞)"
 _DOMAIN = re.compile(
-    r"^\s*(?P<name>[A-Za-z]+)\s*:\s*(?P<lo_b>[(\[])\s*(?P<lo>-?\d+(?:\.\d*)?)\s*,"
-    r"\s*(?P<hi>-?\d+(?:\.\d*)?)\s*(?P<hi_b>[)\]])\s*$"
+    rf"^\s*(?P<name>[A-Za-z]+)\s*:\s*(?P<lo_b>[(\[])\s*(?P<lo>{_BOUND})\s*,"
+    rf"\s*(?P<hi>{_BOUND})\s*(?P<hi_b>[)\]])\s*$"
 )
 
 
-def parse_domain(specs: Sequence[str]) -> Domain:
-    """``['a:(0,1)', 'y:[0,1]']`` → a :class:`Domain` (open or closed ends as written)."""
+def _bound(text: str) -> float:
+    return float(text.replace("∞", "inf").replace("oo", "inf"))
+
+
+def parse_domain(specs: Sequence[str], *, notation: str = "course") -> Domain:
+    """``['a:(0,1)', 'y:[0,1]']`` → a :class:`Domain` (open or closed ends as written; a spec
+    may hold several intervals separated by ``;``, and an end may be ``inf``).
+
+    In the course's notation the declared intervals are added to the course's defaults
+    (a ∈ (0, 1), y ∈ [0, 1] …); in the general notation they are the only ones (every other
+    letter ranges over all the reals)."""
     intervals = {}
+    specs = [part for spec in specs for part in spec.split(";") if part.strip()]
     for spec in specs:
         m = _DOMAIN.match(spec)
         if m is None:
             raise ValueError(
                 f"bad --domain {spec!r}: write it as NAME:(LOW,HIGH) or NAME:[LOW,HIGH]"
             )
-        lo, hi = float(m["lo"]), float(m["hi"])
-        if not lo < hi:
+        lo, hi = _bound(m["lo"]), _bound(m["hi"])
+        if not lo < hi or lo == float("inf") or hi == float("-inf"):
             raise ValueError(f"bad --domain {spec!r}: the interval is empty")
         intervals[m["name"]] = Interval(lo, hi, m["lo_b"] == "(", m["hi_b"] == ")")
+    if notation == "general":
+        return Domain.of(intervals)
     return Domain().with_intervals(intervals)
 
 
@@ -280,7 +376,19 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--list", action="store_true", help="show the exercise catalog")
     p.add_argument("--reference", metavar="EXPR", help="compare ANSWER with EXPR (no catalog)")
     p.add_argument(
-        "--domain", action="append", default=[], metavar="NAME:(LO,HI)", help="with --reference"
+        "--domain",
+        action="append",
+        default=[],
+        metavar="NAME:(LO,HI)",
+        help="with --reference or a batch of pairs (an end may be inf; several: 'x:(0,inf); "
+        "y:(0,inf)')",
+    )
+    p.add_argument(
+        "--notation",
+        choices=("course", "general"),
+        default="course",
+        help="course (default: the lecture's symbols) or general (every letter a real "
+        "variable); with --reference or a batch of pairs",
     )
     p.add_argument("--batch", type=Path, metavar="IN.csv", help="grade a CSV of answers")
     p.add_argument("-o", "--output", type=Path, metavar="OUT.csv", help="with --batch")
@@ -325,6 +433,10 @@ def _answer_after_dashdash(argv: list[str], parser: argparse.ArgumentParser) -> 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if any(arg == "--steps" or arg.startswith("--steps=") for arg in argv):
+        if any(arg in ("--format", "--standalone") or arg.startswith("--format=") for arg in argv):
+            from .stepdoc import main as steps_document  # the checked file as a document
+
+            return steps_document(argv, prog="python -m derive.check")
         from .stepcheck import main as check_steps  # a proof, line by line
 
         return check_steps(argv, prog="python -m derive.check")
@@ -344,6 +456,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 timeout=ns.timeout,
                 jobs=ns.jobs,
                 progress=not ns.no_progress,
+                notation=ns.notation,
+                domain=ns.domain,
             )
         except (OSError, ValueError, csv.Error, UnicodeDecodeError) as exc:
             print(f"error: {exc}", file=sys.stderr)
@@ -355,13 +469,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         if len(ns.args) != 1:
             parser.error("--reference EXPR needs exactly one ANSWER")
         try:
-            domain = parse_domain(ns.domain)
+            domain = parse_domain(ns.domain, notation=ns.notation)
         except ValueError as exc:
             parser.error(str(exc))
-        result = compare(ns.reference, ns.args[0], domain=domain, lang=ns.lang, timeout=ns.timeout)
+        result = compare(
+            ns.reference,
+            ns.args[0],
+            domain=domain,
+            lang=ns.lang,
+            timeout=ns.timeout,
+            notation=ns.notation,
+        )
     else:
         if len(ns.args) != 2:
             parser.error("give EXERCISE and ANSWER (or --list, --reference, --batch)")
+        if ns.notation != "course":
+            parser.error("--notation goes with --reference or a batch of pairs")
         result = grade(ns.args[0], ns.args[1], lang=ns.lang, timeout=ns.timeout)
     _print_result(result, ns.json)
     return EXIT[result.verdict]

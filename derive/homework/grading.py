@@ -32,7 +32,15 @@ from .equivalence import (
     undefined_point,
 )
 from .exercises import Exercise, catalog, exercise, nearest_ids
-from .parse import CONSTANT, ParseError, parse_answer, real_conditions, to_latex
+from .general import Side, big_power, judge
+from .parse import (
+    CONSTANT,
+    ParseError,
+    parse_answer,
+    read_with_conditions,
+    real_conditions,
+    to_latex,
+)
 
 __all__ = [
     "VERDICTS",
@@ -55,6 +63,12 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
     "undefined_at": {
         "en": "your answer is not a real number on part of the domain (e.g. at {point})",
         "cs": "vaše odpověď není na části definičního oboru reálná (např. v bodě {point})",
+    },
+    "domain_differs": {
+        "en": "the two are not defined at the same points (e.g. at {point}, one is and the "
+        "other is not)",
+        "cs": "obě strany nejsou definovány ve stejných bodech (např. v bodě {point} je "
+        "definována jen jedna)",
     },
     "invalid": {"en": "Could not read the answer: {msg}", "cs": "Odpověď nelze přečíst: {msg}"},
     "unknown_exercise": {
@@ -373,8 +387,16 @@ def compare_adhoc(
     *,
     domain: Domain | None = None,
     lang: str = "en",
+    notation: str = "course",
 ) -> GradeResult:
-    """Teachers' ad-hoc comparison of two expressions (no catalog, default vocabulary)."""
+    """Teachers' ad-hoc comparison of two expressions (no catalog, default vocabulary).
+
+    ``notation="general"``: both read in the general notation and judged as real functions
+    (:func:`compare_general`); ``domain`` then holds only the declared intervals
+    (``parse_domain(specs, notation="general")``).
+    """
+    if notation == "general":
+        return compare_general(reference, answer, domain=domain, lang=lang)
     try:
         ref = parse_answer(reference)
     except ParseError as exc:
@@ -425,3 +447,50 @@ def compare_adhoc(
             else "."
         )
     return GradeResult("--reference", answer, verdict, feedback, outcome.method, to_latex(expr))
+
+
+def _read_general(text: str) -> Side:
+    return Side(*read_with_conditions(text, notation="general"))
+
+
+def compare_general(
+    reference: str,
+    answer: str,
+    *,
+    domain: Domain | None = None,
+    lang: str = "en",
+    label: str = "--reference",
+) -> GradeResult:
+    """Is ``answer`` equal to ``reference`` as a real function on the declared domain (both in
+    the general notation: every letter a real variable)? See :mod:`derive.homework.general`."""
+    try:
+        ref = _read_general(reference)
+    except ParseError as exc:
+        return GradeResult(label, answer, "invalid", f"reference: {exc}", "parse")
+    try:
+        ans = _read_general(answer)
+    except ParseError as exc:
+        return GradeResult(label, answer, "invalid", phrase("invalid", lang, msg=str(exc)), "parse")
+    read_as = to_latex(ans.expr)
+    outcome = judge(ans, ref, domain=domain, seed=reference)
+    if outcome.equal:
+        return GradeResult(
+            label, answer, "correct", phrase("correct", lang), outcome.method, read_as
+        )
+    if outcome.equal is None:
+        return GradeResult(
+            label, answer, "undecided", phrase("undecided_domain", lang), outcome.method, read_as
+        )
+    feedback = None
+    small = sp.count_ops(ans.expr) + sp.count_ops(ref.expr) <= 60
+    if (
+        small
+        and "domain" not in outcome.method
+        and not (big_power(ans.expr) or big_power(ref.expr))
+    ):
+        feedback = _ratio_feedback(ans.expr, ref.expr, lang)
+    if feedback is None:
+        key = "domain_differs" if "domain" in outcome.method else "differ_at"
+        where = f": {phrase(key, lang, point=outcome.point)}." if outcome.point else "."
+        feedback = phrase("incorrect", lang) + where
+    return GradeResult(label, answer, "incorrect", feedback, outcome.method, read_as)

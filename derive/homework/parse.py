@@ -37,7 +37,6 @@ from importlib import resources
 import sympy as sp
 from lark import Lark, Token, Transformer_NonRecursive, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, VisitError
-from sympy.printing.latex import LatexPrinter
 
 from ..engine import notation as nt
 from ..engine.indexing import (
@@ -47,6 +46,8 @@ from ..engine.indexing import (
     index_symbol,
     indexed_form,
 )
+from ..engine.printers import LatexTextbook
+from .functions import COURSE_FUNCTIONS, FUNCTIONS, INVERSE, mark_bars, refuse_unknown_calls
 
 __all__ = [
     "CONSTANT",
@@ -54,10 +55,12 @@ __all__ = [
     "MAX_DEPTH",
     "MAX_EXPONENT",
     "MAX_LENGTH",
+    "NOTATIONS",
     "ParseError",
     "normalise",
     "parse_answer",
     "parse_relation",
+    "read_with_conditions",
     "real_conditions",
     "split_relation",
     "to_latex",
@@ -78,6 +81,32 @@ MAX_DIGITS = 30
 MAX_DEGREE = 256
 #: most terms an answer may have once multiplied out ((a + b + c + d)^{64} has 47,905)
 MAX_TERMS = 100_000
+
+#: largest n of a numeric n! or binomial(n, k), and largest index of a numeric root
+MAX_FACTORIAL = 40
+MAX_BINOMIAL = 100
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Sizes refused before anything is computed (the general notation allows more: its
+    huge polynomial identities are judged without expanding, see derive.homework.general)."""
+
+    exponent: int = MAX_EXPONENT
+    power_digits: int = MAX_POWER_DIGITS
+    digits: int = MAX_DIGITS
+    factorial: int = MAX_FACTORIAL
+    binomial: int = MAX_BINOMIAL
+
+
+COURSE_LIMITS = Limits()
+GENERAL_LIMITS = Limits(
+    exponent=10_000, power_digits=1000, digits=100, factorial=300, binomial=1000
+)
+
+#: the notations an answer may be read in: the course's (a is an activation, a^L_j a layer
+#: index …) or the general one (every letter a real variable, superscripts are powers)
+NOTATIONS = ("course", "general")
 
 #: the additive constant of an antiderivative, typed as ``const`` (``+ const``)
 CONSTANT = sp.Symbol("const", real=True)
@@ -110,6 +139,8 @@ _UNICODE = {
     "⁻¹": "^{-1}",
     "⊙": r"\odot ",
     "∇": r"\nabla ",
+    "√": r"\sqrt ",
+    "÷": "/",
 }
 _SPACING = re.compile(
     r"\\(?:left|right|bigl|bigr|Bigl|Bigr|big|Big|displaystyle)(?![A-Za-z])"
@@ -119,17 +150,29 @@ _RENAME = (
     (re.compile(r"\\[dt]frac(?![A-Za-z])"), r"\\frac"),
     (re.compile(r"\\frac\s*(\d)\s*(\d)"), r"\\frac{\1}{\2}"),
     (re.compile(r"\\mathrm\{e\}|\\operatorname\{e\}"), "e"),
-    (re.compile(r"\\operatorname\{(ln|log|exp)\}"), r"\\\1"),
+    (
+        re.compile(
+            r"\\(?:operatorname|mathrm)\{\s*("
+            + "|".join(sorted(FUNCTIONS, key=len, reverse=True))
+            + r"|ln|log|exp)\s*\}"
+        ),
+        r"\\\1 ",
+    ),
+    (re.compile(r"\\[dt]binom(?![A-Za-z])"), r"\\binom"),
+    # plain-text log10(x), log2(x): the base glued to the name (never ln(10)·x)
+    (re.compile(r"(?<![A-Za-z\\])(\\?log)(\d+)\s*\("), r"\1_{\2}("),
     (re.compile(r"\\(?:operatorname|mathrm|text)\{sigmoid\}"), r"\\sigma"),
     (re.compile(r"\\mathrm\{(ln|log|exp)\}"), r"\\\1"),
     (re.compile(r"\\varepsilon(?![A-Za-z])"), r"\\epsilon"),
     (re.compile(r"\\(?:operatorname|mathrm)\{const\}|\\text\{\s*const\s*\}"), "const"),
+    # any other \operatorname{name}: a plain name (refused by name when it is called)
+    (re.compile(r"\\operatorname\{\s*([A-Za-z]+)\s*\}"), r" \1"),
     (re.compile(r"\\(?:text|mathrm|mbox)\{\s*\}"), " "),
 )
 _KNOWN_COMMANDS = frozenset(
     "sigma ln log exp frac sqrt sum int partial prime cdot times mathrm delta eta lambda "
-    "epsilon alpha beta gamma theta mu pi".split()
-)
+    "epsilon alpha beta gamma theta mu pi binom lvert rvert".split()
+) | frozenset(FUNCTIONS)
 _VECTOR_COMMANDS = frozenset({"odot", "nabla", "top", "intercal", "circ", "otimes"})
 
 
@@ -152,6 +195,7 @@ def normalise(text: str) -> str:
         if text.startswith(delim) and text.endswith(closing) and len(text) >= 2 * len(delim):
             text = text[len(delim) : len(text) - len(closing)].strip()
             break
+    text = mark_bars(text)  # before \left/\right are dropped: \left| opens, \right| closes
     text = _SPACING.sub(" ", text)
     # a decorated left-hand side, "a^* = y": the decoration names the optimum; drop it
     text = re.sub(
@@ -162,7 +206,7 @@ def normalise(text: str) -> str:
     return text.strip()
 
 
-def _check_bounds(text: str) -> None:
+def _check_bounds(text: str, general: bool = False) -> None:
     if len(text) > MAX_LENGTH:
         raise ParseError(
             f"the answer is too long ({len(text)} characters; at most {MAX_LENGTH} are read)"
@@ -183,13 +227,12 @@ def _check_bounds(text: str) -> None:
                 raise ParseError(f"unmatched closing '{ch}' at column {i + 1}\n{_caret(text, i)}")
     if depth > 0:
         raise ParseError("a bracket is opened but never closed")
+    most = (GENERAL_LIMITS if general else COURSE_LIMITS).digits
     for m in re.finditer(r"\d+", text):
-        if len(m.group()) > MAX_DIGITS:
-            raise ParseError(
-                f"a number with more than {MAX_DIGITS} digits at column {m.start() + 1}"
-            )
+        if len(m.group()) > most:
+            raise ParseError(f"a number with more than {most} digits at column {m.start() + 1}")
     m = re.search(r"\d[eE][+-]?\d", text)
-    if m:
+    if m and not general:
         raise ParseError(
             f"scientific notation at column {m.start() + 1} is not read (is it e = 2.718…?): "
             "write 10^{…}, or put a space or * around e"
@@ -264,16 +307,30 @@ class _Context:
     symbols: Mapping[str, sp.Symbol] | None
     layer_families: frozenset[str] | None
     text: str
+    #: the general notation: every letter a real variable, superscripts powers, no C(a)
+    general: bool = False
     unknown: dict[sp.Symbol, int] = field(default_factory=dict)
     #: logarithms, roots and non-integer powers as read, before SymPy's automatic
     #: simplification can hide them (e^{ln(a-2)} → a − 2): see :func:`real_conditions`
     must_be_real: list[sp.Expr] = field(default_factory=list)
+    #: denominators as written (x/x is read as 1 but is not defined at x = 0), the cosines
+    #: under tan and sec, the sines under cot and csc …: each must not be 0
+    must_be_nonzero: list[sp.Expr] = field(default_factory=list)
 
     def record(self, expr: sp.Expr) -> sp.Expr:
         """Note a sub-expression that must be a real number; return it unchanged."""
         if expr.free_symbols:
             self.must_be_real.append(expr)
         return expr
+
+    def nonzero(self, expr: sp.Expr) -> None:
+        """Note a sub-expression that must not be 0."""
+        if expr.free_symbols:
+            self.must_be_nonzero.append(expr)
+
+    @property
+    def limits(self) -> Limits:
+        return GENERAL_LIMITS if self.general else COURSE_LIMITS
 
 
 def _clean_index(raw: str) -> str:
@@ -287,7 +344,7 @@ def _clean_index(raw: str) -> str:
 
 
 def _is_layer(ctx: _Context, family: str, layer_raw: str, has_sub: bool) -> bool:
-    if family not in LAYER_FAMILIES:
+    if ctx.general or family not in LAYER_FAMILIES:
         return False
     if ctx.layer_families is not None:
         return family in ctx.layer_families
@@ -349,30 +406,34 @@ def _base_symbol(ctx: _Context, name: str, column: int) -> sp.Expr:
         return sp.E
     if name == "pi":
         return sp.pi
-    if name == "C" and ctx.symbols is None:
-        return sp.Symbol("C", real=True)
+    if (name == "C" and ctx.symbols is None) or ctx.general:
+        return _lookup(ctx, sp.Symbol(name, real=True), column)
     sym = _NOTATION_SYMBOLS.get(name) or sp.Symbol(name, real=True)
     return _lookup(ctx, sym, column)
 
 
 def _symbol_with_index(ctx: _Context, family: str, index: str, column: int) -> sp.Expr:
-    base = _NOTATION_SYMBOLS.get(family) or sp.Symbol(family, real=True)
+    base = None if ctx.general else _NOTATION_SYMBOLS.get(family)
+    base = base or sp.Symbol(family, real=True)
     return _lookup(ctx, component_symbol(base, index), column)
 
 
 def _power(base: sp.Expr, exponent: sp.Expr, column: int, ctx: _Context | None = None) -> sp.Expr:
+    limits = ctx.limits if ctx is not None else COURSE_LIMITS
     if exponent.is_Number:
-        if abs(exponent) > MAX_EXPONENT:
+        if abs(exponent) > limits.exponent:
             raise ParseError(
-                f"exponent {exponent} at column {column} is too large (at most {MAX_EXPONENT})"
+                f"exponent {exponent} at column {column} is too large (at most {limits.exponent})"
             )
         if base.is_Number and base != 0 and abs(base) != 1:
             digits = float(abs(exponent)) * abs(float(sp.log(abs(base), 10).evalf(5)))
-            if digits > MAX_POWER_DIGITS:
+            if digits > limits.power_digits:
                 raise ParseError(
                     f"the power at column {column} would have about {digits:.0f} digits "
-                    f"(at most {MAX_POWER_DIGITS}): refused"
+                    f"(at most {limits.power_digits}): refused"
                 )
+        if exponent.is_negative and ctx is not None:
+            ctx.nonzero(base)
     elif (
         base.is_Number
         and exponent.has(sp.Pow)
@@ -384,6 +445,82 @@ def _power(base: sp.Expr, exponent: sp.Expr, column: int, ctx: _Context | None =
     if ctx is not None and exponent.is_integer is not True:
         return ctx.record(sp.Pow(base, exponent))
     return sp.Pow(base, exponent)
+
+
+def _nth_root(x: sp.Expr, index: sp.Expr, column: int) -> sp.Expr:
+    """``\\sqrt[n]{x}``, ``root(x, n)``: for an even n the principal root x^{1/n} (real for
+    x ≥ 0), for an odd n the real root sign(x)·|x|^{1/n}; a whole n from 2 to
+    :data:`MAX_EXPONENT`. (A power ``x^{1/3}`` stays principal: not real for x < 0.)"""
+    if not (index.is_Integer and 2 <= index <= MAX_EXPONENT):
+        raise ParseError(
+            f"the root at column {column} needs a whole index from 2 to {MAX_EXPONENT}"
+        )
+    if index % 2 == 1:  # an odd root is the real one: ∛(−8) = −2
+        return sp.sign(x) * sp.Abs(x) ** sp.Rational(1, int(index))
+    return sp.root(x, index)
+
+
+def _binomial(n: sp.Expr, k: sp.Expr, column: int, most: int = MAX_BINOMIAL) -> sp.Expr:
+    if n.is_Number and not (n.is_Integer and 0 <= n <= most):
+        raise ParseError(f"binomial at column {column}: n must be a whole number from 0 to {most}")
+    if k.is_Number and not k.is_Integer:
+        raise ParseError(f"binomial at column {column}: k must be a whole number")
+    return sp.binomial(n, k)
+
+
+#: functions that are real on part of the reals only (beyond isolated poles): what they
+#: enclose must stay in range even when SymPy simplifies them away (sin(asin x) → x)
+_PARTIAL = frozenset("asin acos asec acsc acosh atanh acoth asech acsch".split())
+
+
+#: where a function has poles: tan x and sec x need cos x ≠ 0, cot x and csc x sin x ≠ 0 …
+_POLES = {
+    "tan": sp.cos,
+    "sec": sp.cos,
+    "cot": sp.sin,
+    "csc": sp.sin,
+    "coth": sp.sinh,
+    "csch": sp.sinh,
+    "acot": lambda u: u,
+    "acsc": lambda u: u,
+    "asec": lambda u: u,
+    "acoth": lambda u: u,
+    "acsch": lambda u: u,
+    "asech": lambda u: u,
+}
+
+
+def _apply(ctx: _Context, word: str, args: list[sp.Expr], column: int) -> sp.Expr:
+    """The function named ``word`` (as typed) applied to its arguments."""
+    where = f"at column {column}"
+    fn = FUNCTIONS.get(word)
+    if fn is None:
+        raise ParseError(f"unknown function {word} {where}")
+    if len(args) not in fn.arity:
+        wanted = " or ".join(str(n) for n in fn.arity)
+        raise ParseError(f"{word} {where} takes {wanted} argument(s), not {len(args)}")
+    if word in ("root", "sqrt"):
+        if len(args) == 1:
+            return ctx.record(sp.sqrt(args[0]))
+        return ctx.record(_nth_root(args[0], args[1], column))
+    if word in ("binomial", "binom"):
+        return _binomial(args[0], args[1], column, ctx.limits.binomial)
+    if word in ("ln", "log"):
+        if len(args) == 2:
+            base = args[1]
+            if base.is_Number and (base <= 0 or base == 1):
+                raise ParseError(f"\\log_{{{base}}} {where} has no meaning")
+            # an explicit base: log_b x = ln x / ln b
+            ctx.nonzero(sp.log(base))
+            return ctx.record(sp.log(args[0])) / ctx.record(sp.log(base))
+        return ctx.record(sp.log(args[0]))
+    value = fn.make(*args)
+    pole = _POLES.get(fn.make.__name__)
+    if pole is not None:
+        ctx.nonzero(pole(args[0]))
+    if fn.make.__name__ in _PARTIAL:
+        ctx.record(value)
+    return value
 
 
 def _finish(ctx: _Context, v: object) -> sp.Expr:
@@ -477,7 +614,13 @@ class _Build(Transformer_NonRecursive):
         return _Name(word, tok.column or 0)
 
     def number(self, meta, children):
-        frac = Fraction(str(children[0]))
+        text = str(children[0])
+        m = re.search(r"[eE]([+-]?\d+)$", text)
+        if m and abs(int(m.group(1))) > MAX_POWER_DIGITS:
+            raise ParseError(
+                f"the exponent of {text} is too large (at most {MAX_POWER_DIGITS}): refused"
+            )
+        frac = Fraction(text)  # exact: 0.1 is 1/10, 1.5e-3 is 3/2000
         return sp.Rational(frac.numerator, frac.denominator)
 
     def group(self, meta, children):
@@ -485,6 +628,28 @@ class _Build(Transformer_NonRecursive):
 
     def sqrt(self, meta, children):
         return self.ctx.record(sp.sqrt(self.f(children[1].value)))
+
+    def nroot(self, meta, children):
+        index = self.f(children[1])
+        return self.ctx.record(_nth_root(self.f(children[2].value), index, meta.column))
+
+    def abs(self, meta, children):
+        return sp.Abs(self.f(children[1]))
+
+    def binom(self, meta, children):
+        n, k = (self.f(c.value) for c in children[1:3])
+        return _binomial(n, k, meta.column, self.ctx.limits.binomial)
+
+    def factorial(self, meta, children):
+        n = self.f(children[0])
+        if n.is_Number:
+            most = self.ctx.limits.factorial
+            if not (n.is_Integer and 0 <= n <= most):
+                raise ParseError(
+                    f"{n}! at column {meta.column}: a factorial of a whole number from 0 to "
+                    f"{most} is read"
+                )
+        return sp.factorial(n)
 
     def frac(self, meta, children):
         num, den = children[1].value, children[2].value
@@ -556,37 +721,59 @@ class _Build(Transformer_NonRecursive):
                 count += 1
         return count
 
+    def fsup(self, meta, children):
+        arg: _Script = children[1]
+        if arg.kind == "prime":
+            return arg.primes
+        if arg.value is None:
+            raise ParseError(f"a superscript with commas at column {meta.column}")
+        return _Script("fpow", arg.raw, value=arg.value)
+
     def fbase(self, meta, children):
         arg: _Script = children[0]
         if arg.value is None:
             raise ParseError(f"could not read the base of the logarithm at column {meta.column}")
         return _Script("base", arg.raw, value=arg.value)
 
+    def func_scaled(self, meta, children):
+        """``\\sin 2x``: the number belongs to the argument, sin(2x)."""
+        *head, number, arg = children
+        scaled = sp.Mul(self.number(meta, [number]), self.f(arg))
+        return self.func(meta, [*head, scaled])
+
     def func(self, meta, children):
         head: Token = children[0]
-        primes = sum(c for c in children[1:-1] if isinstance(c, int))
-        bases = [c for c in children[1:-1] if isinstance(c, _Script)]
-        arg = self.f(children[-1])
+        mods = [c for c in children[1:] if isinstance(c, (int, _Script))]
+        args = [self.f(c) for c in children[1 + len(mods) :]]
+        primes = sum(c for c in mods if isinstance(c, int))
+        scripts = [c for c in mods if isinstance(c, _Script)]
+        bases = [c for c in scripts if c.kind == "base"]
+        powers = [c for c in scripts if c.kind == "fpow"]
         word = str(head).lstrip("\\")
+        where = f"at column {head.column}"
+        if len(powers) > 1 or (powers and primes):
+            raise ParseError(f"two superscripts on \\{word} {where}")
         if bases:
-            if word != "log" or primes or len(bases) > 1:
-                raise ParseError(f"a subscript on \\{word} at column {head.column}")
-            base = self.f(bases[0].value)
-            if base.is_Number and (base <= 0 or base == 1):
-                raise ParseError(f"\\log_{{{base}}} at column {head.column} has no meaning")
-            # an explicit base: log_b x = ln x / ln b
-            return self.ctx.record(sp.log(arg)) / sp.log(base)
+            if word != "log" or primes or len(bases) > 1 or len(args) > 1:
+                raise ParseError(f"a subscript on \\{word} {where}")
+            args.append(self.f(bases[0].value))
         if word in ("sigma", "sigmoid"):
+            if len(args) != 1 or powers:
+                raise ParseError(f"σ {where} takes one argument")
             if primes == 0:
-                return nt.sigma(arg)
+                return nt.sigma(args[0])
             if primes == 1:
-                return nt.SigmaPrime(arg)
-            raise ParseError(f"σ with {primes} primes at column {head.column} is not supported")
+                return nt.SigmaPrime(args[0])
+            raise ParseError(f"σ with {primes} primes {where} is not supported")
         if primes:
-            raise ParseError(f"a prime on \\{word} at column {head.column} is not understood")
-        if word in ("ln", "log"):
-            return self.ctx.record(sp.log(arg))
-        return sp.exp(arg)
+            raise ParseError(f"a prime on \\{word} {where} is not understood")
+        power = self.f(powers[0].value) if powers else None
+        if power == -1 and word in INVERSE:  # \sin^{-1} x is arcsin x
+            word, power = INVERSE[word], None
+        value = _apply(self.ctx, word, args, head.column or 0)
+        if power is None:
+            return value
+        return _power(value, power, head.column or 0, self.ctx)
 
     def _call(self, callee: _Name, arg: sp.Expr) -> sp.Expr:
         """``C(a)``, ``C'(a)``, ``C''(a)``: the cost as a function and its derivatives."""
@@ -611,7 +798,8 @@ class _Build(Transformer_NonRecursive):
     def mul(self, meta, children):
         left, right = children[0], children[-1]
         if (
-            isinstance(left, _Name)
+            not self.ctx.general
+            and isinstance(left, _Name)
             and left.name == "C"
             and isinstance(right, _Group)
             and all(s.kind == "prime" for s in left.scripts)
@@ -631,6 +819,7 @@ class _Build(Transformer_NonRecursive):
         d = self.f(den)
         if d == 0:
             raise ParseError(f"division by zero at column {column}")
+        self.ctx.nonzero(d)
         return sp.Mul(self.f(num), sp.Pow(d, -1))
 
     def _derivative(self, num: object, den: object, column: int) -> sp.Expr:
@@ -705,9 +894,15 @@ def _parse_tree(
     symbols: Mapping[str, sp.Symbol] | None,
     layer_families,
     must_be_real: list[sp.Expr] | None = None,
+    notation: str = "course",
+    must_be_nonzero: list[sp.Expr] | None = None,
 ):
+    if notation not in NOTATIONS:
+        raise ValueError(f"unknown notation {notation!r}: one of {', '.join(NOTATIONS)}")
+    general = notation == "general"
     text = normalise(text)
-    _check_bounds(text)
+    _check_bounds(text, general)
+    _refuse_unknown_functions(text, symbols, general)
     if layer_families is None and symbols is not None:
         layer_families = frozenset(
             m.group(1)
@@ -718,9 +913,12 @@ def _parse_tree(
         symbols=symbols,
         layer_families=None if layer_families is None else frozenset(layer_families),
         text=text,
+        general=general,
     )
     if must_be_real is not None:
         ctx.must_be_real = must_be_real
+    if must_be_nonzero is not None:
+        ctx.must_be_nonzero = must_be_nonzero
     try:
         tree = _parser().parse(text)
     except UnexpectedCharacters as exc:
@@ -756,14 +954,61 @@ def _parse_tree(
     return expr
 
 
-def _checked(expr: sp.Expr) -> sp.Expr:
+#: function names, longest first: ``sinx`` is refused in the general notation (sin x?)
+_FUNCTION_WORDS = tuple(
+    sorted({*FUNCTIONS, *COURSE_FUNCTIONS, "sqrt"} - {"sigma"}, key=len, reverse=True)
+)
+#: the letters of the course's notation, and e: ``ay(1 - a)`` is a product there
+_COURSE_LETTERS = frozenset("ayzwbxntsue")
+
+
+def _refuse_unknown_functions(
+    text: str, symbols: Mapping[str, sp.Symbol] | None, general: bool
+) -> None:
+    """``relu(x)``, ``foo(x + 1)``: a name before ``(`` that is no known function is refused
+    by name. In the course's notation a run of the exercise's one-letter symbols (or of the
+    notation's letters) stays a product: ``ay(1 - a)`` is a·y·(1 − a)."""
+    if symbols is not None:
+        letters = frozenset(k for k in symbols if len(k) == 1) | {"e"}
+    else:
+        letters = _COURSE_LETTERS
+
+    def products(name: str) -> bool:
+        return not general and all(ch in letters for ch in name)
+
+    allowed = {*_WORDS, "pi", *(symbols or {})}
+    if general:
+        for m in re.finditer(r"(?<![A-Za-z\\])[A-Za-z]{3,}", text):
+            word = m.group()
+            if word in FUNCTIONS or word in COURSE_FUNCTIONS or word in allowed:
+                continue
+            head = next((f for f in _FUNCTION_WORDS if word.startswith(f)), None)
+            if head is not None:
+                raise ParseError(
+                    f"{word} at column {m.start() + 1}: write {head}({word[len(head) :]}) or "
+                    f"\\{head} {word[len(head) :]} (a function needs its argument apart)"
+                )
+    found = refuse_unknown_calls(text, allowed=allowed, products=products)
+    if found is not None:
+        name, column = found
+        raise ParseError(
+            f"unknown function {name} at column {column}: the functions read are sqrt, root, "
+            "exp, ln, log, sin, cos, tan, sec, csc, cot, their inverses (arcsin …), sinh, "
+            "cosh, tanh and inverses, abs, sign, binomial (for a product, write * between "
+            "the letters)"
+        )
+
+
+def _checked(expr: sp.Expr, notation: str = "course") -> sp.Expr:
     if expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
         raise ParseError("the answer contains a division by zero or an infinity")
+    # the general judge never multiplies out (its polynomial identities are tested modulo a
+    # prime): it allows degrees up to its largest exponent
+    most = GENERAL_LIMITS.exponent if notation == "general" else MAX_DEGREE
     degree = degree_bound(expr)
-    if degree > MAX_DEGREE:
+    if degree > most:
         raise ParseError(
-            f"too large to check: multiplied out, this has degree about {degree} "
-            f"(at most {MAX_DEGREE})"
+            f"too large to check: multiplied out, this has degree about {degree} (at most {most})"
         )
     terms = terms_bound(expr)
     if terms > MAX_TERMS:
@@ -832,6 +1077,7 @@ def parse_answer(
     *,
     symbols: Mapping[str, sp.Symbol] | None = None,
     layer_families: Collection[str] | None = None,
+    notation: str = "course",
 ) -> sp.Expr:
     """Read one expression in the course's notation; raise :class:`ParseError` if impossible.
 
@@ -842,11 +1088,15 @@ def parse_answer(
     layer index when a subscript is present (``a^2_j``) or when it is ``l``/``L`` (± an
     integer): ``a^L``, ``a^{l-1}``; otherwise a power (``a^2``, ``a^y``).
     ``layer_families`` overrides that choice.
+
+    ``notation="general"``: every letter is a real variable with no course meaning (``a`` is
+    not an activation, ``a^b`` is a power, ``C(x)`` is a product), and scientific notation
+    ``1.5e-3`` is read as written; see ``docs/notation.md``.
     """
-    result = _parse_tree(text, symbols, layer_families)
+    result = _parse_tree(text, symbols, layer_families, notation=notation)
     if isinstance(result, tuple):
         raise ParseError("write only the expression (this answer contains '=')")
-    return _checked(result)
+    return _checked(result, notation)
 
 
 def real_conditions(
@@ -854,6 +1104,7 @@ def real_conditions(
     *,
     symbols: Mapping[str, sp.Symbol] | None = None,
     layer_families: Collection[str] | None = None,
+    notation: str = "course",
 ) -> tuple[sp.Expr, ...]:
     """The sub-expressions of an answer that must be real numbers, as they were read.
 
@@ -863,8 +1114,25 @@ def real_conditions(
     keeps the evidence. Raises :class:`ParseError` like :func:`parse_answer`.
     """
     found: list[sp.Expr] = []
-    _parse_tree(text, symbols, layer_families, must_be_real=found)
+    _parse_tree(text, symbols, layer_families, must_be_real=found, notation=notation)
     return tuple(dict.fromkeys(found))
+
+
+def read_with_conditions(
+    text: str, *, notation: str = "general"
+) -> tuple[sp.Expr, tuple[sp.Expr, ...], tuple[sp.Expr, ...]]:
+    """One expression and what its definedness needs, as written: ``(expr, must_be_real,
+    must_be_nonzero)``. ``x/x`` is read as 1, with the condition x ≠ 0; ``e^{ln x}`` as x,
+    with ``ln x`` that must be real (see :func:`real_conditions`)."""
+    real: list[sp.Expr] = []
+    nonzero: list[sp.Expr] = []
+    result = _parse_tree(
+        text, None, None, must_be_real=real, notation=notation, must_be_nonzero=nonzero
+    )
+    if isinstance(result, tuple):
+        raise ParseError("write only the expression (this answer contains '=')")
+    real_parts, nonzero_parts = tuple(dict.fromkeys(real)), tuple(dict.fromkeys(nonzero))
+    return _checked(result, notation), real_parts, nonzero_parts
 
 
 def parse_relation(
@@ -872,12 +1140,13 @@ def parse_relation(
     *,
     symbols: Mapping[str, sp.Symbol] | None = None,
     layer_families: Collection[str] | None = None,
+    notation: str = "course",
 ) -> tuple[sp.Expr | None, sp.Expr]:
     """Read ``lhs = rhs`` (or a bare expression, returned as ``(None, expr)``)."""
-    result = _parse_tree(text, symbols, layer_families)
+    result = _parse_tree(text, symbols, layer_families, notation=notation)
     if isinstance(result, tuple):
-        return _checked(result[1]), _checked(result[2])
-    return None, _checked(result)
+        return _checked(result[1], notation), _checked(result[2], notation)
+    return None, _checked(result, notation)
 
 
 # --------------------------------------------------------------------------- echo
@@ -885,7 +1154,9 @@ def parse_relation(
 _GREEK_SYMBOL = re.compile(r"^(delta|eta|lambda|epsilon|alpha|beta|gamma|theta|mu)(?=[\^_]|$)")
 
 
-class _Printer(LatexPrinter):
+class _Printer(LatexTextbook):
+    """The project's textbook printer, with the reader's own symbol names."""
+
     def _print_Symbol(self, expr: sp.Symbol, style: str = "plain") -> str:
         name = expr.name
         if "^{" in name or "_{" in name:
@@ -918,6 +1189,9 @@ class _Printer(LatexPrinter):
         return f"{base}_{{{idx}}}"
 
 
+_PRINTER = _Printer()
+
+
 def to_latex(expr: sp.Basic) -> str:
     """LaTeX of an answer as read: ``\\ln`` for log, ``\\delta^{L}_{j}`` for layer symbols."""
-    return _Printer({"ln_notation": True}).doprint(expr)
+    return _PRINTER.doprint(expr)

@@ -62,6 +62,7 @@ from .softmax import DERIVATIONS as SOFTMAX_DERIVATIONS
 
 __all__ = [
     "BP1_FIXED_SIZES",
+    "BP1_PREMISE",
     "DERIVATIONS",
     "DIFFERENCES",
     "FIXED_SIZES",
@@ -193,7 +194,7 @@ BP1_PROOF = Derivation(
     intro=Text(
         "Any cost C of the K outputs a^L_k = σ(z^L_k); ∂C/∂a^L_k are arbitrary numbers. "
         "δ^L_j = ∂C/∂z^L_j. Proved for every number of outputs K ≥ j.",
-        "Libovolná cena C z K výstupů a^L_k = σ(z^L_k); ∂C/∂a^L_k jsou libovolná čísla. "
+        "Libovolná účelová funkce C z K výstupů a^L_k = σ(z^L_k); ∂C/∂a^L_k jsou libovolná čísla. "
         "δ^L_j = ∂C/∂z^L_j. Dokázáno pro každý počet výstupů K ≥ j.",
     ),
     definitions=_J_RANGE,
@@ -287,7 +288,7 @@ BP2_PROOF = Derivation(
 _Z_L = weighted_input(W_l, A_lm1[q], B_l, i, q, N)
 BP3_PROOF = Derivation(
     id="bp3",
-    title=Text("BP3: the bias gradient", "BP3: gradient podle prahu"),
+    title=Text("BP3: the bias gradient", "BP3: gradient podle biasu"),
     claims=("L20",),
     intro=Text(
         "z^l_i = Σ_q w^l_iq a^{l-1}_q + b^l_i, δ^l_i = ∂C/∂z^l_i. Every width M ≥ j.",
@@ -422,7 +423,10 @@ _MSE_OF_Z = _per_output_cost(MSE_COST, sigma(Z[i]), i)
 _MSE_DELTA = product(_indexed(MSE_DC_DA.xreplace({a: A_LJ, y: Y_J})), SigmaPrime(Z[j]))
 MSE_DCDA = Derivation(
     id="mse-output-dcda",
-    title=Text("Quadratic cost: the output derivative", "Kvadratická cena: derivace podle výstupu"),
+    title=Text(
+        "Quadratic cost: the output derivative",
+        "Kvadratická účelová funkce: derivace podle výstupu",
+    ),
     claims=("L22",),
     intro=Text(
         "C_x = 1/2 Σ_i (y_i − a^L_i)² over the K outputs (with L1's 1/2); every K ≥ j.",
@@ -443,11 +447,11 @@ MSE_DCDA = Derivation(
 )
 MSE_OUTPUT = Derivation(
     id="mse-output-delta",
-    title=Text("Quadratic cost: δ^L keeps σ'", "Kvadratická cena: δ^L si σ' ponechá"),
+    title=Text("Quadratic cost: δ^L keeps σ'", "Kvadratická účelová funkce: δ^L si σ' ponechá"),
     claims=("L19", "L22"),
     intro=Text(
         "The same cost with a^L_i = σ(z^L_i); δ^L_j = ∂C_x/∂z^L_j; every K ≥ j.",
-        "Tatáž cena s a^L_i = σ(z^L_i); δ^L_j = ∂C_x/∂z^L_j; každé K ≥ j.",
+        "Tatáž účelová funkce s a^L_i = σ(z^L_i); δ^L_j = ∂C_x/∂z^L_j; každé K ≥ j.",
     ),
     definitions=(*_A_OF_Z, *_J_RANGE),
     domain=_OUT_DOMAIN,
@@ -471,13 +475,14 @@ MSE_OUTPUT = Derivation(
 MSE_GRADIENTS = Derivation(
     id="mse-output-gradients",
     title=Text(
-        "Quadratic cost: the output-layer gradients", "Kvadratická cena: gradienty výstupní vrstvy"
+        "Quadratic cost: the output-layer gradients",
+        "Kvadratická účelová funkce: gradienty výstupní vrstvy",
     ),
     claims=("L19", "L22"),
     intro=Text(
         "The cost written out in the weights: z^L_i = Σ_q w^L_iq a^{L-1}_q + b^L_i; "
         "every K ≥ j outputs and N ≥ k inputs.",
-        "Cena rozepsaná ve vahách: z^L_i = Σ_q w^L_iq a^{L-1}_q + b^L_i; "
+        "Účelová funkce rozepsaná ve vahách: z^L_i = Σ_q w^L_iq a^{L-1}_q + b^L_i; "
         "každé K ≥ j výstupů a N ≥ k vstupů.",
     ),
     definitions=(*_A_OF_Z, *_Z_OF_W, *_J_RANGE, *_K_RANGE),
@@ -522,7 +527,7 @@ CE_OUTPUT = Derivation(
     claims=("L19", "L23"),
     intro=Text(
         "The same cost with a^L_i = σ(z^L_i); δ^L_j = ∂C_x/∂z^L_j; every K ≥ j.",
-        "Tatáž cena s a^L_i = σ(z^L_i); δ^L_j = ∂C_x/∂z^L_j; každé K ≥ j.",
+        "Tatáž účelová funkce s a^L_i = σ(z^L_i); δ^L_j = ∂C_x/∂z^L_j; každé K ≥ j.",
     ),
     definitions=(*_A_OF_Z, *_J_RANGE),
     domain=_OUT_DOMAIN,
@@ -567,7 +572,7 @@ CE_GRADIENTS = Derivation(
     claims=("L19", "L24"),
     intro=Text(
         "As for the quadratic cost; the lecture's ∂C/∂b^L_k (as printed) is ∂C/∂b^L_j.",
-        "Jako u kvadratické ceny; ∂C/∂b^L_k z přednášky (jak je vytištěno) je ∂C/∂b^L_j.",
+        "Jako u kvadratické účelové funkce; ∂C/∂b^L_k z přednášky (jak je vytištěno) je ∂C/∂b^L_j.",
     ),
     definitions=(*_A_OF_Z, *_Z_OF_W, *_J_RANGE, *_K_RANGE),
     domain=_OUT_DOMAIN,
@@ -583,11 +588,14 @@ CE_GRADIENTS = Derivation(
 _LIN_OF_Z = _per_output_cost(MSE_COST, Z[i], i)
 LINEAR_OUTPUT = Derivation(
     id="linear-output-delta",
-    title=Text("Linear outputs with the quadratic cost", "Lineární výstupy s kvadratickou cenou"),
+    title=Text(
+        "Linear outputs with the quadratic cost",
+        "Lineární výstupy s kvadratickou účelovou funkcí",
+    ),
     claims=("L25",),
     intro=Text(
         "No sigmoid on the last layer: a^L_i = z^L_i, C_x = 1/2 Σ_i (a^L_i − y_i)²; every K ≥ j.",
-        "Poslední vrstva bez sigmoidy: a^L_i = z^L_i, C_x = 1/2 Σ_i (a^L_i − y_i)²; každé K ≥ j.",
+        "Poslední vrstva bez sigmoidu: a^L_i = z^L_i, C_x = 1/2 Σ_i (a^L_i − y_i)²; každé K ≥ j.",
     ),
     definitions=((A[j], Z[j]), *_J_RANGE),
     steps=(
@@ -638,8 +646,8 @@ LINEAR_GRADIENTS = Derivation(
                 "sigmoid outputs; the slowdown comes from the quadratic cost combined with a "
                 "sigmoid output, not from the quadratic cost alone",
                 "žádný faktor σ', tedy žádné zpomalení: stejné gradienty jako křížová entropie "
-                "se sigmoidními výstupy; zpomalení způsobuje kvadratická cena spolu se sigmoidou "
-                "na výstupu, ne kvadratická cena sama",
+                "se sigmoidními výstupy; zpomalení způsobuje kvadratická účelová funkce "
+                "spolu se sigmoidem na výstupu, ne kvadratická účelová funkce sama",
             ),
             ("L25",),
         ),
@@ -666,7 +674,7 @@ X_DEPENDENCE = Derivation(
     intro=Text(
         "Any cost C(a, y) of the output and the target; z = Σ_k w_k x_k + b = w_j x_j + r_j, "
         "where r_j does not depend on w_j.",
-        "Libovolná cena C(a, y) výstupu a cíle; z = Σ_k w_k x_k + b = w_j x_j + r_j, "
+        "Libovolná účelová funkce C(a, y) výstupu a cíle; z = Σ_k w_k x_k + b = w_j x_j + r_j, "
         "kde r_j nezávisí na w_j.",
     ),
     definitions=((a, sigma(z)), (z, w_j * x_j + r_j)),
@@ -692,7 +700,8 @@ X_EXAMPLE = Derivation(
     claims=("L26",),
     intro=Text(
         "Two inputs x = (1, 0) and x' = (0, 1) with w = (1, 1), b = 0; C(a, y) any cost.",
-        "Dva vstupy x = (1, 0) a x' = (0, 1) s w = (1, 1), b = 0; C(a, y) libovolná cena.",
+        "Dva vstupy x = (1, 0) a x' = (0, 1) s w = (1, 1), b = 0; C(a, y) libovolná "
+        "účelová funkce.",
     ),
     steps=(
         Step(
@@ -749,23 +758,36 @@ def _bp1_fixed(size: int) -> Derivation:
                 evaluate=False,
             ),
             R.FACT,
-            Text(
-                f"SymPy's chain rule; C is any function of the {size} output(s); j = {r + 1}",
-                f"řetízkové pravidlo SymPy; C je libovolná funkce {size} výstupu(ů); j = {r + 1}",
-            ),
+            Text(f"K = {size}, j = {r + 1}", f"K = {size}, j = {r + 1}"),
             ("L21",),
         )
         for r in range(size)
     )
     return Derivation(
         id=f"bp1-{size}-outputs",
-        title=Text(f"BP1's premise, {size} output(s)", f"Předpoklad BP1, {size} výstup(y)"),
+        title=Text(f"BP1's premise, K = {size}", f"Předpoklad BP1, K = {size}"),
         claims=("L21",),
         steps=steps,
     )
 
 
 BP1_FIXED_SIZES = tuple(_bp1_fixed(size) for size in FIXED_SIZES)
+
+#: the same checks as one section of the chapter: every K in FIXED_SIZES, every j ≤ K
+BP1_PREMISE = Derivation(
+    id="bp1-premise",
+    title=Text("BP1's premise: the chain rule", "Předpoklad BP1: řetízkové pravidlo"),
+    intro=Text(
+        "C is any function of the K outputs a^L_1, …, a^L_K, each a^L_k = σ(z^L_k). SymPy's "
+        f"own chain rule gives ∂C/∂z^L_j = ∂C/∂a^L_j σ'(z^L_j) for K = 1, …, {FIXED_SIZES[-1]} "
+        "and every j ≤ K:",
+        "C je libovolná funkce K výstupů a^L_1, …, a^L_K, každý a^L_k = σ(z^L_k). Řetízkové "
+        f"pravidlo SymPy dává ∂C/∂z^L_j = ∂C/∂a^L_j σ'(z^L_j) pro K = 1, …, {FIXED_SIZES[-1]} "
+        "a každé j ≤ K:",
+    ),
+    claims=("L21",),
+    steps=tuple(step for d in BP1_FIXED_SIZES for step in d.steps),
+)
 
 #: what the lecture states and what is proved instead, by claim (for the errata report)
 DIFFERENCES: tuple[tuple[str, Text], ...] = (
@@ -785,7 +807,7 @@ DIFFERENCES: tuple[tuple[str, Text], ...] = (
             "L1); without the 1/2, as the slides write the one-neuron cost (L3), it is "
             "2(a^L_j − y_j).",
             "∂C_x/∂a^L_j = a^L_j − y_j platí pro C_x = 1/2 Σ_j (y_j − a^L_j)² (s 1/2 z L1); "
-            "bez 1/2, jak slajdy píší cenu jednoho neuronu (L3), je to 2(a^L_j − y_j).",
+            "bez 1/2, jak slajdy píší účelovou funkci jednoho neuronu (L3), je to 2(a^L_j − y_j).",
         ),
     ),
 )
@@ -793,7 +815,7 @@ DIFFERENCES: tuple[tuple[str, Text], ...] = (
 #: the chapter, in the lecture's order; then softmax (beyond the lecture)
 DERIVATIONS: tuple[Derivation, ...] = (
     BP1_PROOF,
-    *BP1_FIXED_SIZES,
+    BP1_PREMISE,
     BP2_PROOF,
     BP3_PROOF,
     BP4_PROOF,

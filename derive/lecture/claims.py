@@ -119,7 +119,8 @@ CLAIMS: tuple[Claim, ...] = (
     _c(
         "L11",
         "It is called the cross-entropy (information theory: entropy as surprise).",
-        "Říká se jí cross-entropy (teorie informace: entropie jako překvapení).",
+        "Říká se jí křížová entropie (v přednášce cross entropie; teorie informace: entropie "
+        "jako překvapení).",
         kind="not-mathematical",
         reason=Text("a name and its origin", "název a jeho původ"),
     ),
@@ -138,7 +139,7 @@ CLAIMS: tuple[Claim, ...] = (
         "L15",
         "The one-neuron experiment with the cross-entropy: the slowdown is gone (at another "
         "learning rate).",
-        "Pokus s jedním neuronem s cross-entropy: zpomalení zmizí (při jiné rychlosti učení).",
+        "Pokus s jedním neuronem s křížovou entropií: zpomalení zmizí (při jiné rychlosti učení).",
         kind="experiment",
     ),
     _c(
@@ -159,7 +160,7 @@ CLAIMS: tuple[Claim, ...] = (
     _c(
         "L19",
         "For the cross-entropy δ^L = a^L − y, so ∂C/∂w^L_jk = 1/n Σ_x a^{L-1}_k (a^L_j − y_j).",
-        "Pro cross-entropy δ^L = a^L − y, tedy ∂C/∂w^L_jk = 1/n Σ_x a^{L-1}_k (a^L_j − y_j).",
+        "Pro křížovou entropii δ^L = a^L − y, tedy ∂C/∂w^L_jk = 1/n Σ_x a^{L-1}_k (a^L_j − y_j).",
     ),
     _c(
         "L20",

@@ -66,13 +66,13 @@ CE_SIGMA = relabel(CE_COST, {a: sigma(z)})  # the cost with a = σ(z) written ou
 CE_DW_J = relabel(CE_DW, {x: x_j})
 WANTED = Derivation(
     id="wanted",
-    title=Text("What we want from a cost", "Co chceme od ceny"),
+    title=Text("What we want from a cost", "Co chceme od účelové funkce"),
     claims=("L5",),
     intro=Text(
         "The quadratic cost gives gradients with a factor σ'(z), which is tiny for a "
         "saturated neuron. We look for a cost whose gradients are the bare output error.",
-        "Kvadratická cena dává gradienty s faktorem σ'(z), který je u saturovaného neuronu "
-        "velmi malý. Hledáme cenu, jejíž gradienty jsou samotná chyba výstupu.",
+        "Kvadratická účelová funkce dává gradienty s faktorem σ'(z), který je u saturovaného "
+        "neuronu velmi malý. Hledáme účelovou funkci, jejíž gradienty jsou samotná chyba výstupu.",
     ),
     definitions=NEURON,
     steps=(
@@ -81,7 +81,7 @@ WANTED = Derivation(
             R.FACT,
             Text(
                 "quadratic cost: the factor σ'(z) appears",
-                "kvadratická cena: objeví se faktor σ'(z)",
+                "kvadratická účelová funkce: objeví se faktor σ'(z)",
             ),
             ("L5",),
         ),
@@ -227,7 +227,7 @@ SUBSTITUTION = Derivation(
         "The lecture's route with t = 1/a − 1. Its differential is dt = −da/a², not da/a²; "
         "with the correct sign the route ends in the same cost.",
         "Postup z přednášky se substitucí t = 1/a − 1. Její diferenciál je dt = −da/a², "
-        "ne da/a²; se správným znaménkem vede ke stejné ceně.",
+        "ne da/a²; se správným znaménkem vede ke stejné účelové funkci.",
     ),
     variable=a,
     steps=(
@@ -308,7 +308,7 @@ AVERAGE = Derivation(
         Step(
             mean_over_samples(ordered(CE_COST, C_CONST)),
             R.GIVEN,
-            Text("mean of the per-sample costs", "průměr cen jednotlivých vzorků"),
+            Text("mean of the per-sample costs", "průměr účelových funkcí jednotlivých vzorků"),
             ("L9",),
             lhs=C,
         ),
@@ -372,7 +372,7 @@ UNIQUENESS = Derivation(
 
 PROPERTIES = Derivation(
     id="properties",
-    title=Text("A sensible cost", "Rozumná cena"),
+    title=Text("A sensible cost", "Rozumná účelová funkce"),
     claims=("L12",),
     steps=(
         Step(
@@ -465,7 +465,7 @@ WEIGHT = Derivation(
 
 BIAS = Derivation(
     id="bias-gradient",
-    title=Text("The bias gradient", "Gradient podle prahu"),
+    title=Text("The bias gradient", "Gradient podle biasu"),
     claims=("L14",),
     definitions=NEURON,
     steps=(
@@ -562,7 +562,7 @@ EXERCISE_1 = Derivation(
         Step(
             sp.StrictGreaterThan(sigma(z), 0, evaluate=False),
             R.FACT,
-            Text("the sigmoid never reaches 0 …", "sigmoida nikdy nedosáhne 0 …"),
+            Text("the sigmoid never reaches 0 …", "sigmoid nikdy nedosáhne 0 …"),
             ("L17",),
         ),
         Step(

@@ -36,6 +36,7 @@ from pathlib import Path
 import sympy as sp
 
 from ..engine.notation import a, b, expand_sigma_prime, sigma, w, x, y, z
+from ..engine.prose import in_markdown
 from ..engine.render import latex_text, standalone
 from ..engine.steps import Derivation, Text
 from ..engine.verify import verify
@@ -83,10 +84,10 @@ _WORDS = {
         "cs": "Errata přednášky, ověřená právě teď",
     },
     "intro": {
-        "en": "Every claim of the lecture (L0–L26, ../shared/lecture/CLAIMS.md) with its status "
+        "en": "Every claim of the lecture (L0–L26) with its status "
         "from the checks run for this report: the toolkit's derivations, the lecture's own "
         "chains as written, and the one-neuron experiment.",
-        "cs": "Každé tvrzení přednášky (L0–L26, ../shared/lecture/CLAIMS.md) se stavem "
+        "cs": "Každé tvrzení přednášky (L0–L26) se stavem "
         "z kontrol spuštěných pro tuto zprávu: odvození nástroje, řetězce z přednášky tak, "
         "jak jsou napsány, a pokus s jedním neuronem.",
     },
@@ -163,7 +164,7 @@ class Evidence:
         head, detail = f"{self.source} {self.item(lang)}:", self.detail(lang)
         if fmt == "latex":
             line = f" ${self.text}$ —" if self.text else ""
-            return f"{_path(self.source)} {_tex(self.item(lang))}:{line} {_tex(detail)}"
+            return f"{_path(self.source)} {_tex(self.item(lang), lang)}:{line} {_tex(detail, lang)}"
         line = f" {self.text} —" if self.text else ""
         if fmt == "markdown" and self.text:
             line = f" `{self.text}` —"
@@ -187,7 +188,7 @@ class ClaimStatus:
 
     def details(self, lang: str, fmt: str = "text") -> list[str]:
         """The findings one by one (each refuting line, the counts, the numbers)."""
-        words = _tex if fmt == "latex" else (lambda q: q)
+        words = (lambda q: _tex(q, lang)) if fmt == "latex" else (lambda q: q)
         parts: list[str] = []
         if self.status == "not-mathematical" and self.claim.reason is not None:
             parts.append(words(self.claim.reason(lang)))
@@ -379,8 +380,9 @@ class Experiment:
             f"the plateau from (2, 2) is {_ep(self.slide_run.plateau)} epochs"
         )
         cs = (
-            f"kvadratická cena ½(y − a)², η = {ETA_MSE}, {EPOCHS} epoch (spuštěno teď, float64): "
-            f"cena zůstává ≥ {PLATEAU_FRACTION:.0%} počáteční {_ep(far.plateau)} epoch z (2, 2) "
+            f"kvadratická účelová funkce ½(y − a)², η = {ETA_MSE}, {EPOCHS} epoch "
+            f"(spuštěno teď, float64): účelová funkce zůstává ≥ {PLATEAU_FRACTION:.0%} počáteční "
+            f"{_ep(far.plateau)} epoch z (2, 2) "
             f"(a = {far.outputs[0]:.3f} → {far.outputs[150]:.3f} v epoše 150) a "
             f"{_ep(near.plateau)} z (0.6, 0.9); kritérium {LECTURE_PLATEAU} ± "
             f"{LECTURE_TOLERANCE} epoch a pomaleji z horšího začátku: "
@@ -402,7 +404,7 @@ class Experiment:
             f"start learns faster): {'met' if self.l15 else 'NOT met'}"
         )
         cs = (
-            f"z (2, 2) klesne cena cross-entropy pod {PLATEAU_FRACTION:.0%} po {plateaus_cs}, "
+            f"z (2, 2) klesne křížová entropie pod {PLATEAU_FRACTION:.0%} po {plateaus_cs}, "
             f"kvadratická po {_ep(q.plateau)} při η = {ETA_MSE}; počáteční |∇C| je "
             f"{ce[0].grad0:.3f} v (2, 2) oproti {g_near:.3f} v (0.6, 0.9) (horší začátek se učí "
             f"rychleji): {'splněno' if self.l15 else 'NESPLNĚNO'}"
@@ -586,32 +588,16 @@ def _render_markdown(statuses: Sequence[ClaimStatus], lang: str) -> str:
         status = _w(s.status, lang)
         if s.status == "refuted":
             status = f"**{status}**"
-        out.append(f"- **{s.claim.id}** ({status}): {s.claim.statement(lang)}")
+        out.append(f"- **{s.claim.id}** ({status}): {in_markdown(s.claim.statement(lang), lang)}")
         out.extend(f"  - {part}" for part in s.details(lang, "markdown"))
         corr = s.correction(lang)
         if corr:
-            out.append(f"  - {_w('corrected', lang)}: {corr}")
+            out.append(f"  - {_w('corrected', lang)}: {in_markdown(corr, lang)}")
         elif s.difference is not None:
-            out.append(f"  - {_w('difference', lang)}: {s.difference(lang)}")
+            out.append(f"  - {_w('difference', lang)}: {in_markdown(s.difference(lang), lang)}")
         if s.where:
             out.append(f"  - {s.where_label(lang)}: " + ", ".join(f"`{q}`" for q in s.where))
     return "\n".join(out) + "\n"
-
-
-#: characters that :func:`derive.engine.render.latex_text` leaves as they are, and their LaTeX
-_TEX_EXTRA = {
-    "η": r"$\eta$",
-    "‖": r"$\|$",
-    "½": r"$\tfrac{1}{2}$",
-    "∇": r"$\nabla$",
-    "±": r"$\pm$",
-    "≥": r"$\geq$",
-    "≤": r"$\leq$",
-    "→": r"$\to$",
-    "⊙": r"$\odot$",
-    "ᵀ": r"$^{T}$",
-    "\u2038": r"\textasciicircum{}",
-}
 
 
 def _path(name: str) -> str:
@@ -619,40 +605,34 @@ def _path(name: str) -> str:
     return rf"\path{{{name}}}"
 
 
-def _tex(words: str) -> str:
-    """Words (with the lecture's notation) for LaTeX text mode."""
-    pieces = latex_text(words).split("$")  # odd pieces are mathematics
-    for i in range(0, len(pieces), 2):
-        pieces[i] = pieces[i].replace("^", "\u2038")
-        for char, tex in _TEX_EXTRA.items():
-            pieces[i] = pieces[i].replace(char, tex)
-    return "$".join(pieces)
+def _tex(words: str, lang: str = "en") -> str:
+    """Words (with the lecture's notation) for LaTeX text mode: formulas as inline math."""
+    return latex_text(words, lang)
 
 
 def _render_latex(statuses: Sequence[ClaimStatus], lang: str) -> str:
     out = [
-        _tex(_w("intro", lang)),
+        _tex(_w("intro", lang), lang),
         "",
-        r"\noindent " + _tex(_summary(statuses, lang)),
+        r"\noindent " + _tex(_summary(statuses, lang), lang),
         "",
         r"\begin{description}",
     ]
     for s in statuses:
-        status = _tex(_w(s.status, lang))
+        status = _tex(_w(s.status, lang), lang)
         if s.status == "refuted":
             status = rf"\textbf{{{status}}}"
-        out.append(rf"\item[{s.claim.id}] {status}: {_tex(s.claim.statement(lang))}")
+        out.append(rf"\item[{s.claim.id}] {status}: {_tex(s.claim.statement(lang), lang)}")
         out.append(r"\\ {\small " + s.detail(lang, "latex") + "}")
         corr = s.correction(lang)
         if corr:
-            out.append(r"\\ \emph{" + _tex(_w("corrected", lang)) + "}: " + _tex(corr))
+            out.append(r"\\ \emph{" + _tex(_w("corrected", lang), lang) + "}: " + _tex(corr, lang))
         elif s.difference is not None:
-            out.append(
-                r"\\ \emph{" + _tex(_w("difference", lang)) + "}: " + _tex(s.difference(lang))
-            )
+            note = _tex(s.difference(lang), lang)
+            out.append(r"\\ \emph{" + _tex(_w("difference", lang), lang) + "}: " + note)
         if s.where:
             where = ", ".join(_path(q) for q in s.where)
-            out.append(r"\\ {\small " + _tex(s.where_label(lang)) + ": " + where + "}")
+            out.append(r"\\ {\small " + _tex(s.where_label(lang), lang) + ": " + where + "}")
     out.append(r"\end{description}")
     return "\n".join(out) + "\n"
 
@@ -678,13 +658,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         description="The lecture's errata: every claim L0-L26, with its status checked now.",
     )
     ap.add_argument("--lang", choices=("en", "cs"), default="en")
-    ap.add_argument("--format", choices=("latex", "markdown", "text"), default="text")
-    ap.add_argument("--standalone", action="store_true", help="a complete LaTeX document")
+    ap.add_argument(
+        "--format",
+        choices=("latex", "markdown", "text"),
+        default=None,
+        help="output format (default: text; latex with --standalone)",
+    )
+    ap.add_argument(
+        "--standalone", action="store_true", help="a complete LaTeX document (implies latex)"
+    )
     ap.add_argument("--json", action="store_true", help='{"claims": [{"id", "status", "detail"}]}')
+    ap.add_argument("--only", metavar="ID[,ID]", help="only these claims (e.g. --only L8,L13)")
     ap.add_argument("-o", "--output", help="write to this file instead of stdout")
     args = ap.parse_args(argv)
-    if args.standalone and args.format != "latex":
-        ap.error("--standalone needs --format latex")
+    if args.json and (args.format is not None or args.standalone):
+        ap.error("--json prints JSON: --format and --standalone do not apply")
+    if args.standalone and args.format not in (None, "latex"):
+        ap.error(f"--standalone makes a LaTeX document: it does not go with --format {args.format}")
+    fmt = args.format or ("latex" if args.standalone else "text")
+    wanted = [w.strip() for w in (args.only or "").split(",") if w.strip()]
+    known = {c.id for c in CLAIMS}
+    if args.only is not None and (not wanted or set(wanted) - known):
+        unknown = ", ".join(sorted(set(wanted) - known)) or "(none given)"
+        ap.error(f"--only: no claim {unknown} (claims are L0–L26)")
     try:
         statuses = errata(SOURCES)
     except ModuleNotFoundError as exc:  # a source module is missing: no errata without it
@@ -693,6 +689,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    if wanted:
+        statuses = [s for s in statuses if s.claim.id in wanted]
     if args.json:
         text = (
             json.dumps(
@@ -701,7 +699,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             + "\n"
         )
     else:
-        text = render(statuses, lang=args.lang, fmt=args.format, standalone=args.standalone)
+        text = render(statuses, lang=args.lang, fmt=fmt, standalone=args.standalone)
     if args.output:
         try:
             Path(args.output).write_text(text, encoding="utf-8")

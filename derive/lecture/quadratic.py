@@ -122,10 +122,10 @@ DIFFERENCES: tuple[tuple[str, Text], ...] = (
             "for outputs a > 2/3: ∂C/∂b = a²(1 − a) grows on 0 < a < 2/3 and shrinks on "
             f"2/3 < a < 1 (proved). Both of the lecture's starts (a = {_A_STARTS}) lie in the "
             "shrinking range, so the example is right; 'this holds in general' is not.",
-            "'Čím víc se neuron mýlí, tím pomaleji se učí' platí pro x = 1, y = 0 jen pro "
+            "„Čím víc se neuron mýlí, tím pomaleji se učí“ platí pro x = 1, y = 0 jen pro "
             "výstupy a > 2/3: ∂C/∂b = a²(1 − a) roste na 0 < a < 2/3 a klesá na 2/3 < a < 1 "
             f"(dokázáno). Obě počáteční hodnoty z přednášky (a = {_A_STARTS}) leží v klesající "
-            "části, takže příklad platí; 'platí to obecně' ne.",
+            "části, takže příklad platí; „platí to obecně“ ne.",
         ),
     ),
 )
@@ -137,7 +137,7 @@ _J = sp.Symbol("j", integer=True, positive=True)
 
 QUADRATIC_COST = Derivation(
     id="quadratic-cost",
-    title=Text("The quadratic cost", "Kvadratická cena"),
+    title=Text("The quadratic cost", "Kvadratická účelová funkce"),
     claims=("L1", "L3"),
     intro=Text(
         "C = 1/(2n) Σ_x ||y(x) − a||², the mean over the n samples of 1/2 the squared distance "
@@ -335,8 +335,8 @@ SATURATION = Derivation(
     intro=Text(
         "With σ'(z) = a(1 − a), both gradients of the quadratic cost tend to 0 as the output a "
         "approaches 1 or 0, whatever the target y ∈ [0, 1] and the input x.",
-        "Se σ'(z) = a(1 − a) jdou oba gradienty kvadratické ceny k 0, když se výstup a blíží "
-        "1 nebo 0, ať je cíl y ∈ [0, 1] a vstup x jakýkoli.",
+        "Se σ'(z) = a(1 − a) jdou oba gradienty kvadratické účelové funkce k 0, když se "
+        "výstup a blíží 1 nebo 0, ať je cíl y ∈ [0, 1] a vstup x jakýkoli.",
     ),
     steps=tuple(
         Step(
@@ -437,8 +437,8 @@ def _ratio_derivation(w0: sp.Expr, b0: sp.Expr) -> Derivation:
             f"the start {start}, x = 1, y = 0 (the same for ∂/∂w, as x = 1); computed from the "
             "closed forms, not typed in.",
             f"r = (∂C_CE/∂b)/(∂C_Q/∂b), gradient křížové entropie ku gradientu kvadratické "
-            f"ceny na začátku {start}, x = 1, y = 0 (pro ∂/∂w stejný, neboť x = 1); spočten "
-            "z uzavřených tvarů, ne opsán.",
+            f"účelové funkce na začátku {start}, x = 1, y = 0 (pro ∂/∂w stejný, neboť x = 1); "
+            "spočten z uzavřených tvarů, ne opsán.",
         ),
         definitions=((a, sigma(z)), (z, w * x + b), *EXAMPLE, (w, w0), (b, b0)),
         steps=(
@@ -447,7 +447,7 @@ def _ratio_derivation(w0: sp.Expr, b0: sp.Expr) -> Derivation:
                 R.EQUAL,
                 Text(
                     "differentiate both costs (crossentropy, quadratic-gradients)",
-                    "derivujeme obě ceny (crossentropy, quadratic-gradients)",
+                    "derivujeme obě účelové funkce (crossentropy, quadratic-gradients)",
                 ),
                 ("L2", "L4"),
                 lhs=ratio_label,
@@ -485,7 +485,9 @@ def _ratio_derivation(w0: sp.Expr, b0: sp.Expr) -> Derivation:
                 R.FACT,
                 Text(
                     f"… so the quadratic's gradient is {value:.1f}× smaller",
-                    f"… takže gradient kvadratické ceny je {value:.1f}× menší".replace(".", ","),
+                    f"… takže gradient kvadratické účelové funkce je {value:.1f}× menší".replace(
+                        ".", ","
+                    ),
                 ),
                 ("L2", "L4"),
             ),
@@ -510,7 +512,7 @@ DERIVATIONS: tuple[Derivation, ...] = (
 
 TITLE = Text(
     "Why the quadratic cost learns slowly: a verified derivation",
-    "Proč se s kvadratickou cenou učí pomalu: ověřené odvození",
+    "Proč se s kvadratickou účelovou funkcí učí pomalu: ověřené odvození",
 )
 
 
