@@ -5,7 +5,7 @@ closed form, printed as LaTeX), in the same run. Printed: accuracy (correct vs n
 the only question math-verify answers; ours also 3-way), answers per second, median and p95
 latency per answer (warm), and the throughput ratio (target ≥ 5×, median ≤ 10 ms).
 
-Ours is timed twice: in-process (``grade_now``) and through
+The three judges alternate row by row. Ours is timed twice: in-process (``grade_now``) and through
 :func:`derive.homework.check.grade`, i.e. with the worker process and its time limit.
 math-verify needs the ``bench`` extra:
 ``pip install -e '.[bench]'``. Usage: ``python bench/bench_check.py [--repeat N]``.
@@ -34,43 +34,56 @@ def load() -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def run(
-    name: str, rows: list[dict[str, str]], judge: Callable[[str, str], str], repeat: int
-) -> dict[str, float]:
-    """Time ``judge(exercise, answer) -> verdict`` over every row, ``repeat`` times (warm)."""
+def grade_all(
+    rows: list[dict[str, str]], judges: dict[str, Callable[[str, str], str]], repeat: int
+) -> dict[str, dict[str, float]]:
+    """Time every ``judge(exercise, answer) -> verdict`` over every row, ``repeat`` passes (warm).
+
+    The judges alternate row by row (the first judge changes from row to row), so that load
+    on the machine falls on all of them alike. Returns each judge's accuracy and latency stats.
+    """
+    names = list(judges)
     for row in rows[:20]:  # warm caches
-        judge(row["exercise"], row["answer"])
-    latencies: list[float] = []
-    verdicts: list[str] = []
+        for name in names:
+            judges[name](row["exercise"], row["answer"])
+    latencies: dict[str, list[float]] = {name: [] for name in names}
+    verdicts: dict[str, list[str]] = {name: [] for name in names}
     for _ in range(repeat):
-        verdicts = []
-        for row in rows:
-            start = time.perf_counter()
-            verdicts.append(judge(row["exercise"], row["answer"]))
-            latencies.append(time.perf_counter() - start)
-    binary = sum(
-        (v == "correct") == (r["expected"] == "correct")
-        for v, r in zip(verdicts, rows, strict=True)
-    )
-    exact = sum(v == r["expected"] for v, r in zip(verdicts, rows, strict=True))
+        verdicts = {name: [] for name in names}
+        for i, row in enumerate(rows):
+            for k in range(len(names)):
+                name = names[(i + k) % len(names)]
+                start = time.perf_counter()
+                verdicts[name].append(judges[name](row["exercise"], row["answer"]))
+                latencies[name].append(time.perf_counter() - start)
+    return {name: _stats(rows, verdicts[name], latencies[name]) for name in names}
+
+
+def _stats(rows: list[dict[str, str]], verdicts: list[str], latencies: list[float]) -> dict:
     pairs = list(zip(verdicts, rows, strict=True))
-    rejected = [r for v, r in pairs if r["expected"] == "correct" and v != "correct"]
-    accepted = [r for v, r in pairs if r["expected"] != "correct" and v == "correct"]
-    latencies.sort()
-    stats = {
-        "binary": binary / len(rows),
-        "exact": exact / len(rows),
+    latencies = sorted(latencies)
+    return {
+        "binary": sum((v == "correct") == (r["expected"] == "correct") for v, r in pairs)
+        / len(rows),
+        "exact": sum(v == r["expected"] for v, r in pairs) / len(rows),
         "per_second": len(latencies) / sum(latencies),
         "median_ms": 1e3 * statistics.median(latencies),
         "p95_ms": 1e3 * latencies[int(0.95 * (len(latencies) - 1))],
+        "rejected": [r for v, r in pairs if r["expected"] == "correct" and v != "correct"],
+        "accepted": [r for v, r in pairs if r["expected"] != "correct" and v == "correct"],
     }
+
+
+def report(name: str, stats: dict) -> None:
+    """Two lines: accuracy and speed, then what the judge got wrong."""
     print(
         f"{name:<34} accuracy {100 * stats['binary']:6.2f} %  "
         f"{stats['per_second']:8.1f} answers/s  median {stats['median_ms']:7.2f} ms  "
         f"p95 {stats['p95_ms']:8.2f} ms"
     )
+    accepted = stats["accepted"]
     print(
-        f"{'':<34} {len(rejected)} correct answers rejected, {len(accepted)} wrong or "
+        f"{'':<34} {len(stats['rejected'])} correct answers rejected, {len(accepted)} wrong or "
         f"unreadable answers accepted"
         + (
             ": " + "; ".join(f"{r['exercise']} {r['answer']!r}" for r in accepted[:6])
@@ -78,7 +91,6 @@ def run(
             else ""
         )
     )
-    return stats
 
 
 def ours_in_process(exercise_id: str, answer: str) -> str:
@@ -106,21 +118,35 @@ def math_verify_judge() -> Callable[[str, str], str]:
     return judge
 
 
+def compare(repeat: int) -> dict[str, dict]:
+    """Ours (in process and with the worker) and math-verify on every labelled row, alternating.
+
+    ``ImportError`` if math-verify is not installed.
+    """
+    rows = load()
+    catalog()
+    judges = {
+        "derive.check (in process)": ours_in_process,
+        "derive.homework.check.grade (worker, 5 s)": ours_with_worker,
+        "math-verify": math_verify_judge(),
+    }
+    return {"rows": len(rows), **grade_all(rows, judges, repeat)}
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--repeat", type=int, default=3, help="passes over the set (default 3)")
     repeat = p.parse_args().repeat
-    rows = load()
-    print(f"{len(rows)} labelled answers, {repeat} passes each; accuracy = correct vs not correct")
-    catalog()
-    ours = run("derive.check (in process)", rows, ours_in_process, repeat)
-    worker = run("derive.homework.check.grade (worker, 5 s)", rows, ours_with_worker, repeat)
     try:
-        peer_judge = math_verify_judge()
+        result = compare(repeat)
     except ImportError:
         print("math-verify is not installed: pip install -e '.[bench]'", file=sys.stderr)
         raise SystemExit(2) from None
-    peer = run("math-verify", rows, peer_judge, repeat)
+    print(f"{result.pop('rows')} labelled answers, {repeat} passes each, the three judges "
+          "alternating row by row; accuracy = correct vs not correct")  # fmt: skip
+    for name, stats in result.items():
+        report(name, stats)
+    ours, worker, peer = result.values()
     print(f"ours, 3-way (correct/incorrect/invalid) accuracy: {100 * ours['exact']:.2f} %")
     print(
         f"throughput ratio (ours / math-verify): in process "

@@ -6,22 +6,33 @@ networks of one shape (:func:`numeric.check.check_stack`). Peer:
 along one random direction, float64 tolerance 1e-5), with ``f`` the same stable batch-mean cost,
 jit-compiled once per shape so that the peer, too, compiles once per shape.
 
-Both are timed in this run on the same networks (same seeds, shapes, batches), cold (first
-call per shape, compile included) and warm (second run). The error each can resolve is measured,
-not assumed: on a subset of the networks the gradient is scaled by (1 + ε), ε = 1e-2 … 1e-13
-(ours through δ^L, the peer through a custom VJP), and the table shows how many networks each
-flags. (A network whose gradient is exactly zero, e.g. softmax with one output neuron, cannot
-show a relative error: it is counted but never flagged.)
+Both are timed in this run on the same networks (same seeds, shapes, batches): warm (compiled;
+medians of alternating runs) and cold (first call per shape, compilation included) in fresh
+processes that share one JAX persistent compilation cache (:mod:`numeric.cache`, for both): a
+first run (empty cache) and a second run (warm cache), alternating which of the two goes first.
 
-Usage: ``python bench/bench_gradcheck.py [--nets N] [--sweep-nets M] [--batch B] [--seed S]``.
+The error each can resolve is measured, not assumed: on a subset of the networks the gradient
+is scaled by (1 + ε), ε = 1e-2 … 1e-13 (ours through δ^L, the peer through a custom VJP), and
+the table shows how many networks each flags. (A network whose gradient is exactly zero, e.g.
+softmax with one output neuron, cannot show a relative error: it is counted but never flagged.)
+
+Usage: ``python bench/bench_gradcheck.py [--nets N] [--sweep-nets M] [--batch B] [--seed S]
+[--repeats R]``. :func:`warm`, :func:`cold` and :func:`cli_runs` are used by ``bench/run.py``.
 """
 
 from __future__ import annotations
 
 import argparse
 import functools
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import jax
 import jax.numpy as jnp
@@ -29,6 +40,7 @@ import sympy as sp
 from jax.test_util import check_grads
 
 from derive.lecture.closedforms import COSTS, OUTPUT_DELTA
+from numeric import cache
 from numeric.backprop import forward
 from numeric.check import check_stack, random_shapes
 from numeric.compare import DEFAULT_THRESHOLD
@@ -126,6 +138,107 @@ def subset(items: list[tuple[str, NetworkStack]], per_group: int) -> list[tuple[
     return out
 
 
+def warm(nets: int, batch: int, seed: int, repeats: int = 3) -> dict[str, float]:
+    """Compiled (warm) wall times, ours and the peer's, medians of ``repeats`` alternating runs;
+    also the networks each flags and our worst error (on correct formulas)."""
+    with float64():
+        items = stacks(nets, batch, seed)
+        _, ours_flag, worst = ours_run(items)  # compiles
+        _, peer_flag = peer_run(items)
+        ours, peer = [], []
+        for _ in range(repeats):
+            ours.append(ours_run(items)[0])
+            peer.append(peer_run(items)[0])
+    return {
+        "networks": sum(s.count for _, s in items),
+        "ours": statistics.median(ours),
+        "peer": statistics.median(peer),
+        "ours_flagged": ours_flag,
+        "peer_flagged": peer_flag,
+        "worst": worst,
+    }
+
+
+def _cold_child(args: argparse.Namespace) -> None:
+    """In a fresh process: the first run of both over every network (compilation included),
+    with JAX's persistent cache in ``args.cache_dir`` for both; prints JSON."""
+    if cache.enable(Path(args.cache_dir)) is None:
+        raise SystemExit(f"cannot use {args.cache_dir} as a compilation cache")
+    with float64():
+        items = stacks(args.nets, args.batch, args.seed)
+        if args.peer_first:
+            peer, ours = peer_run(items)[0], ours_run(items)[0]
+        else:
+            ours, peer = ours_run(items)[0], peer_run(items)[0]
+    print(json.dumps({"ours": ours, "peer": peer}))
+
+
+def _child(script_args: list[str]) -> dict[str, float]:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", *script_args]
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def cold(nets: int, batch: int, seed: int, repeats: int = 3) -> dict[str, float]:
+    """Cold wall times in fresh processes, ``repeats`` times, alternating which goes first: a
+    first run (empty cache directory) and then a run with that cache warm. Medians."""
+    first: dict[str, list[float]] = {"ours": [], "peer": []}
+    second: dict[str, list[float]] = {"ours": [], "peer": []}
+    for r in range(repeats):
+        with tempfile.TemporaryDirectory(prefix="bench-jax-cache-") as tmp:
+            common = ["--nets", str(nets), "--batch", str(batch), "--seed", str(seed)]
+            common += ["--cache-dir", tmp] + (["--peer-first"] if r % 2 else [])
+            for into in (first, second):
+                out = _child(common)
+                into["ours"].append(out["ours"])
+                into["peer"].append(out["peer"])
+    med = statistics.median
+    return {
+        "first_ours": med(first["ours"]),
+        "first_peer": med(first["peer"]),
+        "first_ratio": med(p / o for p, o in zip(first["peer"], first["ours"], strict=True)),
+        "warm_cache_ours": med(second["ours"]),
+        "warm_cache_peer": med(second["peer"]),
+        "warm_cache_ratio": med(p / o for p, o in zip(second["peer"], second["ours"], strict=True)),
+    }
+
+
+def cli_runs(nets: int = 250, repeats: int = 3) -> dict[str, float]:
+    """``python -m numeric.gradcheck --cost all --nets N``: wall time of a first run (fresh cache
+    directory) and of the second run right after it, ``repeats`` pairs; medians."""
+    cmd = [sys.executable, "-m", "numeric.gradcheck", "--cost", "all", "--nets", str(nets)]
+    firsts, seconds = [], []
+    for _ in range(repeats):
+        with tempfile.TemporaryDirectory(prefix="bench-jax-cache-") as tmp:
+            env = {k: v for k, v in os.environ.items() if k != cache.OFF_ENV}
+            env[cache.DIR_ENV] = tmp
+            for into in (firsts, seconds):
+                start = time.perf_counter()
+                subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, env=env)
+                into.append(time.perf_counter() - start)
+    med = statistics.median
+    return {
+        "first": med(firsts),
+        "second": med(seconds),
+        "ratio": med(b / a for a, b in zip(firsts, seconds, strict=True)),
+    }
+
+
+def sweep(nets: int, batch: int, seed: int, sweep_nets: int) -> tuple[int, list[tuple[str, ...]]]:
+    """Networks flagged by each at every planted relative error ε (a subset of the networks)."""
+    with float64():
+        few = subset(stacks(nets, batch, seed), sweep_nets)
+        n_few = sum(s.count for _, s in few)
+        rows = []
+        peer_done = False
+        for eps in EPSILONS:
+            ours_eps = ours_run(few, eps)[1]
+            peer_eps = 0 if peer_done else peer_run(few, eps)[1]
+            peer_done = peer_eps == 0  # smaller planted errors are flagged no more often
+            rows.append((f"{eps:.0e}", f"{ours_eps}/{n_few}", f"{peer_eps}/{n_few}"))
+    return n_few, rows
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--nets", type=int, default=100, help="networks per cost (default 100)")
@@ -133,42 +246,41 @@ def main() -> None:
                    help="networks per (cost, shape) in the planted-error sweep")  # fmt: skip
     p.add_argument("--batch", type=int, default=16, help="samples per network (default 16)")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--repeats", type=int, default=3, help="alternating runs (default 3)")
+    p.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--peer-first", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--cache-dir", help=argparse.SUPPRESS)
     args = p.parse_args()
-    with float64():
-        items = stacks(args.nets, args.batch, args.seed)
-        total = sum(s.count for _, s in items)
-        ours_cold, ours_flag, worst = ours_run(items)
-        ours_warm, *_ = ours_run(items)
-        peer_cold, peer_flag = peer_run(items)
-        peer_warm, _ = peer_run(items)
-        few = subset(items, args.sweep_nets)
-        n_few = sum(s.count for _, s in few)
-        sweep = []
-        peer_done = False
-        for eps in EPSILONS:
-            ours_eps = ours_run(few, eps)[1]
-            peer_eps = 0 if peer_done else peer_run(few, eps)[1]
-            peer_done = peer_eps == 0  # smaller planted errors are flagged no more often
-            sweep.append((f"{eps:.0e}", f"{ours_eps}/{n_few}", f"{peer_eps}/{n_few}"))
-    shapes = sorted({s.sizes for _, s in items})
-    shape_text = " ".join(",".join(map(str, s)) for s in shapes)
+    if args.child:
+        _cold_child(args)
+        return
+    w = warm(args.nets, args.batch, args.seed, args.repeats)
+    c = cold(args.nets, args.batch, args.seed, args.repeats)
+    _, rows = sweep(args.nets, args.batch, args.seed, args.sweep_nets)
+    total = int(w["networks"])
+    shape_text = " ".join(",".join(map(str, s)) for s in random_shapes(4, seed=args.seed))
     print(f"{total} networks ({args.nets} per cost x {len(COSTS)} costs), batch {args.batch}, "
-          f"seed {args.seed}, shapes {shape_text}\n")  # fmt: skip
+          f"seed {args.seed}, shapes {shape_text}; medians of {args.repeats} alternating runs"
+          "\n")  # fmt: skip
     us = 1e6 / total
     print(table([
         ("", "ours (closed form vs jax.grad)", "check_grads(order=1, rev)", "ratio"),
-        ("per network, warm", f"{ours_warm * us:.1f} us", f"{peer_warm * us:.1f} us",
-         f"{peer_warm / ours_warm:.0f}x"),
-        ("per network, cold", f"{ours_cold * us:.1f} us", f"{peer_cold * us:.1f} us",
-         f"{peer_cold / ours_cold:.1f}x"),
-        ("networks flagged", f"{ours_flag}/{total}", f"{peer_flag}/{total}", ""),
+        ("per network, warm", f"{w['ours'] * us:.1f} us", f"{w['peer'] * us:.1f} us",
+         f"{w['peer'] / w['ours']:.0f}x"),
+        ("per network, cold, first run", f"{c['first_ours'] * us:.1f} us",
+         f"{c['first_peer'] * us:.1f} us", f"{c['first_ratio']:.1f}x"),
+        ("per network, cold, warm cache", f"{c['warm_cache_ours'] * us:.1f} us",
+         f"{c['warm_cache_peer'] * us:.1f} us", f"{c['warm_cache_ratio']:.1f}x"),
+        ("networks flagged", f"{w['ours_flagged']}/{total}", f"{w['peer_flagged']}/{total}", ""),
         ("threshold / tolerance", f"{DEFAULT_THRESHOLD:.0e}", "1e-05 (default)", ""),
-        ("worst error seen", f"{worst:.1e}", "(pass/fail only)", ""),
+        ("worst error seen", f"{w['worst']:.1e}", "(pass/fail only)", ""),
     ]))  # fmt: skip
     print("\nplanted relative error eps in the gradient: networks flagged")
-    print(table([("eps", "ours", "check_grads"), *sweep]))
-    met = "met" if peer_warm >= 10 * ours_warm else "NOT met"
+    print(table([("eps", "ours", "check_grads"), *rows]))
+    met = "met" if w["peer"] >= 10 * w["ours"] else "NOT met"
     print(f"\ntarget >= 10x faster per network (warm): {met}")
+    met = "met" if c["warm_cache_ratio"] >= 5 else "NOT met"
+    print(f"goal >= 5x faster per network, cold with a warm cache: {met}")
 
 
 if __name__ == "__main__":

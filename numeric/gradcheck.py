@@ -142,6 +142,12 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"absolute floor of the relative errors (default {DEFAULT_FLOOR:g})",
     )
     p.add_argument("--json", action="store_true", help="print a JSON object instead of a table")
+    p.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="do not store or reuse compiled programs (also: NUMERIC_NO_CACHE=1); default: "
+        "JAX's persistent cache in $NUMERIC_CACHE_DIR, else $XDG_CACHE_HOME or ~/.cache",
+    )
     return p
 
 
@@ -199,6 +205,15 @@ def _json(results: Sequence[CostResult], args: argparse.Namespace, delta: sp.Exp
     return json.dumps(obj, indent=2, allow_nan=False)
 
 
+def _use_cache() -> None:
+    """Turn on JAX's persistent compilation cache (:mod:`numeric.cache`) unless switched off."""
+    from . import cache
+
+    path = cache.cache_dir()
+    if path is not None and cache.enable(path) is None:
+        print(f"note: cannot write the compilation cache {path}; compiling afresh", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -206,6 +221,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .check import check_cost, random_shapes
     from .userdelta import parse_delta
 
+    if not args.no_cache:
+        _use_cache()  # before anything is compiled
     delta = None
     if args.delta is not None:
         try:

@@ -17,6 +17,11 @@ from pathlib import Path
 
 import pytest
 
+# ``python -m numeric.gradcheck`` stores compiled programs in the user's cache by default; the
+# tests (and the programs they start) must not write there. Tests of the cache set their own
+# NUMERIC_CACHE_DIR (a tmp dir) and remove this variable for the program they run.
+os.environ["NUMERIC_NO_CACHE"] = "1"
+
 
 @pytest.fixture(scope="session")
 def pdflatex() -> str:

@@ -81,6 +81,7 @@ COMMANDS = {
         (str(ROOT / "derive/data/examples/mse-gradient.steps"), "--timeout", "-1"),
         file_input=("{}",),
     ),
+    "derive.serve": Command("derive.serve", ("--check", "--port", "0"), ("--port", "70000")),
     "numeric.gradcheck": Command(
         "numeric.gradcheck",
         ("--cost", "quadratic", "--nets", "2", "--sizes", "2,2"),

@@ -61,7 +61,7 @@ def test_a_power_tower_costs_a_worker_little_memory_and_time(tmp_path: Path) -> 
     checked = run(["derive.check", "--steps", str(steps)])
     assert checked.code == 2 and "too large" in checked.stdout
     for outcome in (graded, checked):  # it took 1.7 GB and 3.6 GB before the bounds
-        assert outcome.max_rss_mb < 300 and outcome.seconds < 30
+        assert outcome.max_rss_mb < 800 and outcome.seconds < 60
 
 
 def test_many_variables_to_a_high_power_are_refused_by_their_number_of_terms() -> None:

@@ -28,7 +28,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn
 
-__all__ = ["MAX_TIMEOUT", "entry", "timeout_seconds"]
+__all__ = ["MAX_TIMEOUT", "TooLarge", "entry", "read_bounded", "timeout_seconds"]
 
 #: the longest time limit a command accepts, seconds (one answer, one step file)
 MAX_TIMEOUT = 600.0
@@ -51,6 +51,23 @@ def timeout_seconds(text: str) -> float:
             f"expected a time limit in seconds, 0 < t ≤ {MAX_TIMEOUT:g}, got {text!r}"
         )
     return value
+
+
+class TooLarge(ValueError):
+    """An input file is larger than the command accepts."""
+
+
+def read_bounded(path: str | os.PathLike[str], limit: int) -> bytes:
+    """The bytes of ``path``, or :class:`TooLarge` once more than ``limit`` have been read.
+
+    Reads at most ``limit + 1`` bytes whatever ``path`` is: a device (``/dev/zero``), a pipe
+    (``/dev/stdin``) and a growing file report no size beforehand, so the size is never asked.
+    """
+    with open(path, "rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise TooLarge(f"{os.fspath(path)} is larger than {limit:,} bytes")
+    return data
 
 
 def _silence_stdout() -> None:

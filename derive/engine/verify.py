@@ -21,7 +21,7 @@ but that agrees numerically is reported as ``numeric``; one with a point of disa
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -108,14 +108,47 @@ class _State:
         for _sym, value in self.derivation.definitions:
             self.known |= value.free_symbols
 
+    #: results of the pure functions below for this derivation: a step's term is the next
+    #: step's previous term, so each is defined, evaluated and differentiated once, not twice
+    memo: dict[tuple, sp.Basic] = field(default_factory=dict, repr=False)
+
+    def _once(self, key: tuple, compute: Callable[[], sp.Basic]) -> sp.Basic:
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]
+
     def define(self, expr: sp.Basic) -> sp.Basic:
         """Apply the derivation's definitions (a = σ(z), z = w x + b …) and evaluate."""
-        for sym, value in self.derivation.definitions:
-            expr = expr.subs(sym, value)
-        return expand_sigma_prime(expr)
+
+        def compute() -> sp.Basic:
+            out = expr
+            for sym, value in self.derivation.definitions:
+                out = out.subs(sym, value)
+            return expand_sigma_prime(out)
+
+        return self._once(("define", expr), compute)
+
+    def done(self, expr: sp.Basic, substituted: bool = False) -> sp.Basic:
+        """``expr`` evaluated (:meth:`doit`); with ``substituted``, after the substitutions
+        made so far."""
+        subs = tuple(self.substitutions.items()) if substituted else ()
+        return self._once(
+            ("doit", expr, subs),
+            lambda: self._evaluate(expr.subs(self.substitutions) if subs else expr),
+        )
+
+    def derivative(self, expr: sp.Basic, var: sp.Symbol) -> sp.Expr:
+        """d/d``var`` of ``_doit(expr)`` under the substitutions made so far."""
+        key = ("derivative", expr, var, tuple(self.substitutions.items()))
+        return self._once(key, lambda: derivative(self.done(expr), var, self.substitutions))
+
+    def _evaluate(self, expr: sp.Basic) -> sp.Basic:
+        """Derivatives, limits and sums evaluated, with ∂/∂a^L_j of a Σ_k over the family
+        a^L taken by the Kronecker delta and a free a^L[j] named a^L_j (one family)."""
+        return free_components(_doit(family_derivatives(expr, self.known)), self.known)
 
     def doit(self, expr: sp.Basic) -> sp.Basic:
-        return free_components(_doit(family_derivatives(expr, self.known)), self.known)
+        return self.done(expr)
 
 
 def _doit(expr: sp.Basic) -> sp.Basic:
@@ -255,8 +288,8 @@ def _check_equal(step: Step, state: _State, up_to_constant: bool) -> tuple:
                 None,
             )
         try:
-            dprev = derivative(state.doit(prev), var, state.substitutions)
-            dcur = derivative(state.doit(cur), var, state.substitutions)
+            dprev = state.derivative(prev, var)
+            dcur = state.derivative(cur, var)
         except UnsupportedIntegral as exc:
             return Verdict.UNVERIFIED, "none", str(exc), None
         # an antiderivative must also be real on the domain (ln(a − 1) + C is not)
@@ -275,8 +308,7 @@ def _check_equal(step: Step, state: _State, up_to_constant: bool) -> tuple:
         )
         deps = f"; the constant may depend on {', '.join(others)}" if others else ""
         return verdict, method, f"d/d{var} of the difference: {detail}{deps}", ev
-    prev = state.doit(prev.subs(state.substitutions))
-    cur = state.doit(cur.subs(state.substitutions))
+    prev, cur = state.done(prev, substituted=True), state.done(cur, substituted=True)
     conds = tuple(
         tuple(state.define(q).subs(state.substitutions) for q in side)
         for side in (state.term_conditions, step.conditions)
@@ -343,8 +375,8 @@ def _difference(statement: sp.Basic) -> sp.Expr:
 
 def _check_equivalent(step: Step, state: _State) -> tuple:
     domain = state.derivation.domain
-    d1 = _doit(state.define(_difference(state.statement)))
-    d2 = _doit(state.define(_difference(step.expr)))
+    d1 = state.done(state.define(_difference(state.statement)))
+    d2 = state.done(state.define(_difference(step.expr)))
     if sp.cancel(d1) == 0 or sp.cancel(d2) == 0:
         return Verdict.UNVERIFIED, "ratio", "an identically true statement is not compared", None
     ratio = sp.cancel(sp.together(expand_sigma_prime(d1) / expand_sigma_prime(d2)))
