@@ -1,9 +1,10 @@
 """The labelled answer set graded by ``derive.homework.check`` and by HuggingFace ``math-verify``.
 
-Both grade the same rows (``tests/data/answers.csv``) against the same reference (the catalog's
-closed form, printed as LaTeX), in the same run. Printed: accuracy (correct vs not correct,
-the only question math-verify answers; ours also 3-way), answers per second, median and p95
-latency per answer (warm), and the throughput ratio (target ≥ 5×, median ≤ 10 ms).
+Both grade the same rows (every labelled batch, ``tests/data/answers*.csv``) against the same
+reference (the catalog's closed form, printed as LaTeX), in the same run. Printed: accuracy
+(correct vs not correct, the only question math-verify answers; ours also 3-way), answers per
+second, median and p95 latency per answer (warm), and the throughput ratio (target ≥ 5×,
+median ≤ 10 ms).
 
 The three judges alternate row by row. Ours is timed twice: in-process (``grade_now``) and through
 :func:`derive.homework.check.grade`, i.e. with the worker process and its time limit.
@@ -26,12 +27,16 @@ from derive.homework.exercises import catalog
 from derive.homework.grading import grade_now
 from derive.homework.parse import to_latex
 
-ANSWERS = Path(__file__).resolve().parent.parent / "tests" / "data" / "answers.csv"
+DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 
 
 def load() -> list[dict[str, str]]:
-    with ANSWERS.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+    """Every labelled batch: ``answers.csv`` (batches 1–4), ``answers-batch5.csv`` (issue 11) …"""
+    rows: list[dict[str, str]] = []
+    for path in sorted(DATA.glob("answers*.csv")):
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows += list(csv.DictReader(handle))
+    return rows
 
 
 def grade_all(

@@ -34,6 +34,9 @@ _WHERE = {
     "random_stack": "networks",
     "float64": "precision",
     "in_float64": "precision",
+    "GradientReport": "usergrad",
+    "assert_gradient": "usergrad",
+    "check_gradient": "usergrad",
 }
 
 __all__ = [
@@ -43,11 +46,14 @@ __all__ = [
     "ArrayError",
     "Batch",
     "CostResult",
+    "GradientReport",
     "Network",
     "NetworkStack",
+    "assert_gradient",
     "autodiff_gradients",
     "batch_cost",
     "check_cost",
+    "check_gradient",
     "check_stack",
     "closed_form_gradients",
     "float64",

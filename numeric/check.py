@@ -24,7 +24,7 @@ from .compare import DEFAULT_FLOOR, DEFAULT_THRESHOLD, ArrayError, array_errors,
 from .networks import NetworkStack, check_memory, random_stack, validate_sizes
 from .precision import in_float64
 
-__all__ = ["CostResult", "check_cost", "check_stack", "random_shapes"]
+__all__ = ["CostResult", "check_cost", "check_networks", "check_stack", "random_shapes"]
 
 
 @functools.cache
@@ -124,7 +124,7 @@ def check_cost(
     batch: int,
     seed: int,
     scale: float = 1.0,
-    delta: sp.Expr | None = None,
+    delta: sp.Expr | str | None = None,
     threshold: float = DEFAULT_THRESHOLD,
     floor: float = DEFAULT_FLOOR,
     progress: Callable[[int], object] | None = None,
@@ -132,13 +132,49 @@ def check_cost(
     """Check ``nets`` seeded random networks whose shapes are drawn from ``shapes``.
 
     Networks are spread over ``shapes`` (seeded), each shape's networks checked in one batched
-    call; ``progress(k)`` is called after each group of ``k`` networks.
+    call; ``progress(k)`` is called after each group of ``k`` networks. ``delta`` replaces the
+    closed-form δ^L: a SymPy expression in a, y, z, or text read as ``--delta`` reads it
+    (:func:`numeric.userdelta.parse_delta`, never eval'd; ``ValueError`` if unreadable).
     """
+    if isinstance(delta, str):
+        from .userdelta import parse_delta
+
+        delta = parse_delta(delta)
+    cost_index = COSTS.index(cost) if cost in COSTS else -1
+    return check_networks(
+        cost,
+        lambda stack: check_stack(stack, cost=cost, delta=delta, floor=floor),
+        nets=nets,
+        shapes=shapes,
+        batch=batch,
+        seed=[seed, cost_index + 1],
+        scale=scale,
+        threshold=threshold,
+        progress=progress,
+        stack_cost=cost,
+    )
+
+
+def check_networks(
+    label: str,
+    errors_of: Callable[[NetworkStack], np.ndarray],
+    *,
+    nets: int,
+    shapes: Sequence[Sequence[int]],
+    batch: int,
+    seed: int | Sequence[int],
+    scale: float = 1.0,
+    threshold: float = DEFAULT_THRESHOLD,
+    progress: Callable[[int], object] | None = None,
+    stack_cost: str = COSTS[0],
+    retarget: Callable[[NetworkStack, np.random.SeedSequence], NetworkStack] | None = None,
+) -> CostResult:
+    """The loop of :func:`check_cost` for any ``errors_of(stack)`` (shape as
+    :func:`check_stack` returns); ``retarget`` may replace a stack's targets (seeded)."""
     shapes = tuple(validate_sizes(s) for s in shapes)
     if nets < 1 or not shapes:
         raise ValueError("need at least one network and one shape")
-    cost_index = COSTS.index(cost) if cost in COSTS else -1
-    root = np.random.SeedSequence([seed, cost_index + 1])
+    root = np.random.SeedSequence(seed)
     assign_seed, *group_seeds = root.spawn(len(shapes) + 1)
     counts = np.bincount(
         np.random.default_rng(assign_seed).integers(0, len(shapes), nets), minlength=len(shapes)
@@ -153,9 +189,11 @@ def check_cost(
             continue
         check_memory(sizes, int(count), batch=batch)
         stack = random_stack(
-            sizes, int(count), batch=batch, cost=cost, seed=group_seed, scale=scale
+            sizes, int(count), batch=batch, cost=stack_cost, seed=group_seed, scale=scale
         )
-        errors = check_stack(stack, cost=cost, delta=delta, floor=floor)
+        if retarget is not None:
+            stack = retarget(stack, group_seed.spawn(1)[0])
+        errors = errors_of(stack)
         names = parameter_names(len(sizes) - 1)
         per_array = errors.max(axis=2)  # (count, arrays)
         bad = per_array > threshold  # inf > threshold too; NaN cannot occur (see array_errors)
@@ -173,7 +211,7 @@ def check_cost(
     assert worst is not None
     order = {name: k for k, name in enumerate(parameter_names(max(len(s) for s in shapes) - 1))}
     return CostResult(
-        cost=cost,
+        cost=label,
         nets=nets,
         shapes=tuple(s for s, c in zip(shapes, counts, strict=True) if c),
         worst_rel_error=worst[0],

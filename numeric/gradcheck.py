@@ -39,10 +39,11 @@ def _costs(text: str) -> tuple[str, ...]:
     if text == "all":
         return COSTS
     names = tuple(part.strip() for part in text.split(","))
-    unknown = [n for n in names if n not in COSTS]
+    unknown = [n for n in names if n not in COSTS and n != "rebuilt"]
     if unknown:
         raise argparse.ArgumentTypeError(
-            f"unknown cost {', '.join(unknown)}; choose from {', '.join(COSTS)} or all"
+            f"unknown cost {', '.join(unknown)}; choose from {', '.join(COSTS)}, rebuilt "
+            "(with --activation) or all"
         )
     return names
 
@@ -92,9 +93,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--cost",
         type=_costs,
-        default=COSTS,
+        default=None,
         metavar="NAME[,NAME]|all",
-        help=f"cost(s) to check: {', '.join(COSTS)}, or all (default)",
+        help=f"cost(s) to check: {', '.join(COSTS)}, or all (default); with --activation: "
+        "rebuilt, quadratic, cross-entropy (default rebuilt,quadratic)",
+    )
+    p.add_argument(
+        "--activation",
+        metavar="NAME|EXPR",
+        default=None,
+        help="output activation: sigmoid, tanh, identity, exp, softplus or an expression in z "
+        "(e.g. '\\frac{z}{1+|z|}'); --cost rebuilt is derive.rebuild's cost with δ^L = a − y",
+    )
+    p.add_argument(
+        "--hidden",
+        metavar="NAME",
+        default=None,
+        help="hidden-layer activation with --activation (default sigmoid; also relu, tanh …)",
     )
     p.add_argument(
         "--nets", type=_positive_int, default=200, help="networks per cost (default 200)"
@@ -241,6 +256,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             check_memory(sizes, args.nets, batch=args.batch)
         except ValueError as exc:
             parser.error(str(exc))
+    if args.activation is not None or args.hidden is not None:
+        from .anyactivation import run_any  # any output activation: see that module
+
+        return run_any(parser, args, shapes)
+    if args.cost is None:
+        args.cost = COSTS
+    if "rebuilt" in args.cost:
+        parser.error("--cost rebuilt needs --activation NAME|EXPR")
     results = []
     with tqdm(
         total=args.nets * len(args.cost),
@@ -270,6 +293,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 if delta is None:
                     raise
                 parser.error(f"--delta: cannot evaluate {sp.sstr(delta)}: {exc}")
+    return report(results, args, delta)
+
+
+def report(results: Sequence[CostResult], args: argparse.Namespace, delta: sp.Expr | None) -> int:
+    """Print the table (or JSON) of ``results``; the exit code: 0 all agree, 1 a mismatch."""
     if args.json:
         print(_json(results, args, delta))
     else:

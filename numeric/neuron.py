@@ -33,7 +33,7 @@ import numpy as np
 import sympy as sp
 
 from derive.engine.notation import a, b, sigma, w, x, y, z
-from derive.lecture.closedforms import CE_DB, CE_DW, MSE_DB, MSE_DW, NEURON_Z
+from derive.lecture.closedforms import CE_DB, CE_DW, MSE_COST, MSE_DB, MSE_DW, NEURON_Z
 from derive.lecture.experiment import X, Y
 
 from .costs import sample_costs
@@ -48,6 +48,7 @@ __all__ = [
     "Run",
     "Verification",
     "initial_gradient",
+    "neuron_costs",
     "train",
     "verify_run",
 ]
@@ -56,43 +57,55 @@ __all__ = [
 LECTURE_X, LECTURE_Y = X, Y  # the lecture's sample: input 1, target 0 (derive.lecture.experiment)
 
 
-def _bind(expr: sp.Expr) -> sp.Expr:
-    """``expr`` with a = σ(z) and then z = w x + b: a function of (w, b, x, y)."""
-    return expr.subs(a, sigma(z)).subs(z, NEURON_Z)
+_SIGMA_Z = sigma(z)
+
+
+def _bind(expr: sp.Expr, activation: sp.Expr = _SIGMA_Z) -> sp.Expr:
+    """``expr`` with a = f(z) (σ by default) and then z = w x + b: a function of (w, b, x, y)."""
+    return expr.subs(a, activation).subs(z, NEURON_Z)
 
 
 @dataclass(frozen=True)
 class NeuronCost:
-    """One cost of one neuron: its name in :mod:`numeric.costs` and derive's ∂C/∂w, ∂C/∂b."""
+    """One cost of one neuron: its name in :mod:`numeric.costs` and derive's ∂C/∂w, ∂C/∂b.
+
+    For another activation a = f(z) (``activation``), ``cost`` is the per-sample cost c(a, y)
+    that autodiff differentiates (lambdified; for σ the stable :mod:`numeric.costs` is used).
+    """
 
     name: str
     dw: sp.Expr
     db: sp.Expr
+    activation: sp.Expr = _SIGMA_Z
+    cost: sp.Expr | None = None
 
     @functools.cached_property
     def _jax(self) -> tuple[Callable[..., jax.Array], ...]:
         args = (w, b, x, y)
         return (
-            to_jax(_bind(self.dw), args),
-            to_jax(_bind(self.db), args),
+            to_jax(_bind(self.dw, self.activation), args),
+            to_jax(_bind(self.db, self.activation), args),
             to_jax(NEURON_Z, (w, b, x)),
-            to_jax(sigma(NEURON_Z), (w, b, x)),
+            to_jax(self.activation.subs(z, NEURON_Z), (w, b, x)),
+            None if self.cost is None else to_jax(self.cost, (a, y)),
         )
 
     def gradient(
         self, w_: jax.Array, b_: jax.Array, x_: float, y_: float
     ) -> tuple[jax.Array, jax.Array]:
         """Closed form (∂C/∂w, ∂C/∂b) at (w, b)."""
-        dw, db, _, _ = self._jax
+        dw, db, *_ = self._jax
         return dw(w_, b_, x_, y_), db(w_, b_, x_, y_)
 
     def value(self, w_: jax.Array, b_: jax.Array, x_: float, y_: float) -> jax.Array:
         """C(σ(w x + b), y) by :func:`numeric.costs.sample_costs` (logs of σ stable)."""
+        if self.cost is not None:
+            return self._jax[4](self.output(w_, b_, x_), y_)
         z_ = jnp.reshape(self._jax[2](w_, b_, x_), (1, 1))
         return sample_costs(self.name, z_, jnp.reshape(y_, (1, 1)))[0]
 
     def output(self, w_: jax.Array, b_: jax.Array, x_: float) -> jax.Array:
-        """a = σ(w x + b)."""
+        """a = f(w x + b)."""
         return self._jax[3](w_, b_, x_)
 
 
@@ -103,6 +116,30 @@ NEURON_COSTS: MappingProxyType[str, NeuronCost] = MappingProxyType(
         "cross-entropy": NeuronCost("cross-entropy", CE_DW, CE_DB),
     }
 )
+
+
+def neuron_costs(activation: str) -> dict[str, NeuronCost]:
+    """``quadratic`` and ``rebuilt`` for one neuron with output a = f(z) (a name or an expression
+    in z, see :mod:`derive.lecture.rebuild`): ∂C/∂w = (a − y) f'(z) x and ∂C/∂b = (a − y) f'(z)
+    for ½(y − a)²; x (a − y) and a − y for the rebuilt cost (its claim, checked by
+    :func:`verify_run` against jax.grad of the rebuilt cost). ``ValueError`` with the reason
+    when there is no rebuilt closed form (ReLU, softplus …)."""
+    from derive.lecture.rebuild import Refused, rebuild
+
+    try:
+        r = rebuild(activation)
+    except Refused as exc:
+        raise ValueError(str(exc)) from None
+    if not r.elementary:
+        raise ValueError(f"the rebuilt cost for {r.name} has no closed form to train with")
+    by_name = {"a": a, "y": y}
+    cost = r.cost.xreplace({s_: by_name.get(s_.name, s_) for s_ in r.cost.free_symbols})
+    f, fprime = r.f, sp.diff(r.f, z)
+    error = a - y
+    return {
+        "quadratic": NeuronCost("quadratic", error * fprime * x, error * fprime, f, MSE_COST),
+        "rebuilt": NeuronCost("rebuilt", x * error, error, f, cost),
+    }
 
 
 def _array(values: jax.Array) -> np.ndarray:
@@ -130,6 +167,12 @@ class Run:
     b: np.ndarray
     a: np.ndarray
     cost_values: np.ndarray
+    activation: str = "sigmoid"
+    neuron: NeuronCost | None = None  #: the cost trained with, when not in NEURON_COSTS
+
+    @property
+    def trained(self) -> NeuronCost:
+        return self.neuron or NEURON_COSTS[self.cost]
 
     def history(self) -> list[dict[str, float | int]]:
         """``[{epoch, w, b, a, cost}, ...]`` from epoch 0 to the last."""
@@ -187,18 +230,20 @@ def train(
     epochs: int,
     x: float = LECTURE_X,
     y: float = LECTURE_Y,
+    neuron: NeuronCost | None = None,
+    activation: str = "sigmoid",
 ) -> Run:
     """Gradient descent on one neuron for ``epochs`` epochs, in float64.
 
     ``cost`` is a key of :data:`NEURON_COSTS`. Each epoch: ``w ← w − η ∂C/∂w``,
     ``b ← b − η ∂C/∂b`` with the closed-form gradients (one jitted ``lax.scan``).
     """
-    if cost not in NEURON_COSTS:
+    if neuron is None and cost not in NEURON_COSTS:
         raise ValueError(f"unknown cost {cost!r}; known: {', '.join(NEURON_COSTS)}")
     _check_settings(eta, epochs, w0, b0, x, y)
     f64 = functools.partial(jnp.asarray, dtype=jnp.float64)
     w_, b_, a_, c_ = _trajectory(
-        NEURON_COSTS[cost], f64(w0), f64(b0), f64(eta), f64(x), f64(y), epochs
+        neuron or NEURON_COSTS[cost], f64(w0), f64(b0), f64(eta), f64(x), f64(y), epochs
     )
     return Run(
         cost,
@@ -212,13 +257,15 @@ def train(
         _array(b_),
         _array(a_),
         _array(c_),
+        activation,
+        neuron,
     )
 
 
 @in_float64
 def initial_gradient(run: Run) -> tuple[float, float]:
     """The closed-form (∂C/∂w, ∂C/∂b) at the run's start (w0, b0)."""
-    dw, db = NEURON_COSTS[run.cost].gradient(jnp.float64(run.w0), jnp.float64(run.b0), run.x, run.y)
+    dw, db = run.trained.gradient(jnp.float64(run.w0), jnp.float64(run.b0), run.x, run.y)
     return float(dw), float(db)
 
 
@@ -268,7 +315,7 @@ def verify_run(
     differentiated by autodiff is always the run's. Passing another cost's gradients is how
     the tests show that this check can fail.
     """
-    truth = NEURON_COSTS[run.cost]
+    truth = run.trained
     g_closed, g_auto = (
         np.asarray(g)
         for g in _both_gradients(

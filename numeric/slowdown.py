@@ -74,10 +74,15 @@ def run_experiment(
     eta_mse: Sequence[float] = (ETA_MSE,),
     eta_ce: Sequence[float] = ETA_CE,
     epochs: int = EPOCHS,
+    activation: str = "sigmoid",
 ) -> Experiment:
     """All runs: per start, the quadratic at each ``eta_mse``, the cross-entropy at each
-    ``eta_ce``, each for ``epochs`` epochs from (w0, b0) with x = 1, y = 0."""
-    from .neuron import train
+    ``eta_ce``, each for ``epochs`` epochs from (w0, b0) with x = 1, y = 0.
+
+    Another ``activation`` a = f(z) (a name or an expression in z) puts f in the neuron and
+    the cost that :mod:`derive.rebuild` derives for f (``rebuilt``) in the cross-entropy's
+    place; ``ValueError`` with the reason when f has none in closed form."""
+    from .neuron import neuron_costs, train
     from .slowdown_numbers import (
         comparison_lines,
         gradient_ratios,
@@ -87,10 +92,18 @@ def run_experiment(
         summarize,
     )
 
+    if activation == "sigmoid":
+        plan = (("quadratic", eta_mse, None), ("cross-entropy", eta_ce, None))
+    else:
+        neurons = neuron_costs(activation)
+        plan = (
+            ("quadratic", eta_mse, neurons["quadratic"]),
+            ("rebuilt", eta_ce, neurons["rebuilt"]),
+        )
     runs = tuple(
-        train(cost, w0, b0, eta=eta, epochs=epochs)
+        train(cost, w0, b0, eta=eta, epochs=epochs, neuron=neuron, activation=activation)
         for w0, b0 in starts
-        for cost, etas in (("quadratic", eta_mse), ("cross-entropy", eta_ce))
+        for cost, etas, neuron in plan
         for eta in etas
     )
     numbers = tuple(summarize(r) for r in runs)
@@ -134,11 +147,19 @@ def table(exp: Experiment) -> str:
         f"x = 1, y = 0; {QUADRATIC_NOTE}",
         "",
     ]
+    neuron = exp.runs[0].neuron if exp.runs else None
+    if neuron is not None:
+        rebuilt = next((r.neuron.cost for r in exp.runs if r.cost == "rebuilt"), None)
+        rows[-1:-1] = [
+            f"activation a = {neuron.activation} (not σ): 'rebuilt' is derive.rebuild's cost "
+            f"C = {rebuilt}, whose ∂C/∂z is a − y"
+        ]
+    matched, fprime = ("cross-entropy", "σ'") if neuron is None else ("rebuilt", "f'")
     for r in exp.ratios:
         rows.append(
-            f"initial |grad C| cross-entropy / quadratic from ({r.w0:g}, {r.b0:g}): "
+            f"initial |grad C| {matched} / quadratic from ({r.w0:g}, {r.b0:g}): "
             f"{r.cross_entropy:.4f} / {r.quadratic:.4f} = {r.ratio:.2f}  "
-            f"(1/σ'(z0) = {r.inverse_sigma_prime:.2f})"
+            f"(1/{fprime}(z0) = {r.inverse_sigma_prime:.2f})"
         )
     rows += [*exp.saturation, *exp.comparisons, exp.verdict.text]
     if exp.convention:
@@ -156,6 +177,7 @@ def to_json(
     for i, (run, n) in enumerate(zip(exp.runs, exp.numbers, strict=True)):
         entry: dict[str, object] = {
             "cost": run.cost,
+            "activation": run.activation,
             "w0": run.w0,
             "b0": run.b0,
             "eta": run.eta,
@@ -264,6 +286,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="ETA",
         help="learning rates for the cross-entropy (default 0.005 0.15)",
     )
+    p.add_argument(
+        "--activation",
+        default="sigmoid",
+        metavar="NAME|EXPR",
+        help="the neuron's activation (default sigmoid); another one, e.g. tanh, runs the "
+        "quadratic against the cost derive.rebuild derives for it (at the --eta-ce rates)",
+    )
     p.add_argument("--out", type=Path, help="write slowdown.png and slowdown.svg into DIR")
     p.add_argument("--json", action="store_true", help="print JSON with the full histories")
     p.add_argument("--verify", action="store_true", help="check every update against jax.grad")
@@ -277,9 +306,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.out is not None and args.out.exists() and not args.out.is_dir():
         parser.error(f"--out {args.out} exists and is not a directory")
 
-    exp = run_experiment(
-        starts=args.starts, eta_mse=args.eta_mse, eta_ce=args.eta_ce, epochs=args.epochs
-    )
+    try:
+        exp = run_experiment(
+            starts=args.starts,
+            eta_mse=args.eta_mse,
+            eta_ce=args.eta_ce,
+            epochs=args.epochs,
+            activation=args.activation.strip(),
+        )
+    except ValueError as exc:
+        parser.error(f"--activation {args.activation}: {exc}")
     if args.verify:
         from .neuron import verify_run
 

@@ -124,9 +124,15 @@ class GradientRatio:
     inverse_sigma_prime: float
 
 
+#: the cost that cancels f'(z) (∂C/∂z = a − y): the cross-entropy for σ, the rebuilt one else
+MATCHED = ("cross-entropy", "rebuilt")
+
+
 @in_float64
-def _inverse_sigma_prime(z0: float) -> float:
-    return float(1.0 / to_jax(SIGMA_PRIME, (z,))(jnp.float64(z0)))
+def _inverse_sigma_prime(z0: float, run: Run | None = None) -> float:
+    """1/f'(z₀): σ' from ``SIGMA_PRIME``, or the derivative of the run's own activation."""
+    fprime = SIGMA_PRIME if run is None or run.neuron is None else run.neuron.activation.diff(z)
+    return float(1.0 / to_jax(fprime, (z,))(jnp.float64(z0)))
 
 
 def gradient_ratios(runs: Sequence[Run], numbers: Sequence[RunNumbers]) -> list[GradientRatio]:
@@ -136,9 +142,10 @@ def gradient_ratios(runs: Sequence[Run], numbers: Sequence[RunNumbers]) -> list[
         by_start.setdefault((run.w0, run.b0), {}).setdefault(run.cost, (run, num))
     out = []
     for (w0, b0), costs in by_start.items():
-        if {"quadratic", "cross-entropy"} <= costs.keys():
+        matched = next((c for c in MATCHED if c in costs), None)
+        if "quadratic" in costs and matched is not None:
             q_run, q = costs["quadratic"]
-            _, ce = costs["cross-entropy"]
+            _, ce = costs[matched]
             out.append(
                 GradientRatio(
                     w0,
@@ -146,7 +153,7 @@ def gradient_ratios(runs: Sequence[Run], numbers: Sequence[RunNumbers]) -> list[
                     q.grad_norm0,
                     ce.grad_norm0,
                     ce.grad_norm0 / q.grad_norm0,
-                    _inverse_sigma_prime(w0 * q_run.x + b0),
+                    _inverse_sigma_prime(w0 * q_run.x + b0, q_run),
                 )
             )
     return out
@@ -164,7 +171,7 @@ def comparison_lines(runs: Sequence[Run], numbers: Sequence[RunNumbers]) -> list
         if q_run.cost != "quadratic":
             continue
         for ce_run, ce in pairs:
-            if ce_run.cost != "cross-entropy" or (ce_run.w0, ce_run.b0) != (q_run.w0, q_run.b0):
+            if ce_run.cost not in MATCHED or (ce_run.w0, ce_run.b0) != (q_run.w0, q_run.b0):
                 continue
             if ce_run.eta == q_run.eta:
                 kind = f"fair, same η = {q_run.eta:g}"
@@ -175,7 +182,7 @@ def comparison_lines(runs: Sequence[Run], numbers: Sequence[RunNumbers]) -> list
                 return f"epoch {k}" if k is not None else f"never within {epochs}"
 
             lines.append(
-                f"L15 ({kind}) from ({q_run.w0:g}, {q_run.b0:g}), quadratic vs cross-entropy: "
+                f"L15 ({kind}) from ({q_run.w0:g}, {q_run.b0:g}), quadratic vs {ce_run.cost}: "
                 f"cost below {PLATEAU_FRACTION:.0%} at {when(q.plateau)} vs {when(ce.plateau)}; "
                 f"output below 0.5 at {when(q.output_below_half)} vs "
                 f"{when(ce.output_below_half)}; "
@@ -201,7 +208,8 @@ def _lecture_run(
 ) -> tuple[Run, RunNumbers] | None:
     """The quadratic run from (2, 2) at η = 0.15, if present."""
     for run, num in zip(runs, numbers, strict=True):
-        if (run.cost, (run.w0, run.b0), run.eta) == ("quadratic", LECTURE_START, LECTURE_ETA):
+        lecture = ("quadratic", LECTURE_START, LECTURE_ETA, "sigmoid")
+        if (run.cost, (run.w0, run.b0), run.eta, run.activation) == lecture:
             return run, num
     return None
 
@@ -239,7 +247,7 @@ def lecture_verdict(runs: Sequence[Run], numbers: Sequence[RunNumbers]) -> Verdi
 def saturation_lines(runs: Sequence[Run], numbers: Sequence[RunNumbers]) -> list[str]:
     """L4 per cost: how the initial |∇C| changes as the initial error |a₀ − y| grows."""
     lines = []
-    for cost in ("quadratic", "cross-entropy"):
+    for cost in ("quadratic", *MATCHED):
         seen: dict[tuple[float, float], tuple[float, float]] = {}
         for run, num in zip(runs, numbers, strict=True):
             if run.cost == cost:

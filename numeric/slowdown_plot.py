@@ -31,10 +31,13 @@ _STYLE = {
     "svg.hashsalt": "slowdown",  # stable SVG ids: same command, same file
 }
 _COLOURS = {"quadratic": ("#c0392b", "#e67e22"), "cross-entropy": ("#1f5fa8", "#16a085", "#8e44ad")}
+_COLOURS["rebuilt"] = _COLOURS["cross-entropy"]  # the cost that cancels f' (derive.rebuild)
 
 
 def _label(run: Run) -> str:
-    name = "quadratic ½(y−a)²" if run.cost == "quadratic" else "cross-entropy"
+    name = "quadratic ½(y−a)²" if run.cost == "quadratic" else run.cost
+    if run.cost == "rebuilt":
+        name = f"rebuilt for {run.activation}"
     return f"{name}, η = {run.eta:g}"
 
 
@@ -42,7 +45,7 @@ def _figure(runs: Sequence[Run]) -> Figure:
     starts = list(dict.fromkeys((r.w0, r.b0) for r in runs))
     series = list(dict.fromkeys((r.cost, r.eta) for r in runs))
     colour = {}
-    for cost in ("quadratic", "cross-entropy"):
+    for cost in _COLOURS:
         keys = [k for k in series if k[0] == cost]
         for i, key in enumerate(keys):
             palette = _COLOURS[cost]
@@ -69,18 +72,19 @@ def _figure(runs: Sequence[Run]) -> Figure:
             ax.axvline(LECTURE_PLATEAU, color="0.75", lw=1, zorder=0)
             ax.grid(alpha=0.3)
         top.set_ylim(0, 1.05)
-        bottom.set_ylim(0, 1.02)
+        bottom.set_ylim(min(0.0, *(float(r.a.min()) for r in mine)) - 0.02, 1.02)
         bottom.set_xlabel("epoch")
         bottom.set_xlim(0, max(r.epochs for r in mine))
     axes[0, 0].set_ylabel("cost relative to its start, C / C₀")
-    axes[1, 0].set_ylabel("output a = σ(w·1 + b)  (target 0)")
+    f = "σ" if runs[0].activation == "sigmoid" else runs[0].activation
+    axes[1, 0].set_ylabel(f"output a = {f}(w·1 + b)  (target 0)")
     handles, labels = axes[0, -1].get_legend_handles_labels()
     more, more_labels = axes[1, -1].get_legend_handles_labels()
     handles.append(more[-1])
     labels.append(more_labels[-1])
     fig.legend(handles, labels, loc="outside lower center", ncol=3, frameon=False)
     fig.suptitle(
-        "One sigmoid neuron learning input 1 → output 0 (grey line: epoch 150)",
+        f"One {runs[0].activation} neuron learning input 1 → output 0 (grey line: epoch 150)",
         fontsize=14,
     )
     return fig

@@ -75,6 +75,7 @@ def run(
     argv: Sequence[str] | None = None,
     *,
     prog: str,
+    notation: Text | None = None,
 ) -> int:
     """Parse ``argv``, print or check ``derivations``; return the exit code."""
     parser = build_parser(prog, title.en)
@@ -107,6 +108,7 @@ def run(
             fmt=fmt,
             standalone=args.standalone,
             reports=reports,
+            notation=notation,
         )
         code = 0
     if args.output:

@@ -172,7 +172,8 @@ def _why_cell(step: Step, lang: str, style: str) -> str:
     """
     claims = _claims_tag(step)
     if style == "mathjax":
-        return prose.in_math(step.why(lang), lang) + rf"\quad\text{{({claims})}}"
+        tag = rf"\quad\text{{({claims})}}" if claims else ""
+        return prose.in_math(step.why(lang), lang) + tag
     words = prose.in_text(step.why(lang), lang)
     return rf"\text{{\small {words}}}\quad\text{{\scriptsize {claims}}}"
 
@@ -208,13 +209,15 @@ def _latex_rows(steps: Sequence[Step], lang: str, style: str = "article") -> str
 
 def _argument_words(step: Step, lang: str) -> str:
     key = "argument" if step.core is None else "argument_core"
-    return f"{phrase(key, lang)}: {step.why(lang)} ({_claims_tag(step)})"
+    tag = f" ({_claims_tag(step)})" if step.claims else ""
+    return f"{phrase(key, lang)}: {step.why(lang)}{tag}"
 
 
 def _argument_latex(step: Step, lang: str) -> str:
     key = "argument" if step.core is None else "argument_core"
     words = prose.in_text(step.why(lang), lang)
-    return rf"\emph{{{prose.escape_text(phrase(key, lang))}:}} {words} ({_claims_tag(step)})"
+    tag = f" ({_claims_tag(step)})" if step.claims else ""
+    return rf"\emph{{{prose.escape_text(phrase(key, lang))}:}} {words}{tag}"
 
 
 def derivation_latex(
@@ -260,11 +263,14 @@ def _text_rows(derivation: Derivation, lang: str) -> list[str]:
             body = f"    {rel} {expr}"
         else:
             body = expr
-        lines.append(f"  {body}    [{step.why(lang)}; {_claims_tag(step)}]")
+        tag = f"; {_claims_tag(step)}" if step.claims else ""
+        lines.append(f"  {body}    [{step.why(lang)}{tag}]")
     return lines
 
 
 def _title(derivation: Derivation, lang: str) -> str:
+    if not derivation.claims:  # a derivation built for the user's input, not the lecture's
+        return derivation.title(lang)
     return f"{derivation.title(lang)} ({', '.join(derivation.claims)})"
 
 
@@ -276,11 +282,14 @@ def document(
     fmt: str = "latex",
     standalone: bool = False,
     reports: Sequence[DerivationReport] | None = None,
+    notation: Text | None = None,
 ) -> str:
     """The whole chapter in ``fmt``; ``standalone`` LaTeX is a complete document.
 
     With ``reports`` (from :func:`derive.engine.verify.verify`, run by the caller just now), each
-    derivation ends with a line saying how its steps were checked.
+    derivation ends with a line saying how its steps were checked. ``notation`` replaces the
+    lecture's notation paragraph of a standalone document (a derivation built for the user's
+    activation has its own a, y and no lecture claims).
     """
     derivations = list(derivations)
     if fmt == "beamer":
@@ -318,7 +327,7 @@ def document(
         out.append("")
     body = "\n\n".join(out) if fmt != "text" else "\n".join(out)
     if fmt == "latex" and standalone:
-        return _standalone(body, title(lang), lang)
+        return _standalone(body, title(lang), lang, notation)
     if fmt == "markdown":
         return f"## {prose.in_markdown(title(lang), lang)}\n\n{body}"
     if fmt == "text":
@@ -361,9 +370,9 @@ def standalone(body: str, title_tex: str, *, preamble: Sequence[str] = ()) -> st
     )
 
 
-def _standalone(body: str, title: str, lang: str) -> str:
-    notation = latex_text(phrase("notation", lang), lang)
-    return standalone(notation + "\n\n" + body, latex_text(title, lang))
+def _standalone(body: str, title: str, lang: str, notation: Text | None = None) -> str:
+    words = phrase("notation", lang) if notation is None else notation(lang)
+    return standalone(latex_text(words, lang) + "\n\n" + body, latex_text(title, lang))
 
 
 def report_table(reports: Sequence[DerivationReport], *, lang: str = "en") -> str:

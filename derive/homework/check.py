@@ -6,6 +6,8 @@ Usage::
     python -m derive.check --list
     python -m derive.check --reference '(a-y)/(a(1-a))' '-y/a + (1-y)/(1-a)' --domain 'a:(0,1)'
     python -m derive.check --batch answers.csv -o graded.csv [--jobs 2] [--timeout 5]
+        [--summary gradebook.csv] [--report class.html] [--encoding cp1250]
+    python -m derive.check --catalog course.toml [--catalog more/] --validate   (or any mode)
     python -m derive.check --reference '1' 'sin(x)^2 + cos(x)^2' --notation general
     python -m derive.check --batch pairs.csv -o graded.csv --notation general  # reference,answer
 
@@ -19,24 +21,32 @@ from __future__ import annotations
 
 import argparse
 import atexit
-import csv
+import dataclasses
 import json
 import os
 import re
 import sys
-import tempfile
 import threading
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 
 from tqdm import tqdm
 
 from ..engine.console import MAX_TIMEOUT, timeout_seconds
+from .catalog import (
+    CatalogError,
+    active_paths,
+    load_catalogs,
+    use_catalogs,
+    validate,
+    worker_init,
+)
 from .equivalence import Domain, Interval
-from .exercises import catalog
+from .exercises import active_catalog
+from .gradebook import grade_csv, grade_table
 from .grading import VERDICTS, GradeResult, compare_adhoc, grade_now, phrase
-from .parse import to_latex
+from .parse import MAX_LENGTH, ParseError, normalise, to_latex
 from .sandbox import Crashed, TimedOut, WorkerPool
 
 __all__ = [
@@ -47,6 +57,7 @@ __all__ = [
     "grade",
     "grade_csv",
     "grade_many",
+    "grade_table",
     "main",
     "parse_domain",
 ]
@@ -56,9 +67,6 @@ DEFAULT_TIMEOUT = 5.0
 #: the most worker processes a batch may start
 MAX_JOBS = 64
 EXIT = {"correct": 0, "incorrect": 1, "invalid": 2, "undecided": 2}
-REQUIRED_COLUMNS = ("student", "exercise", "answer")
-#: a sheet of pairs: each answer compared with its own reference (optional column: domain)
-PAIR_COLUMNS = ("reference", "answer")
 
 
 def _task(kind: str, *args: object) -> GradeResult:
@@ -97,15 +105,25 @@ def _outcome(
 
 _POOL: WorkerPool | None = None
 _POOL_PID = 0  # the process that owns _POOL (a forked child must start its own workers)
+_POOL_CATALOG: object = None  # the catalog its workers know
 _POOL_LOCK = threading.Lock()
 
 
+def _new_pool(size: int) -> WorkerPool:
+    """Workers that know the active catalog (forked after it is loaded, or loading it)."""
+    active_catalog()  # loaded before the fork: every worker starts warm
+    return WorkerPool(_task, size=size, initializer=partial(worker_init, active_paths()))
+
+
 def _shared_pool() -> WorkerPool:
-    global _POOL, _POOL_PID
-    if _POOL is None or _POOL_PID != os.getpid():
-        catalog()  # loaded before the fork: every worker starts warm
-        _POOL = WorkerPool(_task, size=1, initializer=catalog)
+    global _POOL, _POOL_PID, _POOL_CATALOG
+    stale = _POOL is not None and _POOL_PID == os.getpid() and _POOL_CATALOG is not active_catalog()
+    if stale:
+        _POOL.close()  # type: ignore[union-attr]
+    if _POOL is None or _POOL_PID != os.getpid() or stale:
+        _POOL = _new_pool(1)
         _POOL_PID = os.getpid()
+        _POOL_CATALOG = active_catalog()
         atexit.register(_POOL.close)
     return _POOL
 
@@ -113,7 +131,8 @@ def _shared_pool() -> WorkerPool:
 def grade(
     exercise_id: str, answer: str, *, lang: str = "en", timeout: float = DEFAULT_TIMEOUT
 ) -> GradeResult:
-    """Grade one answer in a persistent worker process, within ``timeout`` seconds.
+    """Grade one answer in a persistent worker process, within ``timeout`` seconds, against
+    the active catalog (:func:`derive.homework.catalog.use_catalogs`).
 
     Never raises for any answer text: unreadable answers are ``invalid``, answers that run
     out of time ``undecided``. Safe to call from any thread.
@@ -141,6 +160,16 @@ def compare(
     return _outcome(outcome, "--reference", answer, lang, timeout)
 
 
+def _same_reading(exercise_id: str, answer: str) -> tuple[str, str, bool]:
+    """Answers with one key are read alike: the parser reads ``normalise(answer)`` (Unicode,
+    spacing commands and ``$…$`` rewritten), and only the too-long test sees the raw text."""
+    try:
+        text = normalise(answer)
+    except ParseError:
+        text = answer
+    return exercise_id.strip(), text, len(answer) > 4 * MAX_LENGTH
+
+
 def grade_many(
     items: Sequence[tuple[str, str]],
     *,
@@ -149,13 +178,24 @@ def grade_many(
     jobs: int = 2,
     progress: bool = False,
 ) -> list[GradeResult]:
-    """Grade ``(exercise_id, answer)`` pairs with ``jobs`` reused workers; identical pairs
-    are graded once. The result list has one entry per item, in order."""
-    unique = list(dict.fromkeys((str(e), str(a)) for e, a in items))
-    results: dict[tuple[str, str], GradeResult] = {}
-    catalog()
-    with WorkerPool(_task, size=max(1, jobs), initializer=catalog) as pool:
-        outcomes = pool.map([("grade", e, a, lang) for e, a in unique], timeout)
+    """Grade ``(exercise_id, answer)`` pairs against the active catalog with ``jobs`` reused
+    workers; pairs whose answers read alike (same exercise, same normalised answer) are graded
+    once. The result list has one entry per item, in order, each with its own answer text."""
+    reading: dict[tuple[str, str], tuple[str, str, bool]] = {}  # normalise each text once
+    keys = []
+    for e, a in items:
+        pair = (str(e), str(a))
+        key = reading.get(pair)
+        if key is None:
+            key = reading[pair] = _same_reading(*pair)
+        keys.append(key)
+    first: dict[tuple[str, str, bool], tuple[str, str]] = {}
+    for key, (_e, a) in zip(keys, items, strict=True):
+        first.setdefault(key, (key[0], str(a)))
+    unique = list(first.items())
+    results: dict[tuple[str, str, bool], GradeResult] = {}
+    with _new_pool(max(1, jobs)) as pool:
+        outcomes = pool.map([("grade", e, a, lang) for _, (e, a) in unique], timeout)
         bar = tqdm(
             zip(unique, outcomes, strict=True),
             total=len(unique),
@@ -163,9 +203,13 @@ def grade_many(
             unit="answer",
             file=sys.stderr,
         )
-        for (e, a), outcome in bar:
-            results[(e, a)] = _outcome(outcome, e, a, lang, timeout)
-    return [results[(str(e), str(a))] for e, a in items]
+        for (key, (e, a)), outcome in bar:
+            results[key] = _outcome(outcome, e, a, lang, timeout)
+    out = []
+    for key, (_e, a) in zip(keys, items, strict=True):
+        result = results[key]
+        out.append(result if result.answer == a else dataclasses.replace(result, answer=str(a)))
+    return out
 
 
 def compare_many(
@@ -180,79 +224,13 @@ def compare_many(
     """Compare ``(reference, answer, domain)`` triples with ``jobs`` reused workers, each
     within ``timeout`` seconds; one result per item, in order."""
     tasks = [("adhoc", r, a, d, lang, notation) for r, a, d in items]
-    catalog()
-    with WorkerPool(_task, size=max(1, jobs), initializer=catalog) as pool:
+    with _new_pool(max(1, jobs)) as pool:
         outcomes = pool.map(tasks, timeout)
         bar = tqdm(outcomes, total=len(tasks), disable=not progress, unit="pair", file=sys.stderr)
         return [
             _outcome(o, "--reference", a, lang, timeout)
             for o, (_r, a, _d) in zip(bar, items, strict=True)
         ]
-
-
-def _write_atomically(path: Path, fieldnames: list[str], rows: Iterable[dict[str, str]]) -> None:
-    path = path.resolve()
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=fieldnames, extrasaction="ignore")
-            writer.writeheader()
-            writer.writerows(rows)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def grade_csv(
-    source: Path,
-    target: Path,
-    *,
-    lang: str = "en",
-    timeout: float = DEFAULT_TIMEOUT,
-    jobs: int = 2,
-    progress: bool = True,
-    notation: str = "course",
-    domain: Sequence[str] = (),
-) -> Counter[str]:
-    """Grade every row of ``source`` (columns student, exercise, answer; others kept) into
-    ``target`` with two more columns, verdict and feedback; written atomically.
-
-    A sheet of pairs has a ``reference`` column instead of ``exercise``: each answer is
-    compared with its row's reference, in ``notation``, on the row's ``domain`` column when
-    it has one (``x:(0,inf); y:(0,inf)``), else on ``domain`` (the ``--domain`` specs).
-
-    Raises ``ValueError`` for a file without the required columns.
-    """
-    if not Path(target).resolve().parent.is_dir():
-        raise ValueError(f"{target}: its directory does not exist")
-    # a huge answer must reach the grader (which refuses it), not abort the whole file
-    previous_limit = csv.field_size_limit(2**28)
-    try:
-        with open(source, encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            fieldnames = list(reader.fieldnames or [])
-            pairs = "reference" in fieldnames and "exercise" not in fieldnames
-            required = PAIR_COLUMNS if pairs else REQUIRED_COLUMNS
-            missing = [c for c in required if c not in fieldnames]
-            if missing:
-                raise ValueError(f"{source}: missing column(s) {', '.join(missing)}")
-            rows = [
-                {k: (v if isinstance(v, str) else "") for k, v in r.items() if k} for r in reader
-            ]
-    finally:
-        csv.field_size_limit(previous_limit)
-    if pairs:
-        graded = _grade_pairs(rows, domain, lang, notation, timeout, jobs, progress)
-    else:
-        items = [(r.get("exercise", ""), r.get("answer", "")) for r in rows]
-        graded = grade_many(items, lang=lang, timeout=timeout, jobs=jobs, progress=progress)
-    for row, result in zip(rows, graded, strict=True):
-        row["verdict"] = result.verdict
-        row["feedback"] = result.feedback
-    out_fields = fieldnames + [c for c in ("verdict", "feedback") if c not in fieldnames]
-    _write_atomically(target, out_fields, rows)
-    return Counter(r["verdict"] for r in rows)
 
 
 def _grade_pairs(
@@ -324,14 +302,49 @@ def parse_domain(specs: Sequence[str], *, notation: str = "course") -> Domain:
     return Domain().with_intervals(intervals)
 
 
-def _print_result(result: GradeResult, as_json: bool) -> None:
+#: the labels of the plain-text output, per language (the verdict word too)
+_LABELS = {
+    "en": {
+        "correct": "correct",
+        "incorrect": "incorrect",
+        "invalid": "invalid",
+        "undecided": "undecided",
+        "read_as": "read as",
+        "reference": "reference read as",
+        "method": "method",
+    },
+    "cs": {
+        "correct": "správně",
+        "incorrect": "nesprávně",
+        "invalid": "nečitelné",
+        "undecided": "nerozhodnuto",
+        "read_as": "přečteno jako",
+        "reference": "vzor přečten jako",
+        "method": "metoda",
+    },
+}
+
+
+def _print_result(result: GradeResult, as_json: bool, lang: str = "en") -> None:
     if as_json:
         print(json.dumps(result.to_json(), ensure_ascii=False))
         return
-    print(f"{result.verdict}: {result.feedback}")
+    label = _LABELS.get(lang, _LABELS["en"])
+    print(f"{label[result.verdict]}: {result.feedback}")
     if result.read_as:
-        print(f"read as: {result.read_as}")
-    print(f"method: {result.method}")
+        print(f"{label['read_as']}: {result.read_as}")
+        if result.read_as_text:
+            print(f"{' ' * len(label['read_as'])}  {result.read_as_text}")
+    if result.reference_read_as:
+        print(f"{label['reference']}: {result.reference_read_as}")
+        if result.reference_read_as_text:
+            print(f"{' ' * len(label['reference'])}  {result.reference_read_as_text}")
+    print(f"{label['method']}: {result.method}")
+
+
+def _source(exercise_id: str) -> str:
+    cat = active_catalog()
+    return cat.source(exercise_id) if hasattr(cat, "source") else "built-in"
 
 
 def _list(lang: str, as_json: bool) -> None:
@@ -341,15 +354,18 @@ def _list(lang: str, as_json: bool) -> None:
             "asks": ex.asks,
             "statement": ex.statement.get(lang, ex.statement["en"]),
             "reference": to_latex(ex.reference),
+            "points": ex.points,
+            "source": _source(ex.id),
         }
-        for ex in catalog().values()
+        for ex in active_catalog().values()
     ]
     if as_json:
         print(json.dumps(entries, ensure_ascii=False, indent=1))
         return
     width = max(len(e["id"]) for e in entries)
     for e in entries:
-        print(f"{e['id']:<{width}}  {e['statement']}")
+        where = "" if e["source"] == "built-in" else f"  [{e['source']}]"
+        print(f"{e['id']:<{width}}  {e['statement']}{where}")
 
 
 def _jobs(text: str) -> int:
@@ -400,7 +416,68 @@ def _parser() -> argparse.ArgumentParser:
         help=f"seconds per answer (default 5, at most {MAX_TIMEOUT:g})",
     )
     p.add_argument("--no-progress", action="store_true", help="no progress bar for --batch")
+    p.add_argument("--summary", type=Path, metavar="FILE.csv", help="with --batch: gradebook CSV")
+    p.add_argument(
+        "--report", type=Path, metavar="FILE.html", help="with --batch: class report (.html, .md)"
+    )
+    p.add_argument("--encoding", metavar="NAME", help="with --batch: the input's encoding")
+    p.add_argument(
+        "--catalog",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="FILE.toml",
+        help="an instructor's exercises (repeatable; a directory: every *.toml in it)",
+    )
+    p.add_argument(
+        "--validate", action="store_true", help="check the catalog(s) and exit; nothing graded"
+    )
     return p
+
+
+def _split_catalogs(argv: list[str]) -> tuple[list[str], list[str]]:
+    """``--catalog X`` / ``--catalog=X`` out of ``argv`` (for the --steps mode)."""
+    rest: list[str] = []
+    paths: list[str] = []
+    k = 0
+    while k < len(argv):
+        arg = argv[k]
+        if arg == "--catalog" and k + 1 < len(argv):
+            paths.append(argv[k + 1])
+            k += 2
+            continue
+        if arg.startswith("--catalog="):
+            paths.append(arg.split("=", 1)[1])
+        else:
+            rest.append(arg)
+        k += 1
+    return rest, paths
+
+
+def _use(paths: Sequence[str | Path]) -> bool:
+    """Make the catalog(s) active; False (after saying why on stderr) when they cannot be."""
+    try:
+        use_catalogs(paths)
+    except CatalogError as exc:
+        print("error: the catalog cannot be used:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return False
+    return True
+
+
+def _validate(paths: Sequence[Path]) -> int:
+    problems = validate(paths)
+    if problems:
+        for problem in problems:
+            print(f"{problem}", file=sys.stderr)
+        print(f"{len(problems)} problem(s); nothing was graded", file=sys.stderr)
+        return 2
+    files = [str(p) for p in paths] or ["the built-in catalog"]
+    cat = load_catalogs(paths)
+    own = sum(1 for e in cat if cat.source(e) != "built-in") if paths else len(cat)
+    print(f"ok: {own} exercise(s) in {', '.join(files)} passed validation")
+    return 0
 
 
 def _answer_after_dashdash(argv: list[str], parser: argparse.ArgumentParser) -> list[str]:
@@ -439,15 +516,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             return steps_document(argv, prog="python -m derive.check")
         from .stepcheck import main as check_steps  # a proof, line by line
 
+        argv, paths = _split_catalogs(argv)
+        if not _use(paths):
+            return 2
         return check_steps(argv, prog="python -m derive.check")
     parser = _parser()
     ns = parser.parse_args(_answer_after_dashdash(argv, parser))
+    if ns.validate:
+        return _validate(ns.catalog)
+    if not _use(ns.catalog):
+        return 2
     if ns.list:
         _list(ns.lang, ns.json)
         return 0
     if ns.batch is not None:
         if ns.output is None or ns.args:
             parser.error("--batch IN.csv needs -o OUT.csv and no positional arguments")
+        notes: list[str] = []
         try:
             counts = grade_csv(
                 ns.batch,
@@ -456,15 +541,23 @@ def main(argv: Sequence[str] | None = None) -> int:
                 timeout=ns.timeout,
                 jobs=ns.jobs,
                 progress=not ns.no_progress,
+                summary=ns.summary,
+                report=ns.report,
+                encoding=ns.encoding,
+                notes=notes,
                 notation=ns.notation,
                 domain=ns.domain,
             )
-        except (OSError, ValueError, csv.Error, UnicodeDecodeError) as exc:
+        except (OSError, ValueError) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
+        for note in notes:
+            print(f"note: {note}", file=sys.stderr)
         summary = ", ".join(f"{counts.get(v, 0)} {v}" for v in VERDICTS)
         print(f"graded {sum(counts.values())} rows → {ns.output} ({summary})", file=sys.stderr)
         return 0
+    if ns.summary is not None or ns.report is not None or ns.encoding is not None:
+        parser.error("--summary, --report and --encoding go with --batch")
     if ns.reference is not None:
         if len(ns.args) != 1:
             parser.error("--reference EXPR needs exactly one ANSWER")
@@ -486,7 +579,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if ns.notation != "course":
             parser.error("--notation goes with --reference or a batch of pairs")
         result = grade(ns.args[0], ns.args[1], lang=ns.lang, timeout=ns.timeout)
-    _print_result(result, ns.json)
+    _print_result(result, ns.json, ns.lang)
     return EXIT[result.verdict]
 
 

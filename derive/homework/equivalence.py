@@ -366,6 +366,9 @@ def _in_point_form(
     definitions = [Definition(d.lhs, write_out(d.rhs, width)) for d in definitions]
     opaque = _opaque_atoms(*exprs)
     exprs = [write_out(_in_base_variables(e.xreplace(opaque), definitions), width) for e in exprs]
+    # a definition may bring back an atom the answer already has (w_1 of z = Σ_j w_j x_j + b in
+    # e^{2z}): the same atom, the same stand-in (else one quantity would get two values)
+    exprs = [e.xreplace(opaque) for e in exprs]
     introduced = _opaque_atoms(*exprs)  # indexed symbols a definition brought in (Σ_j w_j x_j)
     exprs = [e.xreplace(introduced) for e in exprs]
     opaque.update(introduced)

@@ -19,6 +19,7 @@ from types import MappingProxyType
 import sympy as sp
 
 from ..lecture import closedforms
+from .derivatives import resolve_derivatives
 from .equivalence import Definition, Domain, Interval
 from .parse import (
     ParseError,
@@ -29,7 +30,7 @@ from .parse import (
     split_relation,
 )
 
-__all__ = ["Exercise", "Mistake", "catalog", "exercise"]
+__all__ = ["Exercise", "Mistake", "active_catalog", "catalog", "exercise", "set_active_catalog"]
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,12 @@ class Mistake:
 
 @dataclass(frozen=True)
 class Exercise:
-    """One catalog entry; ``reference`` is the closed form the answers are graded against."""
+    """One catalog entry; ``reference`` is the closed form the answers are graded against.
+
+    Built-in exercises name it in :mod:`derive.lecture.closedforms` (``reference_name``); an
+    instructor's catalog file writes it in the course's notation (``solution``, read by the
+    safe parser, see :mod:`derive.homework.catalog`). ``points``: what a correct answer earns.
+    """
 
     id: str
     asks: str
@@ -57,8 +63,19 @@ class Exercise:
     variable: sp.Symbol | None = None
     up_to_constant: bool = False
     forbid_sigma_prime: bool = False
+    #: conditions the statement makes beyond the domain ("0 < y < 1", "one-hot"): an answer
+    #: may repeat them (derive.homework.conditions)
+    assumes: tuple[str, ...] = ()
+    points: float = 1.0
+    solution: str = ""
 
     def parse(self, text: str) -> tuple[sp.Expr | None, sp.Expr]:
+        """:meth:`parse_written` with every written derivative (∂a/∂z, d/dw …) computed under
+        this exercise's definitions (:mod:`derive.homework.derivatives`)."""
+        lhs, rhs = self.parse_written(text)
+        return lhs, resolve_derivatives(rhs, self.definitions)
+
+    def parse_written(self, text: str) -> tuple[sp.Expr | None, sp.Expr]:
         """Read an answer with this exercise's vocabulary; ``lhs = rhs`` is allowed.
 
         Only the right-hand side is graded, so only it must use the exercise's symbols: the
@@ -149,6 +166,8 @@ def _build(entry: dict) -> Exercise:
         variable=variable,
         up_to_constant=bool(entry.get("up_to_constant", False)),
         forbid_sigma_prime=bool(entry.get("forbid_sigma_prime", False)),
+        assumes=tuple(entry.get("assumes", ())),
+        points=float(entry.get("points", 1)),
     )
 
 
@@ -160,12 +179,32 @@ def catalog() -> Mapping[str, Exercise]:
     return MappingProxyType({e["id"]: _build(e) for e in entries})
 
 
+_ACTIVE: Mapping[str, Exercise] | None = None
+
+
+def set_active_catalog(exercises: Mapping[str, Exercise] | None) -> None:
+    """Make ``exercises`` the catalog that :func:`exercise` looks in (None: the built-in one).
+
+    Process-wide: worker processes forked afterwards inherit it (see
+    :func:`derive.homework.catalog.use_catalogs`, which also loads it in fresh workers).
+    """
+    global _ACTIVE
+    _ACTIVE = exercises
+
+
+def active_catalog() -> Mapping[str, Exercise]:
+    """The catalog in use: the built-in one plus any instructor's files made active."""
+    return catalog() if _ACTIVE is None else _ACTIVE
+
+
 def exercise(exercise_id: str) -> Exercise:
-    """One exercise; ``KeyError`` naming the nearest known IDs (or all of them) when unknown."""
+    """One exercise of the active catalog; ``KeyError`` naming the nearest known IDs (or all
+    of them) when unknown."""
+    known = active_catalog()
     try:
-        return catalog()[exercise_id]
+        return known[exercise_id]
     except KeyError:
-        raise KeyError(unknown_exercise_message(exercise_id, catalog())) from None
+        raise KeyError(unknown_exercise_message(exercise_id, known)) from None
 
 
 def nearest_ids(exercise_id: str, known: Iterable[str]) -> list[str]:

@@ -19,6 +19,9 @@ from dataclasses import asdict, dataclass
 import sympy as sp
 
 from ..engine import notation as nt
+from .conditions import check_condition, shown_condition, split_condition
+from .confusions import confusion_feedback
+from .derivatives import in_variable, resolve_derivatives
 from .equivalence import (
     Comparison,
     Definition,
@@ -31,7 +34,7 @@ from .equivalence import (
     family,
     undefined_point,
 )
-from .exercises import Exercise, catalog, exercise, nearest_ids
+from .exercises import Exercise, active_catalog, exercise, nearest_ids
 from .general import Side, big_power, judge
 from .parse import (
     CONSTANT,
@@ -41,6 +44,7 @@ from .parse import (
     real_conditions,
     to_latex,
 )
+from .readable import echo_text
 
 __all__ = [
     "VERDICTS",
@@ -138,6 +142,20 @@ _PHRASES: Mapping[str, Mapping[str, str]] = {
         "cs": "Uvedli jste průměr přes trénovací množinu, 1/n Σ_x(…); jeho sčítanec je "
         "odpověď pro jeden vzorek a ta je správně.",
     },
+    "condition_unread": {
+        "en": "Could not read the condition after the answer ({cond}): {why}.",
+        "cs": "Podmínku za odpovědí ({cond}) nelze přečíst: {why}.",
+    },
+    "condition_narrow": {
+        "en": "The answer is claimed only under the condition {cond}, which is narrower than "
+        "the exercise ({why}); the exercise asks for its whole domain.",
+        "cs": "Odpověď je tvrzena jen za podmínky {cond}, která je užší než zadání ({why}); "
+        "úloha se ptá na celý definiční obor.",
+    },
+    "note_condition": {
+        "en": "The condition {cond} is implied by the exercise.",
+        "cs": "Podmínka {cond} plyne ze zadání.",
+    },
     "note_constant_kept": {
         "en": "The constant of integration is kept: fine for an antiderivative.",
         "cs": "Integrační konstanta je ponechána: u primitivní funkce v pořádku.",
@@ -159,7 +177,9 @@ def phrase(key: str, lang: str = "en", **fields: object) -> str:
 
 @dataclass(frozen=True)
 class GradeResult:
-    """The outcome of grading one answer; ``read_as`` is the answer as read, in LaTeX."""
+    """The outcome of grading one answer; ``read_as`` is the answer as read, in LaTeX, and
+    ``read_as_text`` in readable text (with what written derivatives became); for
+    ``--reference`` also the reference as read."""
 
     exercise: str
     answer: str
@@ -167,6 +187,9 @@ class GradeResult:
     feedback: str
     method: str
     read_as: str = ""
+    read_as_text: str = ""
+    reference_read_as: str = ""
+    reference_read_as_text: str = ""
 
     def to_json(self) -> dict[str, str]:
         return asdict(self)
@@ -214,12 +237,21 @@ def _resembles(ex: Exercise, lhs: sp.Expr, rhs: sp.Expr) -> bool:
 
 
 def _incorrect_feedback(
-    ex: Exercise, ans: sp.Expr, ref: sp.Expr, result: Comparison, lang: str
+    ex: Exercise,
+    ans: sp.Expr,
+    ref: sp.Expr,
+    result: Comparison,
+    lang: str,
+    written: sp.Expr | None = None,
 ) -> str:
     """The most specific feedback for an answer ``ans`` that is not equal to ``ref``."""
     for mistake in ex.mistakes:
         if _resembles(ex, ans, canonical(mistake.expr, ex.definitions)):
             return mistake.feedback.get(lang, mistake.feedback["en"])
+    if written is not None:  # σ for σ', ∂z/∂a for ∂a/∂z, a missing ∂a/∂z, the result in z
+        named = confusion_feedback(ex, written, ref, lang, lambda x, r: _resembles(ex, x, r))
+        if named:
+            return named
     if _resembles(ex, ans, -ref):
         return phrase("sign", lang)
     var = ex.variable
@@ -248,25 +280,30 @@ def grade_expression(
     lang: str = "en",
     notes: tuple[str, ...] = (),
     must_be_real: Sequence[sp.Expr] = (),
+    written: sp.Expr | None = None,
 ) -> GradeResult:
     """Grade an already parsed answer against the exercise's reference.
+
+    ``written``: the answer as written (derivatives not yet computed), for the echo.
 
     ``must_be_real``: sub-expressions of the answer as read (:meth:`Exercise.real_conditions`);
     an answer equal to the reference is still incorrect when one of them is not a real number
     on the domain (``e^{ln(a − 2)}`` is read as ``a − 2``).
     """
-    read_as = to_latex(expr)
+    shown = expr if written is None else written
+    read_as = to_latex(shown)
+    read_text = echo_text(shown, expr, lang)
 
     def result(verdict: str, feedback: str, method: str, extra: Sequence[str] = ()) -> GradeResult:
         text = " ".join([feedback, *notes, *extra]) if verdict == "correct" else feedback
-        return GradeResult(ex.id, answer, verdict, text, method, read_as)
+        return GradeResult(ex.id, answer, verdict, text, method, read_as, read_text)
 
     if ex.forbid_sigma_prime and expr.has(nt.SigmaPrime):
         return result("incorrect", phrase("sigma_prime_used", lang), "rule")
     if expr.has(sp.Integral):
         return result("incorrect", phrase("integral_left", lang), "rule")
     try:
-        return _grade_canonical(ex, expr, lang, result, must_be_real)
+        return _grade_canonical(ex, expr, lang, result, must_be_real, written)
     except NonLinearSampleSum as exc:
         return result(
             "incorrect", phrase("sample_sum_nonlinear", lang, why=str(exc)), "rule (Σ_x non-linear)"
@@ -281,6 +318,7 @@ def _grade_canonical(
     lang: str,
     result: Callable[..., GradeResult],
     must_be_real: Sequence[sp.Expr] = (),
+    written: sp.Expr | None = None,
 ) -> GradeResult:
     """The comparison proper (may raise :class:`UnsupportedSum`)."""
     extra: list[str] = []
@@ -289,6 +327,7 @@ def _grade_canonical(
     ans = canonical(expr, ex.definitions)
     ref = canonical(ex.reference, ex.definitions)
     if ex.up_to_constant and ex.variable is not None:
+        ans = in_variable(ans, ex.variable, ex.definitions)  # a cost answered in z
         outcome = _same(ex, sp.diff(ans, ex.variable), sp.diff(ref, ex.variable))
         if outcome.equal:
             # the same derivative is not enough: ln(a − 1) has the derivative of ln(1 − a) but
@@ -324,12 +363,13 @@ def _grade_canonical(
         return result("correct", phrase("correct", lang), outcome.method, extra)
     if outcome.equal is None:
         return result("undecided", phrase("undecided_domain", lang), outcome.method)
-    feedback = _incorrect_feedback(ex, ans, ref, outcome, lang)
+    feedback = _incorrect_feedback(ex, ans, ref, outcome, lang, written)
     return result("incorrect", feedback, outcome.method)
 
 
 def _did_you_mean(exercise_id: object, lang: str) -> str:
-    near = nearest_ids(str(exercise_id), catalog()) if isinstance(exercise_id, str) else []
+    known = active_catalog()
+    near = nearest_ids(str(exercise_id), known) if isinstance(exercise_id, str) else []
     return phrase("did_you_mean", lang, ids=" / ".join(near)) if near else ""
 
 
@@ -349,13 +389,50 @@ def grade_now(exercise_id: str, answer: str, *, lang: str = "en") -> GradeResult
         return GradeResult(
             ex.id, str(answer), "invalid", phrase("invalid", lang, msg="not text"), "parse"
         )
+    text, condition = split_condition(answer)  # 'a = y \quad (0<y<1)': graded without it
     try:
-        _lhs, expr = ex.parse(answer)  # 'C = …' is graded by its right-hand side
-        must_be_real = ex.real_conditions(answer)
+        _lhs, written = ex.parse_written(text)  # 'C = …' is graded by its right-hand side
+        expr = resolve_derivatives(written, ex.definitions)
+        must_be_real = ex.real_conditions(text)
     except ParseError as exc:
         return GradeResult(ex.id, answer, "invalid", phrase("invalid", lang, msg=str(exc)), "parse")
+    notes: tuple[str, ...] = ()
+    if condition is not None:
+        said = check_condition(condition, ex)
+        condition = shown_condition(condition)
+        if said.ok is None:
+            msg = phrase("condition_unread", lang, cond=condition, why=said.reason)
+            return GradeResult(
+                ex.id,
+                answer,
+                "invalid",
+                msg,
+                "parse (condition)",
+                to_latex(written),
+                echo_text(written, expr, lang),
+            )
+        if said.ok is False:
+            msg = phrase("condition_narrow", lang, cond=condition, why=said.reason)
+            return GradeResult(
+                ex.id,
+                answer,
+                "incorrect",
+                msg,
+                "rule (condition)",
+                to_latex(written),
+                echo_text(written, expr, lang),
+            )
+        notes = (phrase("note_condition", lang, cond=condition),)
     try:
-        return grade_expression(ex, expr, answer=answer, lang=lang, must_be_real=must_be_real)
+        return grade_expression(
+            ex,
+            expr,
+            answer=answer,
+            lang=lang,
+            must_be_real=must_be_real,
+            notes=notes,
+            written=written,
+        )
     except Exception as exc:  # never a traceback: SymPy can raise on odd input
         reason = f"{type(exc).__name__}: {exc}"[:200]
         return GradeResult(
@@ -391,6 +468,9 @@ def compare_adhoc(
 ) -> GradeResult:
     """Teachers' ad-hoc comparison of two expressions (no catalog, default vocabulary).
 
+    Written derivatives are computed with the course's network only (no definitions); the
+    result echoes how both the answer and the reference were read.
+
     ``notation="general"``: both read in the general notation and judged as real functions
     (:func:`compare_general`); ``domain`` then holds only the declared intervals
     (``parse_domain(specs, notation="general")``).
@@ -398,31 +478,31 @@ def compare_adhoc(
     if notation == "general":
         return compare_general(reference, answer, domain=domain, lang=lang)
     try:
-        ref = parse_answer(reference)
+        ref_written = parse_answer(reference)
     except ParseError as exc:
         return GradeResult("--reference", answer, "invalid", f"reference: {exc}", "parse")
+    ref = resolve_derivatives(ref_written)
+    echo_ref = (to_latex(ref_written), echo_text(ref_written, ref, lang))
     try:
-        expr = parse_answer(answer)
+        written = parse_answer(answer)
     except ParseError as exc:
-        return GradeResult(
-            "--reference", answer, "invalid", phrase("invalid", lang, msg=str(exc)), "parse"
-        )
+        msg = phrase("invalid", lang, msg=str(exc))
+        return GradeResult("--reference", answer, "invalid", msg, "parse", "", "", *echo_ref)
+    expr = resolve_derivatives(written)
+
+    def out(verdict: str, feedback: str, method: str) -> GradeResult:
+        echo = (to_latex(written), echo_text(written, expr, lang), *echo_ref)
+        return GradeResult("--reference", answer, verdict, feedback, method, *echo)
+
     clash = _sign_clash(expr, ref, domain or Domain())
     if clash:
-        return GradeResult("--reference", answer, "invalid", clash, "domain", to_latex(expr))
+        return out("invalid", clash, "domain")
     definitions: tuple[Definition, ...] = ()
     try:
         outcome = compare(expr, ref, definitions=definitions, domain=domain, seed=reference)
     except UnsupportedSum as exc:
         key = "sample_sum_nonlinear" if isinstance(exc, NonLinearSampleSum) else "sum_unsupported"
-        return GradeResult(
-            "--reference",
-            answer,
-            "incorrect",
-            phrase(key, lang, why=str(exc)),
-            "rule",
-            to_latex(expr),
-        )
+        return out("incorrect", phrase(key, lang, why=str(exc)), "rule")
     if outcome.equal:
         # read what was written: e^{ln(a − 2)} is read as a − 2, but is not real for a < 2
         point = undefined_point(real_conditions(answer), ref, domain or Domain(), seed=reference)
@@ -446,7 +526,7 @@ def compare_adhoc(
             if outcome.counterexample
             else "."
         )
-    return GradeResult("--reference", answer, verdict, feedback, outcome.method, to_latex(expr))
+    return out(verdict, feedback, outcome.method)
 
 
 def _read_general(text: str) -> Side:

@@ -48,6 +48,7 @@ from ..engine.indexing import (
 )
 from ..engine.printers import LatexTextbook
 from .functions import COURSE_FUNCTIONS, FUNCTIONS, INVERSE, mark_bars, refuse_unknown_calls
+from .written import rewrite_derivatives, rewrite_plain_sums
 
 __all__ = [
     "CONSTANT",
@@ -170,6 +171,7 @@ _RENAME = (
     (re.compile(r"\\(?:text|mathrm|mbox)\{\s*\}"), " "),
 )
 _KNOWN_COMMANDS = frozenset(
+    "lim to rightarrow infty "
     "sigma ln log exp frac sqrt sum int partial prime cdot times mathrm delta eta lambda "
     "epsilon alpha beta gamma theta mu pi binom lvert rvert".split()
 ) | frozenset(FUNCTIONS)
@@ -203,6 +205,7 @@ def normalise(text: str) -> str:
     )
     for pattern, repl in _RENAME:
         text = pattern.sub(repl, text)
+    text = rewrite_plain_sums(rewrite_derivatives(text))
     return text.strip()
 
 
@@ -303,6 +306,30 @@ class _Partial:
 
 
 @dataclass
+class _DiffOp:
+    """``\\frac{\\partial}{\\partial v}`` (or ``\\frac{d}{dv}``): an operator applied to the rest
+    of the product that follows it, times ``coefficient`` (what stood before it)."""
+
+    var: sp.Symbol
+    column: int
+    coefficient: sp.Expr = sp.S.One
+    body: sp.Expr | None = None
+
+    def times(self, factor: sp.Expr) -> _DiffOp:
+        body = factor if self.body is None else sp.Mul(self.body, factor)
+        return _DiffOp(self.var, self.column, self.coefficient, body)
+
+
+@dataclass
+class _Juxt:
+    """``y_ja``: LaTeX's rule, an unbraced subscript is one token, so this is y_j · a; later
+    scripts (``y_ja^L_j``) belong to the second name."""
+
+    left: object
+    right: _Name
+
+
+@dataclass
 class _Context:
     symbols: Mapping[str, sp.Symbol] | None
     layer_families: frozenset[str] | None
@@ -357,10 +384,21 @@ def _lookup(ctx: _Context, sym: sp.Symbol, column: int) -> sp.Expr:
     if sym.name in ctx.symbols:
         return ctx.symbols[sym.name]
     family = _family(sym.name)
-    if family != sym.name and any(_family(k) == family and k != family for k in ctx.symbols):
+    width = _index_width(sym.name)
+    if family != sym.name and any(
+        _family(k) == family and k != family and _index_width(k) == width for k in ctx.symbols
+    ):
         return sym  # another index or layer of a declared family: graded, not refused
     ctx.unknown.setdefault(sym, column)  # refused later, if it is still in the answer
     return sym
+
+
+def _index_width(name: str) -> int:
+    """How many index letters follow the last ``_``: ``x_j`` 1, ``w^{l}_{jk}`` 2, ``x_{ja}`` 2
+    (a declared x_j does not make x_{ja} a symbol of the exercise)."""
+    if "_" not in name:
+        return 0
+    return len(re.sub(r"[{},\s]", "", name.rsplit("_", 1)[1]))
 
 
 def _refuse_unknown(ctx: _Context, expr: sp.Expr) -> None:
@@ -531,6 +569,15 @@ def _finish(ctx: _Context, v: object) -> sp.Expr:
         return v.expr
     if isinstance(v, _Partial):
         raise ParseError("∂ must appear in a fraction, as in \\frac{\\partial C}{\\partial a}")
+    if isinstance(v, _DiffOp):
+        if v.body is None:
+            raise ParseError(
+                f"the derivative operator at column {v.column} is applied to nothing: write "
+                f"what it differentiates after it"
+            )
+        return v.coefficient * sp.Derivative(v.body, v.var)
+    if isinstance(v, _Juxt):
+        return sp.Mul(_finish(ctx, v.left), _finish(ctx, v.right))
     if isinstance(v, sp.Basic):
         return v
     raise ParseError(f"could not read a part of the answer ({type(v).__name__})")
@@ -679,8 +726,16 @@ class _Build(Transformer_NonRecursive):
             raise ParseError(f"could not read the script at column {meta.column}")
         return _Script("arg", raw, value=-self.f(inner.value))
 
+    def sarg_partial(self, meta, children):
+        return _Script("arg", "\\partial", value=_Partial(None))
+
     def sub(self, meta, children):
         arg: _Script = children[0]
+        raw = arg.raw.strip()
+        if re.fullmatch(r"[A-Za-z]{2,}", raw) and isinstance(arg.value, _Name):
+            # LaTeX's rule: an unbraced subscript is one token (y_ja is y_j · a)
+            rest = _Name(raw[1:], arg.value.column + 1)
+            return _Script("sub", raw[0], value=_Name(raw[0], arg.value.column)), rest
         return _Script("sub", arg.raw, value=arg.value)
 
     def sup(self, meta, children):
@@ -696,6 +751,11 @@ class _Build(Transformer_NonRecursive):
 
     def scripted(self, meta, children):
         base, script = children
+        if isinstance(base, _Juxt):
+            return _Juxt(base.left, self.scripted(meta, [base.right, script]))
+        if isinstance(script, tuple):  # y_ja: the subscript j, then the name a
+            script, rest = script
+            return _Juxt(self.scripted(meta, [base, script]), rest)
         if isinstance(base, _Name) and not any(s.kind == "prime" for s in base.scripts):
             base.scripts.append(script)
             return base
@@ -793,7 +853,10 @@ class _Build(Transformer_NonRecursive):
         return sp.Add(self.f(children[0]), -self.f(children[1]))
 
     def neg(self, meta, children):
-        return -self.f(children[0])
+        v = children[0]
+        if isinstance(v, _DiffOp):
+            return _DiffOp(v.var, v.column, -v.coefficient, v.body)
+        return -self.f(v)
 
     def mul(self, meta, children):
         left, right = children[0], children[-1]
@@ -806,11 +869,20 @@ class _Build(Transformer_NonRecursive):
             and (left.scripts or self.ctx.symbols is None or "C" not in self.ctx.symbols)
         ):
             return self._call(left, right.expr)
+        if isinstance(left, _DiffOp):
+            return left.times(self.f(right))
+        if isinstance(right, _DiffOp):
+            return _DiffOp(right.var, right.column, self.f(left) * right.coefficient, right.body)
         if isinstance(right, _Partial) and not isinstance(left, _Partial):
             return _Partial(right.of, right.coefficient * self.f(left))
         return sp.Mul(self.f(left), self.f(right))
 
     def div(self, meta, children):
+        if isinstance(children[0], _DiffOp) and children[0].body is not None:
+            d = self.f(children[1])
+            if d == 0:
+                raise ParseError(f"division by zero at column {meta.column}")
+            return children[0].times(sp.Pow(d, -1))
         return self._divide(children[0], children[1], meta.column)
 
     def _divide(self, num: object, den: object, column: int) -> sp.Expr:
@@ -825,10 +897,14 @@ class _Build(Transformer_NonRecursive):
     def _derivative(self, num: object, den: object, column: int) -> sp.Expr:
         if not (isinstance(num, _Partial) and isinstance(den, _Partial)):
             raise ParseError(f"a ∂ fraction at column {column} needs ∂ above and below")
+        if den.of is None:
+            raise ParseError(f"∂ below the fraction bar at column {column} needs a variable")
         var = self.f(den.of)
         if not isinstance(var, sp.Symbol):
             raise ParseError(f"∂ below the fraction bar at column {column} needs one variable")
         top = num.of
+        if top is None:  # ∂/∂v alone: an operator on what follows
+            return _DiffOp(var, column, num.coefficient)
         if isinstance(top, _Name) and top.name == "C":
             index = [s for s in top.scripts if s.kind == "sub"]
             if index:
@@ -836,7 +912,9 @@ class _Build(Transformer_NonRecursive):
             else:
                 cost = nt.C(var)
             return num.coefficient * sp.Derivative(cost, var)
-        return num.coefficient * sp.diff(self.f(top), var)
+        # kept unevaluated: ∂a/∂z is σ'(z) only once the exercise's a = σ(z) applies
+        # (derive.homework.derivatives), not 0 as the derivative of a plain symbol
+        return num.coefficient * sp.Derivative(self.f(top), var)
 
     def partial(self, meta, children):
         return _Partial(children[1])
@@ -884,6 +962,31 @@ class _Build(Transformer_NonRecursive):
         if not isinstance(var, sp.Symbol):
             raise ParseError(f"the integration variable d{var_name} is not a symbol")
         return sp.Integral(body, var)
+
+    def limit(self, meta, children):
+        """``\\lim_{a \\to 0^+} f``: a SymPy ``Limit`` (one-sided with ^+ / ^-)."""
+        head, body = str(children[0]), self.f(children[1])
+        inner = head[head.index("{") + 1 : -1]
+        m = re.fullmatch(
+            r"\s*([A-Za-z])\s*(?:\\to|\\rightarrow|->)\s*(-?\s*(?:\\infty|\d+(?:\.\d+)?))"
+            r"\s*(?:\^\s*\{?\s*([+-])\s*\}?)?\s*",
+            inner,
+        )
+        if m is None:
+            raise ParseError(
+                f"could not read the limit at column {meta.column}: write \\lim_{{a \\to 0^+}}"
+            )
+        var = self.f(_Name(m.group(1), meta.column))
+        if not isinstance(var, sp.Symbol):
+            raise ParseError(f"the limit variable at column {meta.column} is not a symbol")
+        point_text = m.group(2).replace(" ", "")
+        if "infty" in point_text:
+            point = -sp.oo if point_text.startswith("-") else sp.oo
+        else:
+            frac = Fraction(point_text)
+            point = sp.Rational(frac.numerator, frac.denominator)
+        side = m.group(3) or ("-" if point == sp.oo else "+" if point == -sp.oo else "+-")
+        return sp.Limit(body, var, point, side)
 
     def relation(self, meta, children):
         return ("relation", self.f(children[0]), self.f(children[1]))
@@ -1000,7 +1103,9 @@ def _refuse_unknown_functions(
 
 
 def _checked(expr: sp.Expr, notation: str = "course") -> sp.Expr:
-    if expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+    # a limit's point may be ∞ (\lim_{t \to \infty}); anywhere else ∞ is refused
+    bodies = expr.replace(lambda e: isinstance(e, sp.Limit), lambda e: e.args[0])
+    if bodies.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
         raise ParseError("the answer contains a division by zero or an infinity")
     # the general judge never multiplies out (its polynomial identities are tested modulo a
     # prime): it allows degrees up to its largest exponent
@@ -1171,6 +1276,10 @@ class _Printer(LatexTextbook):
 
     def _print_Derivative(self, expr: sp.Derivative) -> str:
         inner = expr.expr
+        if isinstance(inner, sp.Symbol) and len(expr.variables) == 1:
+            top, var = self._print(inner), self._print(expr.variables[0])
+            if expr.derivative_count == 1:
+                return rf"\frac{{\partial {top}}}{{\partial {var}}}"
         if isinstance(inner, sp.core.function.AppliedUndef) and len(expr.variables) == 1:
             var = self._print(expr.variables[0])
             order = expr.derivative_count

@@ -23,6 +23,9 @@ GRADE_RESPONSE = {
     "a − y).",
     "method": "numeric (counterexample)",
     "read_as": "x_{j} \\left(y - a\\right)",
+    "read_as_text": "x_j·(-a + y)",
+    "reference_read_as": "",
+    "reference_read_as_text": "",
 }
 READ_REQUEST = {"exercise": "ce-dw", "answer": "x_j(\\sigma(z)-y)", "lang": "en"}
 READ_RESPONSE = {"read_as": "x_{j} \\left(\\sigma(z) - y\\right)", "error": ""}

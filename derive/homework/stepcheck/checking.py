@@ -19,6 +19,7 @@ from ...engine.notation import expand_sigma_prime
 from ...engine.steps import Derivation, Relation, Step, Substitution, Text
 from ...engine.verify import Verdict, verify
 from ..parse import ParseError
+from ..stepinput import in_language
 from .data import Chain, ChainConclusion, Line, LineResult, StepFile, StepReport, _Built
 from .explain import (
     _describe,
@@ -302,7 +303,7 @@ def _check_chain(chain: Chain, lang: str) -> tuple[list[LineResult], ChainConclu
             prev_line, subs_since = ln, []
     for ln in unreadable.values():
         results_by_line[ln.number] = LineResult(
-            ln.number, ln.text, "unreadable", ln.error or "", claims=chain.claims
+            ln.number, ln.text, "unreadable", in_language(ln.error or "", lang), claims=chain.claims
         )
     out = [results_by_line[k] for k in sorted(results_by_line)]
     return out, _conclusion(built, lang)

@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ...engine.console import MAX_TIMEOUT, timeout_seconds
+from ..stepinput import NOTHING_TO_CHECK, line_count, nothing_to_check, prepare
 from .checking import _from_exercise, check_text
 from .data import StepReport
 from .phrases import _p
@@ -105,19 +106,19 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "python -m derive.ste
                 file=sys.stderr,
             )
             return 2
-        text = Path(path).read_text(encoding="utf-8-sig")
+        text = prepare(Path(path).read_text(encoding="utf-8"))  # BOM, U+2028/U+2029
     except (OSError, UnicodeDecodeError) as exc:
         print(f"{ap.prog}: cannot read {path}: {exc}", file=sys.stderr)
         return 2
-    if not any(s.strip() and not s.lstrip().startswith("%") for s in text.splitlines()):
-        print(f"{ap.prog}: {path}: nothing to check (no line with an expression)", file=sys.stderr)
+    if nothing_to_check(text):
+        print(f"{ap.prog}: {path}: {NOTHING_TO_CHECK[args.lang]}", file=sys.stderr)
         return 2
     try:  # bad options and oversized files are refused before any work
         if args.exercise is not None:
             _from_exercise(args.exercise)
         for spec in args.domain:
             parse_domain(spec)
-        if len(text.splitlines()) > MAX_LINES:
+        if line_count(text) > MAX_LINES:
             raise ValueError(f"a step file has at most {MAX_LINES} lines")
     except KeyError as exc:
         print(f"{ap.prog}: {exc.args[0]}", file=sys.stderr)
@@ -125,9 +126,13 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "python -m derive.ste
     except ValueError as exc:
         print(f"{ap.prog}: {exc}", file=sys.stderr)
         return 2
+    from functools import partial
+
+    from ..catalog import active_paths, worker_init
     from ..sandbox import Crashed, TimedOut, WorkerPool
 
-    with WorkerPool(_task) as pool:
+    # the worker knows the instructor's catalog files too (a fork server does not inherit them)
+    with WorkerPool(_task, initializer=partial(worker_init, active_paths())) as pool:
         report = pool.run((text, args.exercise, args.domain, args.lang, path), args.timeout)
     if isinstance(report, TimedOut):
         print(f"{ap.prog}: checking {path} took longer than {report.seconds:g} s", file=sys.stderr)

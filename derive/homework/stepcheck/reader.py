@@ -15,6 +15,7 @@ import sympy as sp
 
 from ...engine.notation import sigma, z
 from ...engine.steps import Substitution
+from ..conditions import split_condition
 from ..parse import (
     ParseError,
     normalise,
@@ -23,6 +24,7 @@ from ..parse import (
     real_conditions,
     split_relation,
 )
+from ..stepinput import NEW_CHAIN
 from .data import Line
 
 _LEADING = (
@@ -302,7 +304,11 @@ def _read_line(number: int, body: str, first: bool, reader: _Reader) -> Line:
 
 def _read_line_plain(number: int, body: str, first: bool, reader: _Reader) -> Line:
     body = _TRAILING.sub("", body) if not body.endswith("]") else body
+    original = body
     try:
+        # a condition after the line (\quad (0<a<1), \text{ for } …) is a remark here: every
+        # step is checked on the whole domain of the file, which is never weaker
+        body = split_condition(body)[0] or body
         if body.startswith("[") and body.endswith("]"):
             sub = reader.substitution(body[1:-1])
             return Line(number, body, "subst", expr=sub)
@@ -313,16 +319,35 @@ def _read_line_plain(number: int, body: str, first: bool, reader: _Reader) -> Li
                 if first and rel != "=":
                     raise ParseError(f"a chain cannot start with {rel}: no line is before it")
                 if first:  # "= expr" opening a chain (a slide continued): its start
-                    return Line(number, body, "start", None, reader.expression(rest))
+                    return Line(number, original, "start", None, reader.expression(rest))
                 if rel in ("<=>", "=>"):
                     lhs, rhs = reader.relation(rest)
                     if lhs is None:
                         raise ParseError(f"after {rel} write an equation (with '=')")
-                    return Line(number, body, rel, lhs, rhs)
-                return Line(number, body, rel, None, reader.expression(rest))
+                    return Line(number, original, rel, lhs, rhs)
+                return Line(number, original, rel, None, reader.expression(rest))
         if first:
-            lhs, rhs = reader.relation(body)
-            return Line(number, body, "start", lhs, rhs)
-        return Line(number, body, "=", None, reader.expression(body))
+            lhs, rhs = _first_relation(body, reader)
+            return Line(number, original, "start", lhs, rhs)
+        lhs_text, _rhs = split_relation(normalise(body))
+        if lhs_text is not None and lhs_text.strip():
+            raise ParseError(NEW_CHAIN["en"].format(lhs=lhs_text.strip()))
+        return Line(number, original, "=", None, reader.expression(body))
     except ParseError as exc:
-        return Line(number, body, "?", error=str(exc))
+        return Line(number, original, "?", error=str(exc))
+
+
+def _first_relation(body: str, reader: _Reader) -> tuple[sp.Expr | None, sp.Expr]:
+    """A chain's first line ``X = …``: ``X`` names what the chain computes (δ^L_j, ∂C/∂a), so
+    when the vocabulary refuses it, it is read with the default rules (the rest is not)."""
+    try:
+        return reader.relation(body)
+    except ParseError:
+        lhs_text, rhs_text = split_relation(normalise(body))
+        if lhs_text is None:
+            raise
+        try:
+            lhs = _Reader(None).expression(lhs_text)
+        except ParseError:
+            raise ParseError(f"could not read the left-hand side {lhs_text.strip()!r}") from None
+        return lhs, reader.expression(rhs_text)

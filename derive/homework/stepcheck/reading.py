@@ -19,6 +19,7 @@ from ...engine.domain import DEFAULT, UNIT_CLOSED, UNIT_OPEN, Domain, Interval
 from ...engine.sign import prove_sign
 from ...engine.steps import Substitution
 from ..parse import ParseError, parse_answer
+from ..stepinput import line_count, prepare
 from .data import Chain, Line, StepFile
 from .reader import MAX_LINES, _family, _read_line, _Reader, _split_top, _strip_comment
 
@@ -97,7 +98,8 @@ def read_steps(
     declarations; the chains that have such a variable are read again with it rebuilt
     (:func:`_rebuilt_symbols`).
     """
-    if text.count("\n") >= MAX_LINES:
+    text = prepare(text)  # BOM, U+2028/U+2029 (derive.homework.stepinput)
+    if line_count(text) > MAX_LINES:
         raise ValueError(f"a step file has at most {MAX_LINES} lines")
     args = (text, symbols, definitions, domain_spec, variable)
     first = _read_all(*args, {})
