@@ -136,7 +136,7 @@ def run(
         proc.stdout.close()  # the reader went away, like `cmd | head -c0`
     if sigint_after is not None:
         time.sleep(sigint_after)
-        proc.send_signal(signal.SIGINT)
+        os.kill(proc.pid, signal.SIGINT)  # not proc.send_signal: it may reap the child first
     deadline = start + MAX_SECONDS
     stdout = b""
     if not close_stdout:

@@ -152,3 +152,19 @@ def test_gradcheck_refuses_networks_that_do_not_fit_in_memory(capsys) -> None:
         main(["--sizes", "100000,100000"])
     assert exit_.value.code == 2
     assert "GiB" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["derive.check", "--steps", "/dev/zero"],
+        ["derive.check", "--steps", "/dev/zero", "--format", "latex"],
+        ["derive.stepcheck", "/dev/zero"],
+        ["derive.check", "--batch", "/dev/zero", "-o", "/tmp/never-written.csv"],
+    ],
+)
+def test_a_device_that_never_ends_is_read_only_up_to_the_limit(argv: list[str]) -> None:
+    """A device or a pipe reports no size: the reader stops at its byte limit (6.9 GB before)."""
+    outcome = run(argv)
+    assert outcome.code == 2 and "larger than" in outcome.stderr
+    assert outcome.max_rss_mb < 400

@@ -255,3 +255,61 @@ def test_hostile_general_answers_get_a_verdict_in_time(answer: str) -> None:
 
     result = compare("x", answer, notation="general", domain=None, timeout=10)
     assert result.verdict in ("incorrect", "invalid", "undecided")
+
+
+# ----------------------------------------------------------------- adversarial review (h18b)
+# Each pair differs as real functions; none may be graded "correct" (numeric evidence at 40
+# digits cannot see an irrational against a long decimal, or a term below 10^-28).
+
+TINY_DIFFERENCES = [
+    # B1 an irrational constant against a long finite (exact rational) decimal
+    ("sqrt(2)", "1.41421356237309504880168872420969807856967187537694"),
+    ("pi", "3.14159265358979323846264338327950288419716939937510"),
+    # B2 constants that differ by less than 10^-28
+    ("e^{-1000}", "0"),
+    ("1", "1+e^{-70}"),
+    ("0", "sin(10^{-45})"),
+    ("0", "ln(1+10^{-60})"),
+    ("1", "cos(10^{-30})"),
+    # B3 the same next to variables
+    ("x", "x+e^{-1000}"),
+    ("e^x", "e^x+e^{-200}"),
+    ("x^2", "x^2+e^{-100}x"),
+    ("x", "x+10^{-30}*sin(x)"),
+    ("1", "1+10^{-45}*sin(x)"),
+    ("sin(x)", "sin(x+2*pi*10^{-45})"),
+]
+
+
+@pytest.mark.parametrize(("expected", "given"), TINY_DIFFERENCES)
+def test_a_tiny_difference_is_never_accepted(expected: str, given: str) -> None:
+    assert judge(expected, given) != "equal"
+    assert judge(given, expected) != "equal"
+
+
+@pytest.mark.parametrize(
+    ("expected", "given"),
+    [
+        ("0^x", "0"),  # B4: 0^x is undefined for x < 0 and 1 at x = 0
+        ("x!", "x*(x-1)!"),  # B5: at x = 0, 0·Γ(0) is undefined, 0! = 1
+    ],
+)
+def test_differences_at_points_do_not_depend_on_the_side(expected: str, given: str) -> None:
+    assert judge(expected, given) == "different"
+    assert judge(given, expected) == "different"
+
+
+def test_a_tiny_difference_is_still_equal_when_proved() -> None:
+    """The fixes must not reject true identities that have tiny constants in them."""
+    assert judge("e^{-1000}*e^{1000}", "1") == "equal"
+    assert judge("x+e^{-100}-e^{-100}", "x") == "equal"
+    assert judge("sqrt(2)", "2^{1/2}") == "equal"
+
+
+def test_a_letter_declared_twice_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    """B7: `x:(-inf,0); x:(0,inf)` used to keep only the last interval."""
+    args = ["--notation", "general", "--reference", "sqrt(x^2)", "x"]
+    with pytest.raises(SystemExit) as exit_:
+        main([*args, "--domain", "x:(-inf,0); x:(0,inf)"])
+    assert exit_.value.code == 2
+    assert "twice" in capsys.readouterr().err

@@ -17,6 +17,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from .console import output_path
 from .render import FORMATS, document, report_table
 from .steps import Derivation, Text
 from .verify import verify_all
@@ -44,7 +45,9 @@ def build_parser(prog: str, description: str) -> argparse.ArgumentParser:
         metavar="ID[,ID]",
         help="only these derivations, by derivation ID or lecture claim ID (e.g. --only L8)",
     )
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    p.add_argument(
+        "-o", "--output", type=output_path, metavar="FILE", help="write to FILE instead of stdout"
+    )
     p.add_argument(
         "--check",
         action="store_true",
@@ -111,7 +114,7 @@ def run(
             notation=notation,
         )
         code = 0
-    if args.output:
+    if args.output is not None:
         try:
             Path(args.output).write_text(
                 out if out.endswith("\n") else out + "\n", encoding="utf-8"

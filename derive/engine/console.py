@@ -28,7 +28,14 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn
 
-__all__ = ["MAX_TIMEOUT", "TooLarge", "entry", "read_bounded", "timeout_seconds"]
+__all__ = [
+    "MAX_TIMEOUT",
+    "TooLarge",
+    "entry",
+    "output_path",
+    "read_bounded",
+    "timeout_seconds",
+]
 
 #: the longest time limit a command accepts, seconds (one answer, one step file)
 MAX_TIMEOUT = 600.0
@@ -51,6 +58,13 @@ def timeout_seconds(text: str) -> float:
             f"expected a time limit in seconds, 0 < t ≤ {MAX_TIMEOUT:g}, got {text!r}"
         )
     return value
+
+
+def output_path(text: str) -> str:
+    """An argparse type: a file to write; an empty name is refused (it is not stdout)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("expected a file name, got an empty one")
+    return text
 
 
 class TooLarge(ValueError):

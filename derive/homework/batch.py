@@ -27,6 +27,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..engine.console import TooLarge, read_bounded
+
 __all__ = [
     "ADDED_COLUMNS",
     "PAIR_COLUMNS",
@@ -53,6 +55,9 @@ ADDED_COLUMNS = ("verdict", "feedback", "read_as", "method", "points")
 _ESCAPE_FIRST = frozenset("=+-@\t\r'")
 #: the largest cell read (a huge answer must reach the grader, which refuses it)
 FIELD_LIMIT = 2**28
+#: largest batch file read, in bytes (about a million rows of 60 bytes); a device or a pipe
+#: (``/dev/zero``) is read only this far
+MAX_FILE_BYTES = 64 * 2**20
 
 
 class BatchError(ValueError):
@@ -245,7 +250,11 @@ def read_table(path: str | Path, *, encoding: str | None = None) -> Table:
     """Read a batch file (see the module's docstring); :class:`BatchError` if it cannot be
     graded at all (unreadable, no header, a required column missing, a name used twice)."""
     try:
-        raw = Path(path).read_bytes()
+        raw = read_bounded(path, MAX_FILE_BYTES)
+    except TooLarge:
+        raise BatchError(
+            f"{path}: larger than {MAX_FILE_BYTES // 2**20} MiB; split the class into several files"
+        ) from None
     except OSError as exc:
         raise BatchError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     return parse_table(raw, str(path), encoding=encoding)

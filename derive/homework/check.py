@@ -293,6 +293,11 @@ def parse_domain(specs: Sequence[str], *, notation: str = "course") -> Domain:
             raise ValueError(
                 f"bad --domain {spec!r}: write it as NAME:(LOW,HIGH) or NAME:[LOW,HIGH]"
             )
+        if m["name"] in intervals:
+            raise ValueError(
+                f"bad --domain {spec!r}: {m['name']} is declared twice (a union of intervals "
+                "is not supported: declare one interval per letter)"
+            )
         lo, hi = _bound(m["lo"]), _bound(m["hi"])
         if not lo < hi or lo == float("inf") or hi == float("-inf"):
             raise ValueError(f"bad --domain {spec!r}: the interval is empty")

@@ -40,7 +40,7 @@ import sympy as sp
 
 from .equivalence import Domain, Interval
 from .parse import terms_bound
-from .realvalue import NotReal, differ, value_at
+from .realvalue import NotReal, constant_magnitude, differ, value_at
 
 __all__ = [
     "DIGITS",
@@ -50,9 +50,13 @@ __all__ = [
     "declared_intervals",
     "judge",
     "with_domain_signs",
+    "working_digits",
 ]
 
 DIGITS = 40
+#: the working precision grows with the constants (twice their digits: cos(10^{-30}) − 1 is
+#: 5·10^{-61}) up to this; beyond it numeric agreement is no evidence ("undecided")
+MAX_DIGITS = 3000
 #: random points that must agree (where both are defined)
 POINTS = 16
 #: special points tried (small whole and half-integer coordinates)
@@ -339,11 +343,16 @@ def judge(
         modular = _modular(lhs.expr, rhs.expr, seed)
         if modular is not None:
             return modular
-    numeric = _numeric(lhs, rhs, intervals, seed)
+    digits = working_digits(lhs, rhs)
+    numeric = _numeric(lhs, rhs, intervals, seed, digits or DIGITS)
     if numeric.equal is not True:
         return numeric
-    with mpmath.workdps(DIGITS):
+    with mpmath.workdps(digits or DIGITS):
         poles = _poles(lhs, rhs, intervals, seed) or _poles(rhs, lhs, intervals, seed, True)
+        if poles is None:
+            symbols = sorted(lhs.symbols | rhs.symbols, key=str)
+            rng = random.Random(seed + 2)
+            poles = _special(lhs, rhs, intervals, symbols, rng, definedness=True)
     if poles is not None:
         return poles
     modular = _modular(lhs.expr, rhs.expr, seed)  # the domains agree: now the values
@@ -357,14 +366,36 @@ def judge(
         proof = None
     if proof is not None:
         return Judgement(True, proof)
+    if digits is None:
+        return Judgement(
+            None,
+            f"numeric (a constant too small or too large to see at {MAX_DIGITS} digits; no proof)",
+        )
+    if not (lhs.symbols or rhs.symbols):  # a constant difference as small as 10^{-digits}
+        return Judgement(None, f"numeric (the constants agree to {digits} digits; no proof)")
     return numeric
 
 
-def _numeric(lhs: Side, rhs: Side, intervals: Mapping[str, Interval], seed: int) -> Judgement:
+def working_digits(lhs: Side, rhs: Side) -> int | None:
+    """Digits that make every numeric constant of both sides visible: :data:`DIGITS` plus twice
+    the largest ``|log10|`` of a constant (e^{-1000}: 40 + 2·435) or length of a rational's
+    numerator or denominator (a 51-digit decimal); None beyond :data:`MAX_DIGITS`."""
+    parts = (*(lhs.expr, *lhs.real, *lhs.nonzero), *(rhs.expr, *rhs.real, *rhs.nonzero))
+    magnitude = constant_magnitude(*parts)
+    if magnitude is None or DIGITS + 2 * magnitude > MAX_DIGITS:
+        return None
+    return DIGITS + 2 * magnitude
+
+
+def _numeric(
+    lhs: Side, rhs: Side, intervals: Mapping[str, Interval], seed: int, digits: int = DIGITS
+) -> Judgement:
+    """Random and special points at ``digits`` digits: a counterexample, a domain mismatch,
+    no common point (None) or agreement everywhere tried (True, not a proof)."""
     symbols = sorted(lhs.symbols | rhs.symbols, key=str)
     rng = random.Random(seed)
     agreed = only_answer = only_reference = 0
-    with mpmath.workdps(DIGITS):
+    with mpmath.workdps(digits):
         for attempt in range(POINTS * 12):
             if agreed >= POINTS or (not symbols and attempt > 0):
                 break
@@ -393,7 +424,7 @@ def _numeric(lhs: Side, rhs: Side, intervals: Mapping[str, Interval], seed: int)
             return special
     if agreed == 0:
         return Judgement(None, "numeric (no point where both are defined)")
-    return Judgement(True, f"numeric ({agreed} points, {DIGITS} digits; not a proof)")
+    return Judgement(True, f"numeric ({agreed} points, {digits} digits; not a proof)")
 
 
 def _differ_at(lhs: Side, rhs: Side, env: Mapping, got: mpmath.mpf, want: mpmath.mpf) -> bool:
@@ -403,14 +434,15 @@ def _differ_at(lhs: Side, rhs: Side, env: Mapping, got: mpmath.mpf, want: mpmath
     if not differ(got, want) and magnitude < mpmath.mpf(10) ** 15:
         return False
     extra = int(mpmath.log10(magnitude)) if magnitude > 1 else 0
-    with mpmath.workdps(min(2 * DIGITS + extra, 4000)):
+    with mpmath.workdps(min(2 * mpmath.mp.dps + extra, 2 * MAX_DIGITS)):
         got, want = lhs.at(env), rhs.at(env)
         return got is not None and want is not None and differ(got, want)
 
 
-def _special(lhs, rhs, intervals, symbols, rng) -> Judgement | None:
-    """Small whole and half-integer points where both sides are defined and differ (all of
-    them when there are few, else a random sample)."""
+def _special(lhs, rhs, intervals, symbols, rng, definedness=False) -> Judgement | None:
+    """Small whole and half-integer points where both sides are defined and differ, or (with
+    ``definedness``) where exactly one is defined, confirmed at twice the digits (x! and
+    x·(x − 1)! at x = 0; 0 and 0^x at x = −1) — all of them when few, else a random sample."""
     if not symbols:
         return None
     choices = [[v for v in SPECIAL_VALUES if _inside(v, intervals.get(s.name))] for s in symbols]
@@ -426,9 +458,22 @@ def _special(lhs, rhs, intervals, symbols, rng) -> Judgement | None:
     for point in points:
         env = {s: mpmath.mpf(int(v.p)) / int(v.q) for s, v in zip(symbols, point, strict=True)}
         got, want = lhs.at(env), rhs.at(env)
-        if got is None or want is None:
+        if got is None and want is None:
             continue
-        if _differ_at(lhs, rhs, env, got, want):
+        if got is None or want is None:
+            if not definedness:
+                continue
+            with mpmath.workdps(2 * mpmath.mp.dps):
+                got, want = lhs.at(env), rhs.at(env)
+            if (got is None) != (want is None):
+                side = "your answer" if got is None else "the reference"
+                return Judgement(
+                    False,
+                    f"exact domain differs: {side} is not defined at a point where the other is",
+                    _show(env, symbols),
+                )
+            continue
+        if not definedness and _differ_at(lhs, rhs, env, got, want):
             return Judgement(False, "numeric (counterexample)", _show(env, symbols))
     return None
 

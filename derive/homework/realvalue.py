@@ -16,7 +16,7 @@ import sympy as sp
 
 from ..engine import notation as nt
 
-__all__ = ["NotReal", "differ", "value_at"]
+__all__ = ["NotReal", "constant_magnitude", "differ", "value_at"]
 
 
 class NotReal(Exception):
@@ -123,3 +123,47 @@ def differ(a: mpmath.mpf, b: mpmath.mpf) -> bool:
     """Do two values differ beyond the working precision (relative, 12 digits of slack)?"""
     scale = max(mpmath.mpf(1), abs(a), abs(b))
     return abs(a - b) > mpmath.mpf(10) ** (-(mpmath.mp.dps - 12)) * scale
+
+
+#: a constant whose exponent of 10 is beyond this is not evaluated (e^{e^{e^{10}}})
+HUGE_EXPONENT = 10**5
+
+
+def constant_magnitude(*exprs: sp.Basic) -> int | None:
+    """The largest number of decimal digits that a numeric constant in ``exprs`` needs to be
+    seen: ``|log10 |c||`` of the value of every subexpression c without free symbols
+    (e^{-1000} → 434, 10^{-45} → 45) and the length of numerator and denominator of every
+    rational (a 51-digit decimal → 51). None when a constant is too large to evaluate."""
+    worst = 0
+    with mpmath.workdps(15):
+        for expr in exprs:
+            for node in sp.preorder_traversal(expr):
+                if node.free_symbols or not isinstance(node, sp.Expr):
+                    continue
+                if node.is_Rational:
+                    worst = max(worst, len(str(abs(node.p))), len(str(node.q)))
+                    continue
+                size = _magnitude(node)
+                if size is None:
+                    return None
+                worst = max(worst, size)
+    return worst
+
+
+def _magnitude(node: sp.Expr) -> int | None:
+    """|log10 |value|| of a constant (0 where it has no real value); None when too large."""
+    for sub in sp.postorder_traversal(node):
+        if isinstance(sub, (sp.exp, sp.Pow, sp.factorial, sp.sinh, sp.cosh, sp.gamma)):
+            try:
+                arg = value_at(sub.args[-1], {})
+            except NotReal:
+                continue
+            if abs(arg) > HUGE_EXPONENT:
+                return None
+    try:
+        value = value_at(node, {})
+    except NotReal:
+        return 0
+    if value == 0:
+        return 0
+    return int(abs(mpmath.log10(abs(value)))) + 1

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import sympy as sp
 
+from ..engine.console import output_path, timeout_seconds
 from ..engine.phrases import table_word
 from ..engine.render import document, text
 from ..engine.steps import Derivation, Relation, Step, Text
@@ -168,6 +169,7 @@ def main(argv: Sequence[str], *, prog: str) -> int:
     """``--steps FILE --format latex|markdown|beamer [--standalone] [-o OUT]``: exit codes as
     the text report (0 every line follows, 1 a line is wrong, 2 unreadable or bad input)."""
     from .stepcheck import DEFAULT_TIMEOUT, MAX_LINES, parse_domain
+    from .stepinput import read_step_file
 
     ap = argparse.ArgumentParser(prog=prog, description="A checked step file as a document.")
     ap.add_argument("file", nargs="?", help="the step file (or use --steps)")
@@ -177,21 +179,21 @@ def main(argv: Sequence[str], *, prog: str) -> int:
     ap.add_argument("--exercise", help="a catalog exercise: its vocabulary, definitions, domain")
     ap.add_argument("--domain", action="append", default=[], metavar="SPEC")
     ap.add_argument("--lang", choices=("en", "cs"), default="en")
-    ap.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds")
-    ap.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    ap.add_argument("--timeout", type=timeout_seconds, default=DEFAULT_TIMEOUT, help="seconds")
+    ap.add_argument(
+        "-o", "--output", type=output_path, metavar="FILE", help="write to FILE instead of stdout"
+    )
     args = ap.parse_args(argv)
     path = args.steps or args.file
     if path is None or (args.steps and args.file):
         ap.error("give exactly one step file (FILE or --steps FILE)")
     if args.standalone and args.format == "markdown":
         ap.error("--standalone makes a LaTeX document: it does not go with --format markdown")
-    if not 0 < args.timeout <= 600:
-        ap.error("--timeout must be in (0, 600] seconds")
     try:
-        source = Path(path).read_text(encoding="utf-8")
+        source = read_step_file(path)
         for spec in args.domain:
             parse_domain(spec)
-        if source.count("\n") >= MAX_LINES:
+        if len(source.splitlines()) > MAX_LINES:
             raise ValueError(f"a step file has at most {MAX_LINES} lines")
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         print(f"{prog}: {path}: {exc}", file=sys.stderr)
@@ -209,7 +211,7 @@ def main(argv: Sequence[str], *, prog: str) -> int:
         return 2
     code, doc = out
     doc = doc if doc.endswith("\n") else doc + "\n"
-    if args.output:
+    if args.output is not None:
         try:
             Path(args.output).write_text(doc, encoding="utf-8")
         except OSError as exc:

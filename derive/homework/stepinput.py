@@ -10,14 +10,31 @@ messages a student needs when a chain's shape is not what they meant.
 
 from __future__ import annotations
 
+import os
+
+from ..engine.console import read_bounded
+
 __all__ = [
+    "MAX_BYTES",
     "NEW_CHAIN",
     "NOTHING_TO_CHECK",
     "in_language",
     "line_count",
     "nothing_to_check",
     "prepare",
+    "read_step_file",
 ]
+
+#: largest step file accepted, in bytes (300 lines of the reader's 600 characters, and comments)
+MAX_BYTES = 256 * 1024
+
+
+def read_step_file(path: str | os.PathLike[str]) -> str:
+    """The prepared text of a step file; :class:`~derive.engine.console.TooLarge` (a
+    ``ValueError``) beyond :data:`MAX_BYTES`, ``OSError`` or ``UnicodeDecodeError`` otherwise.
+    At most ``MAX_BYTES + 1`` bytes are read, also from a device or a pipe."""
+    return prepare(read_bounded(path, MAX_BYTES).decode("utf-8"))
+
 
 NOTHING_TO_CHECK = {
     "en": "nothing to check: the file is empty or has only comments",

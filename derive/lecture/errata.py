@@ -35,6 +35,7 @@ from pathlib import Path
 
 import sympy as sp
 
+from ..engine.console import output_path
 from ..engine.notation import a, b, expand_sigma_prime, sigma, w, x, y, z
 from ..engine.prose import in_markdown
 from ..engine.render import latex_text, standalone
@@ -669,7 +670,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     ap.add_argument("--json", action="store_true", help='{"claims": [{"id", "status", "detail"}]}')
     ap.add_argument("--only", metavar="ID[,ID]", help="only these claims (e.g. --only L8,L13)")
-    ap.add_argument("-o", "--output", help="write to this file instead of stdout")
+    ap.add_argument("-o", "--output", type=output_path, help="write to this file instead of stdout")
     args = ap.parse_args(argv)
     if args.json and (args.format is not None or args.standalone):
         ap.error("--json prints JSON: --format and --standalone do not apply")
@@ -700,7 +701,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     else:
         text = render(statuses, lang=args.lang, fmt=fmt, standalone=args.standalone)
-    if args.output:
+    if args.output is not None:
         try:
             Path(args.output).write_text(text, encoding="utf-8")
         except OSError as exc:

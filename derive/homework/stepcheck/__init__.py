@@ -50,11 +50,12 @@ additive ``C`` in an antiderivative is the integration constant.
 
 from __future__ import annotations
 
+from ..stepinput import MAX_BYTES
 from .checking import check_file, check_steps, check_text
 from .cli import build_parser, format_report, main
 from .data import Chain, ChainConclusion, Line, LineResult, StepFile, StepReport
 from .phrases import LANGS
-from .reader import DEFAULT_TIMEOUT, MAX_BYTES, MAX_LINES
+from .reader import DEFAULT_TIMEOUT, MAX_LINES
 from .reading import parse_domain, read_steps
 
 __all__ = [

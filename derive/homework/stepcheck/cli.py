@@ -8,14 +8,13 @@ import json
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
-from pathlib import Path
 
-from ...engine.console import MAX_TIMEOUT, timeout_seconds
-from ..stepinput import NOTHING_TO_CHECK, line_count, nothing_to_check, prepare
+from ...engine.console import MAX_TIMEOUT, TooLarge, timeout_seconds
+from ..stepinput import MAX_BYTES, NOTHING_TO_CHECK, line_count, nothing_to_check, read_step_file
 from .checking import _from_exercise, check_text
 from .data import StepReport
 from .phrases import _p
-from .reader import DEFAULT_TIMEOUT, MAX_BYTES, MAX_LINES
+from .reader import DEFAULT_TIMEOUT, MAX_LINES
 from .reading import parse_domain
 
 __all__ = ["build_parser", "format_report", "main"]
@@ -99,14 +98,13 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "python -m derive.ste
     if path is None or (args.steps and args.file):
         ap.error("give exactly one step file (FILE or --steps FILE)")
     try:
-        size = Path(path).stat().st_size
-        if size > MAX_BYTES:
-            print(
-                f"{ap.prog}: {path} has {size:,} bytes; a step file has at most {MAX_BYTES:,}",
-                file=sys.stderr,
-            )
-            return 2
-        text = prepare(Path(path).read_text(encoding="utf-8"))  # BOM, U+2028/U+2029
+        text = read_step_file(path)  # at most MAX_BYTES; BOM, U+2028/U+2029
+    except TooLarge:
+        print(
+            f"{ap.prog}: {path} is larger than a step file may be ({MAX_BYTES:,} bytes)",
+            file=sys.stderr,
+        )
+        return 2
     except (OSError, UnicodeDecodeError) as exc:
         print(f"{ap.prog}: cannot read {path}: {exc}", file=sys.stderr)
         return 2

@@ -45,8 +45,6 @@ _PARTIAL = re.compile(
 _PLACEHOLDER = "theta"
 #: longest step file accepted, in lines
 MAX_LINES = 300
-#: largest step file accepted, in bytes (300 lines of the reader's 600 characters, and comments)
-MAX_BYTES = 256 * 1024
 #: default wall-time limit of the CLI for one file, in seconds
 DEFAULT_TIMEOUT = 60.0
 
