@@ -8,6 +8,7 @@ where the two sides differ is a counterexample, i.e. a refutation.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,15 +17,17 @@ import mpmath
 import sympy as sp
 
 from .domain import Domain
+from .indexing import LAYER_WIDTH, split_name
 from .notation import SampleSum, expand_sigma_prime
 
 __all__ = ["DIGITS", "Evidence", "evaluate_sign", "evaluate_zero"]
 
 DIGITS = 30
-#: |lhs − rhs| below TOLERANCE · (|lhs| + |rhs|) counts as zero
+#: |lhs − rhs| below TOLERANCE · (|lhs| + |rhs|) counts as zero: the comparison is relative
 TOLERANCE = mpmath.mpf(10) ** (-(DIGITS - 8))
-#: ... and below this in absolute terms (both sides tiny): well under float64's resolution
-ABSOLUTE_FLOOR = mpmath.mpf(10) ** (-(DIGITS + 10))
+#: a point where both sides are below this (|lhs| + |rhs|) is no evidence either way: it is
+#: skipped, never counted as agreement (a^4608 and 2a^4608 are both tiny at a = 0.3)
+ABSOLUTE_FLOOR = mpmath.mpf(10) ** (-(DIGITS - 8))
 DEFAULT_POINTS = 12
 DEFAULT_SEED = 20261127
 
@@ -52,6 +55,48 @@ def _mp_sigma(v: mpmath.mpf) -> mpmath.mpf:
 
 
 _MODULES = [{"sigma": _mp_sigma, "log": mpmath.log}, "mpmath"]
+
+
+#: a sum over neurons Σ_k with symbolic K is evaluated written out at this K (with a free
+#: neuron index j = 1): a disagreement there refutes a statement meant for every K and j
+CONCRETE_WIDTH = 3
+
+
+def _variants(exprs: sp.Tuple) -> list[sp.Tuple]:
+    """Σ_k f(a^L[k]) with symbolic K → its terms at K = :data:`CONCRETE_WIDTH`, ``a^L[i]`` →
+    a symbol ``a^{L}_{i}``, and every free component ``a^{L}_{j}`` of a summed family at a
+    neuron j: one variant for each way of putting the free indices (j, k …) at 1 or 2, so
+    that both j = k and j ≠ k are evaluated (δ_jk, ∂a_j/∂z_k)."""
+    if not any(type(q) is sp.Sum and q.function.has(sp.Indexed) for q in exprs.atoms(sp.Sum)):
+        return [exprs]
+    bases = {str(ix.base.label): ix.base for ix in exprs.atoms(sp.Indexed)}
+    members: dict[sp.Basic, tuple[str, str]] = {}
+    for sym in exprs.free_symbols:
+        split = split_name(getattr(sym, "name", ""))
+        if split is not None and split[0] in bases and len(split[1]) == 1:
+            members[sym] = (split[0], split[1][0])
+    letters = sorted({q for _, q in members.values() if not q.isdigit()})[:3]
+    out = []
+    for values in itertools.product((1, 2), repeat=len(letters)):
+        at = dict(zip(letters, values, strict=True))
+        free: dict[sp.Basic, sp.Basic] = {LAYER_WIDTH: sp.Integer(CONCRETE_WIDTH)}
+        for sym, (base, letter) in members.items():
+            # a_1 is the neuron 1 of the family (the same as a^L[1] in the sum); a_j is at j
+            index = int(letter) if letter.isdigit() else at.get(letter, 1)
+            free[sym] = bases[base][index]
+        for sym in exprs.free_symbols:  # the free neuron indices themselves (in δ_jk)
+            if sym.is_integer and getattr(sym, "name", "") in at:
+                free[sym] = sp.Integer(at[sym.name])
+        done = exprs.xreplace(free).doit()
+        if any(type(q) is sp.Sum for q in done.atoms(sp.Sum)):
+            return [exprs]  # limits that are not numbers at this K: no value (not compiled)
+        names = {
+            ix: sp.Symbol(f"{ix.base.label}_{{{','.join(map(str, ix.indices))}}}", real=True)
+            for ix in done.atoms(sp.Indexed)
+            if all(i.is_Integer for i in ix.indices)
+        }
+        out.append(done.xreplace(names))
+    return out
 
 
 def _compile(expr: sp.Expr, symbols: list[sp.Symbol]) -> Callable[..., object] | None:
@@ -88,6 +133,18 @@ def _evaluations(
     Each entry is (point, values) with values None where evaluation raised (a pole). Also
     returns how many random points were redrawn. None: the expressions cannot be evaluated.
     """
+    variants = _variants(exprs)
+    if len(variants) > 1:
+        merged: list[tuple[dict, tuple | None]] = []
+        redrawn_all = 0
+        for variant in variants:
+            got = _evaluations(variant, domain, count, seed)
+            if got is None:
+                return None
+            merged += got[0]
+            redrawn_all += got[1]
+        return merged, redrawn_all
+    exprs = variants[0]
     symbols = sorted(exprs.free_symbols, key=lambda s_: s_.name)
     fn = _compile(exprs, symbols)
     if fn is None:
@@ -112,6 +169,9 @@ def _evaluations(
                 continue
             kept += 1
             out.append((point, values))
+        # near the open ends (log-spaced), then at the closed ends: where uniform draws
+        # rarely go, and where statements false only near an edge fail
+        out += [(point, at(point)) for point in domain.near_end_points(symbols, seed)]
         out += [(point, at(point)) for point in domain.edge_points(symbols, seed)]
     return out, redrawn
 
@@ -125,10 +185,22 @@ def _counterexample(point: dict, label: str, value: object) -> tuple[tuple[str, 
     return (*_fmt_point(point), (label, text))
 
 
-def _note(redrawn: int, compared: int) -> str:
+def _span(points: list[dict]) -> str:
+    """Which points were used: the range of each variable, e.g. ``a from 0.0003 to 0.9996``."""
+    spans = []
+    for sym in sorted({s_ for p in points for s_ in p}, key=lambda q: sp.sstr(q))[:4]:
+        vals = [float(p[sym]) for p in points if sym in p]
+        spans.append(f"{sp.sstr(sym)} from {min(vals):.4g} to {max(vals):.4g}")
+    return "; ".join(spans)
+
+
+def _note(redrawn: int, compared: int, used: list[dict] | None = None) -> str:
     if compared == 0:
         return "not real at any sampled point of the domain"
-    return f"{redrawn} undefined points redrawn" if redrawn else ""
+    parts = [f"{redrawn} undefined points redrawn"] if redrawn else []
+    if used:
+        parts.append(_span(used))
+    return ", ".join(p for p in parts if p)
 
 
 def evaluate_zero(
@@ -139,43 +211,96 @@ def evaluate_zero(
     seed: int = DEFAULT_SEED,
     scale: tuple[sp.Expr, ...] = (),
     real: tuple[sp.Expr, ...] = (),
+    conditions: tuple[tuple[sp.Expr, ...], tuple[sp.Expr, ...]] = ((), ()),
 ) -> Evidence | None:
     """Is ``expr`` zero at ``count`` seeded points of ``domain``? ``None``: cannot evaluate.
 
     Each of ``real`` (e.g. an antiderivative) must be real at every point: a point where one
     is not is a counterexample.
 
-    ``scale`` holds the two sides whose difference ``expr`` is: the tolerance is relative to
-    ``|lhs| + |rhs|`` at each point, and a point where one side is real and the other is not
-    (``ln(x²)`` against ``2 ln x`` at x < 0) is a counterexample. Points where no side is
-    real are outside the domain of the statement and are redrawn. ``points == 0`` in the
-    result means nothing could be compared: it is no evidence.
+    ``scale`` holds the two sides whose difference ``expr`` is: the comparison is relative to
+    ``|lhs| + |rhs|`` at each point (a point where both are below :data:`ABSOLUTE_FLOOR` is
+    skipped: no evidence), and a point where one side is real and the other is not
+    (``ln(x²)`` against ``2 ln x`` at x < 0) is a counterexample. ``conditions`` are, per
+    side, the parts as written that must be real for the side to be (``ln(a − 2)`` in
+    ``e^{ln(a − 2)}``, which SymPy reads as ``a − 2``). Points where no side is real are
+    outside the domain of the statement and are skipped. A disagreement is confirmed at twice
+    the precision before it is reported (rounding is never a counterexample). ``points == 0``
+    in the result means nothing could be compared: it is no evidence.
     """
-    got = _evaluations(sp.Tuple(expr, *scale, *real), domain, count, seed)
+    lhs_conds, rhs_conds = conditions
+    got = _evaluations(sp.Tuple(expr, *scale, *real, *lhs_conds, *rhs_conds), domain, count, seed)
     if got is None:
         return None
     values, redrawn = got
+    n_real = len(real)
+    n_scale = len(scale)
     worst = mpmath.mpf(0)
     compared = 0
+    used: list[dict] = []
+
+    def sides_real(reals: list) -> list[bool]:
+        parts = reals[1 : 1 + n_scale]
+        conds = reals[1 + n_scale + n_real :]
+        lc, rc = conds[: len(lhs_conds)], conds[len(lhs_conds) :]
+        out = [q is not None for q in parts]
+        if len(out) == 2:
+            out[0] = out[0] and all(q is not None for q in lc)
+            out[1] = out[1] and all(q is not None for q in rc)
+        return out
+
     for point, vals in values:
         if vals is None:
             continue
         reals = [_real(q) for q in vals]
-        if real and any(q is None for q in reals[len(reals) - len(real) :]):
+        if real and any(q is None for q in reals[1 + n_scale : 1 + n_scale + n_real]):
             return Evidence(compared, math.inf, _counterexample(point, "a term is", "not real"), "")
-        v, *parts = reals[: len(reals) - len(real)]
-        if scale and any(q is None for q in parts) and any(q is not None for q in parts):
-            return Evidence(
-                compared, math.inf, _counterexample(point, "one side is not real", "there"), ""
-            )
-        if v is None or (scale and all(q is None for q in parts)):
+        v, parts = reals[0], reals[1 : 1 + n_scale]
+        if scale:
+            ok = sides_real(reals)
+            if any(ok) and not all(ok):
+                which = "one side is not real" if len(ok) == 2 else "a side is not real"
+                return Evidence(compared, math.inf, _counterexample(point, which, "there"), "")
+            if not all(ok):
+                continue
+        if v is None:
             continue
-        compared += 1
-        bound = TOLERANCE * (sum(abs(q) for q in parts) if scale else 1)
-        if abs(v) > max(bound, ABSOLUTE_FLOOR):
+        size = sum(abs(q) for q in parts) if scale else mpmath.mpf(1)
+        if scale and size < ABSOLUTE_FLOOR:
+            continue  # both sides below the floor: no evidence either way
+        if abs(v) > TOLERANCE * size and _confirmed(sp.Tuple(expr, *scale), point, scale != ()):
             return Evidence(compared, float(abs(v)), _counterexample(point, "value", v), "")
-        worst = max(worst, abs(v))
-    return Evidence(compared, float(worst), None, _note(redrawn, compared))
+        compared += 1
+        used.append(point)
+        worst = max(worst, abs(v) / size)
+    return Evidence(compared, float(worst), None, _note(redrawn, compared, used))
+
+
+def _confirmed(exprs: sp.Tuple, point: dict, relative: bool) -> bool:
+    """Is the disagreement still there at twice the digits (not a rounding artefact)?"""
+    for variant in _variants(exprs):
+        symbols = sorted(variant.free_symbols, key=lambda s_: s_.name)
+        if not set(symbols) <= set(point):
+            continue  # the point was drawn for another variant
+        fn = _compile(variant, symbols)
+        if fn is None:
+            return True
+        if _differs_at(fn, symbols, point, relative):
+            return True
+    return False
+
+
+def _differs_at(fn: Callable[..., object], symbols: list, point: dict, relative: bool) -> bool:
+    """At ``2 · DIGITS`` digits, is the first value still not zero relative to the rest?"""
+    with mpmath.workdps(2 * DIGITS):
+        try:
+            vals = [_real(q) for q in fn(*[mpmath.mpf(point[s_]) for s_ in symbols])]
+        except (ZeroDivisionError, ValueError, OverflowError, TypeError):
+            return True
+        if any(q is None for q in vals):
+            return True
+        size = sum(abs(q) for q in vals[1:]) if relative else mpmath.mpf(1)
+        return abs(vals[0]) > mpmath.mpf(10) ** (-(2 * DIGITS - 8)) * size
 
 
 def evaluate_sign(

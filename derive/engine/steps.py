@@ -77,7 +77,9 @@ class Step:
     for when the label itself cannot be computed (``∂C/∂w`` for ``Derivative(C_x, w)``);
     ``substitution``: a variable change that
     holds from this line on; ``core``: for an :attr:`Relation.ARGUMENT`, the statement that
-    is machine-checked as a fact.
+    is machine-checked as a fact. ``conditions`` (``lhs_conditions``): parts of ``expr``
+    (``lhs``) as written that must be real where it is, although SymPy's automatic
+    simplification removed them (``ln(a − 2)`` in ``e^{ln(a − 2)}``, read as ``a − 2``).
     """
 
     expr: sp.Basic | Undefined | None
@@ -88,6 +90,8 @@ class Step:
     lhs_value: sp.Basic | None = None
     substitution: Substitution | None = None
     core: sp.Basic | None = None
+    conditions: tuple[sp.Expr, ...] = ()
+    lhs_conditions: tuple[sp.Expr, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ import sympy as sp
 from . import points
 from .calculus import CONST, UnsupportedIntegral, derivative, has_indefinite_integral
 from .identity import prove_zero
+from .indexing import family_derivatives, free_components
 from .notation import SampleSum, SigmaPrime, expand_sigma_prime
 from .sign import prove_sign
 from .steps import Derivation, Relation, Step, Undefined
@@ -94,6 +95,19 @@ class _State:
     term: sp.Expr | None = None
     statement: sp.Basic | None = None
     substitutions: dict[sp.Symbol, sp.Expr] = field(default_factory=dict)
+    #: parts of ``term`` as written that must be real (see :attr:`Step.conditions`)
+    term_conditions: tuple[sp.Expr, ...] = ()
+    #: every symbol of the derivation, for naming ``a^{L}_{j}`` back after ∂/∂a^L_j of a Σ_k
+    known: set[sp.Basic] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        for st in self.derivation.steps:
+            for e in (st.expr, st.lhs, st.lhs_value):
+                if isinstance(e, sp.Basic):
+                    self.known |= e.free_symbols
+        for _sym, value in self.derivation.definitions:
+            self.known |= value.free_symbols
+
     #: results of the pure functions below for this derivation: a step's term is the next
     #: step's previous term, so each is defined, evaluated and differentiated once, not twice
     memo: dict[tuple, sp.Basic] = field(default_factory=dict, repr=False)
@@ -115,16 +129,26 @@ class _State:
         return self._once(("define", expr), compute)
 
     def done(self, expr: sp.Basic, substituted: bool = False) -> sp.Basic:
-        """``_doit(expr)``; with ``substituted``, after the substitutions made so far."""
+        """``expr`` evaluated (:meth:`doit`); with ``substituted``, after the substitutions
+        made so far."""
         subs = tuple(self.substitutions.items()) if substituted else ()
         return self._once(
-            ("doit", expr, subs), lambda: _doit(expr.subs(self.substitutions) if subs else expr)
+            ("doit", expr, subs),
+            lambda: self._evaluate(expr.subs(self.substitutions) if subs else expr),
         )
 
     def derivative(self, expr: sp.Basic, var: sp.Symbol) -> sp.Expr:
         """d/d``var`` of ``_doit(expr)`` under the substitutions made so far."""
         key = ("derivative", expr, var, tuple(self.substitutions.items()))
         return self._once(key, lambda: derivative(self.done(expr), var, self.substitutions))
+
+    def _evaluate(self, expr: sp.Basic) -> sp.Basic:
+        """Derivatives, limits and sums evaluated, with ∂/∂a^L_j of a Σ_k over the family
+        a^L taken by the Kronecker delta and a free a^L[j] named a^L_j (one family)."""
+        return free_components(_doit(family_derivatives(expr, self.known)), self.known)
+
+    def doit(self, expr: sp.Basic) -> sp.Basic:
+        return self.done(expr)
 
 
 def _doit(expr: sp.Basic) -> sp.Basic:
@@ -193,19 +217,32 @@ def _judge_zero(
     method_prefix: str = "",
     scale: tuple[sp.Expr, ...] = (),
     real: tuple[sp.Expr, ...] = (),
+    conditions: tuple[tuple[sp.Expr, ...], tuple[sp.Expr, ...]] | tuple = (),
 ) -> tuple[Verdict, str, str, points.Evidence | None]:
     """Prove d ≡ 0, then evaluate it numerically as a second opinion.
 
     ``scale`` holds the two sides: the tolerance is relative to them, and a point where one
-    side is real and the other is not refutes the step.
+    side is real and the other is not refutes the step. ``conditions``: per side, the parts
+    as written that must be real (:attr:`Step.conditions`); a proof counts only when each is
+    proved real on the domain, otherwise the step is at most numeric evidence.
     """
     domain = state.derivation.domain
     d = _linear_in_sums(_doit(d))
     proof = prove_zero(d, domain)
     scale = tuple(expand_sigma_prime(_summands(q)) for q in scale)
-    evidence = points.evaluate_zero(expand_sigma_prime(d), domain, scale=scale, real=real)
+    conds = tuple(tuple(expand_sigma_prime(q) for q in side) for side in conditions)
+    evidence = points.evaluate_zero(
+        expand_sigma_prime(d), domain, scale=scale, real=real, conditions=conds or ((), ())
+    )
     if evidence is not None and evidence.counterexample is not None:
         return Verdict.REFUTED, method_prefix + "random points", "the two sides differ", evidence
+    unproved = _unproved_real(conds, domain)
+    if proof is not None and unproved:
+        names = ", ".join(sp.sstr(q) for q in unproved)
+        detail = f"{proof.detail}, but {names} as written is not proved real on the domain"
+        if evidence is not None and evidence.points > 0:
+            return Verdict.NUMERIC, method_prefix + "random points", detail, evidence
+        return Verdict.UNVERIFIED, method_prefix + "none", detail, evidence
     if proof is not None:
         return Verdict.PROVED, method_prefix + proof.method, proof.detail, evidence
     if evidence is not None and evidence.points > 0:
@@ -221,10 +258,28 @@ def _judge_zero(
     return Verdict.UNVERIFIED, method_prefix + "none", why, evidence
 
 
+def _unproved_real(conditions: tuple[tuple[sp.Expr, ...], ...], domain: object) -> list[sp.Expr]:
+    """The parts (ln u, u^p) whose argument u is not proved positive on the domain."""
+    out = []
+    for q in dict.fromkeys(c for side in conditions for c in side):
+        arg = q.args[0] if isinstance(q, (sp.log, sp.Pow)) else None
+        if arg is None or arg.is_positive:
+            continue
+        try:
+            proved = prove_sign(arg, domain, positive=True) is not None
+        except Exception:  # a proof that cannot be carried out is no proof
+            proved = False
+        if not proved:
+            out.append(q)
+    return out
+
+
 def _check_equal(step: Step, state: _State, up_to_constant: bool) -> tuple:
     prev, cur = state.define(state.term), state.define(step.expr)
     var = state.derivation.variable
-    if up_to_constant or has_indefinite_integral(prev) or has_indefinite_integral(cur):
+    # an integral left once derivatives are evaluated (∂/∂a ∫ f da = f leaves none)
+    loose = has_indefinite_integral(state.doit(prev)) or has_indefinite_integral(state.doit(cur))
+    if up_to_constant or loose:
         if var is None:
             return (
                 Verdict.UNVERIFIED,
@@ -246,9 +301,19 @@ def _check_equal(step: Step, state: _State, up_to_constant: bool) -> tuple:
         verdict, method, detail, ev = _judge_zero(
             dprev - dcur, state, "differentiation + ", scale=(dprev, dcur), real=terms
         )
-        return verdict, method, f"d/d{var} of the difference: {detail}", ev
+        bound = {lim[0] for q in (prev, cur) for i in q.atoms(sp.Integral) for lim in i.limits}
+        others = sorted(
+            {sp.sstr(q) for q in (prev.free_symbols | cur.free_symbols)}
+            - {sp.sstr(q) for q in (var, CONST, *bound, *state.substitutions)}
+        )
+        deps = f"; the constant may depend on {', '.join(others)}" if others else ""
+        return verdict, method, f"d/d{var} of the difference: {detail}{deps}", ev
     prev, cur = state.done(prev, substituted=True), state.done(cur, substituted=True)
-    return _judge_zero(prev - cur, state, scale=(prev, cur))
+    conds = tuple(
+        tuple(state.define(q).subs(state.substitutions) for q in side)
+        for side in (state.term_conditions, step.conditions)
+    )
+    return _judge_zero(prev - cur, state, scale=(prev, cur), conditions=conds)
 
 
 def _check_fact(statement: sp.Basic, state: _State) -> tuple:
@@ -279,7 +344,7 @@ def _check_fact(statement: sp.Basic, state: _State) -> tuple:
             if lv == rv or (lv.is_finite and rv.is_finite and sp.simplify(lv - rv) == 0):
                 return Verdict.PROVED, "limit", f"Limit.doit() gives {sp.sstr(lv)}", None
             return Verdict.REFUTED, "limit", f"the limit is {sp.sstr(lv)}, not {sp.sstr(rv)}", None
-        lhs, rhs = _doit(lhs), _doit(rhs)
+        lhs, rhs = state.doit(lhs), state.doit(rhs)
         return _judge_zero(lhs - rhs, state, scale=(lhs, rhs))
     if isinstance(statement, (sp.StrictGreaterThan, sp.StrictLessThan)):
         expr = _doit(statement.lhs - statement.rhs)
@@ -409,6 +474,7 @@ def _check_step(step: Step, index: int, state: _State) -> StepResult:
     rel = step.relation
     if step.lhs is not None and rel in (Relation.EQUAL, Relation.UP_TO_CONSTANT):
         state.term = step.lhs if step.lhs_value is None else step.lhs_value
+        state.term_conditions = step.lhs_conditions
     sub_problem = None
     if step.substitution is not None:
         s_ = step.substitution
@@ -462,6 +528,7 @@ def _advance(step: Step, state: _State) -> None:
     if isinstance(step.expr, sp.Expr):
         if step.relation in (Relation.GIVEN, Relation.EQUAL, Relation.UP_TO_CONSTANT):
             state.term = step.expr
+            state.term_conditions = step.conditions
     elif isinstance(step.expr, sp.Basic):
         state.statement = step.expr
 

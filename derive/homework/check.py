@@ -279,7 +279,7 @@ def _bound(text: str) -> float:
 
 
 def parse_domain(specs: Sequence[str], *, notation: str = "course") -> Domain:
-    """``['a:(0,1)', 'y:[0,1]']`` → a :class:`Domain` (open ends keep a 3 % margin; a spec
+    """``['a:(0,1)', 'y:[0,1]']`` → a :class:`Domain` (open or closed ends as written; a spec
     may hold several intervals separated by ``;``, and an end may be ``inf``).
 
     In the course's notation the declared intervals are added to the course's defaults
@@ -301,11 +301,9 @@ def parse_domain(specs: Sequence[str], *, notation: str = "course") -> Domain:
         lo, hi = _bound(m["lo"]), _bound(m["hi"])
         if not lo < hi or lo == float("inf") or hi == float("-inf"):
             raise ValueError(f"bad --domain {spec!r}: the interval is empty")
-        opened = m["lo_b"] == "(" or m["hi_b"] == ")"
-        width = min(hi - lo, 1.0) if hi - lo == float("inf") else hi - lo
-        intervals[m["name"]] = Interval(lo, hi, 0.03 * width if opened else 0.0)
+        intervals[m["name"]] = Interval(lo, hi, m["lo_b"] == "(", m["hi_b"] == ")")
     if notation == "general":
-        return Domain(intervals)
+        return Domain.of(intervals)
     return Domain().with_intervals(intervals)
 
 

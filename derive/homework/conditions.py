@@ -186,7 +186,7 @@ def _true_domain(ex, sym: sp.Symbol) -> tuple[float, float]:
     """The exercise's domain of ``sym``: its sampling interval, where [−2, 2] stands for ℝ."""
     from .equivalence import family
 
-    iv = ex.domain.interval(family(sym))
+    iv = ex.domain.for_family(family(sym))
     if (iv.low, iv.high) == (-2.0, 2.0):
         return -math.inf, math.inf
     return iv.low, iv.high

@@ -26,14 +26,15 @@ from __future__ import annotations
 import random
 import zlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import mpmath
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from ..engine import notation as nt
-from ..engine.domain import unit_interval_substitution
+from ..engine.domain import FAMILY_DEFAULTS, Domain, Interval, family, unit_interval_substitution
+from ..engine.identity import too_high_a_power
 from ..engine.indexing import LAYER_WIDTH
 from ..engine.mpeval import NotReal, mp_eval
 
@@ -58,11 +59,16 @@ DIGITS = 40
 POINTS = 12
 #: relative tolerance at DIGITS digits
 TOLERANCE = mpmath.mpf(10) ** (-(DIGITS - 12))
+#: a point where both sides are below this is no evidence (it is skipped): a^{4608} and
+#: 2a^{4608} are both tiny at a = 0.3, and only a relative comparison tells them apart
+FLOOR = mpmath.mpf(10) ** (-(DIGITS - 12))
 #: Σ_k and K are written out, and the two sides compared, at each of these K (plus two K
 #: beyond any integer written in a limit, see :func:`sum_widths`)
 SUM_WIDTHS = (2, 3, 5)
 #: K used by :func:`evaluate` when it is called without one (feedback only, never a verdict)
 FEEDBACK_WIDTH = 3
+#: limits of Σ_k that differ symbolically are searched for a counterexample at K = 1 … this
+LIMIT_SEARCH = 12
 #: a sum with more terms than this is refused rather than written out
 MAX_SUM_TERMS = 40
 #: families of symbols that do not vary over the training samples (may multiply Σ_x or be
@@ -73,46 +79,8 @@ SAMPLE_FREE_FAMILIES = frozenset({"n", "w", "b", "K", "eta", "lambda", "const", 
 SIMPLIFY_MAX_OPS = 40
 
 
-@dataclass(frozen=True)
-class Interval:
-    """A sampling interval for one family of symbols: ``(low, high)`` with a margin."""
-
-    low: float
-    high: float
-    margin: float = 0.0
-
-    def draw(self, rng: random.Random) -> float:
-        low, high = self.low + self.margin, self.high - self.margin
-        if high == float("inf"):  # a half-line: points within 10 of its end
-            high = (low if low > float("-inf") else -5.0) + 10.0
-        if low == float("-inf"):
-            low = high - 10.0
-        return rng.uniform(low, high)
-
-
 #: default domains by symbol family: a ∈ (0, 1), y ∈ [0, 1], n, t > 0, others real
-DEFAULT_DOMAIN: Mapping[str, Interval] = {
-    "a": Interval(0.0, 1.0, 0.03),
-    "y": Interval(0.0, 1.0, 0.0),
-    "n": Interval(1.0, 20.0),
-    "t": Interval(0.05, 5.0),
-    "u": Interval(0.05, 5.0),
-    "K": Interval(1.0, 8.0),
-    "": Interval(-2.0, 2.0),
-}
-
-
-@dataclass(frozen=True)
-class Domain:
-    """Sampling intervals by family name (``'a'`` covers ``a``, ``a_j``, ``a^{L}_{j}``)."""
-
-    intervals: Mapping[str, Interval] = field(default_factory=lambda: dict(DEFAULT_DOMAIN))
-
-    def interval(self, family: str) -> Interval:
-        return self.intervals.get(family) or self.intervals.get("") or DEFAULT_DOMAIN[""]
-
-    def with_intervals(self, extra: Mapping[str, Interval]) -> Domain:
-        return Domain({**self.intervals, **extra})
+DEFAULT_DOMAIN: Mapping[str, Interval] = FAMILY_DEFAULTS
 
 
 @dataclass(frozen=True)
@@ -132,19 +100,6 @@ class Comparison:
     method: str
     points: int = 0
     counterexample: str = ""
-
-
-def family(atom: sp.Basic) -> str:
-    """The family of a symbol: ``a^{L}_{j}`` → ``a``; ``x_j`` → ``x``; Indexed → its base."""
-    if isinstance(atom, sp.Indexed):
-        name = atom.base.name
-    elif isinstance(atom, sp.Symbol):
-        name = atom.name
-    else:
-        return ""
-    for sep in ("^", "_"):
-        name = name.split(sep, 1)[0]
-    return name
 
 
 # --------------------------------------------------------------------------- canonical form
@@ -254,6 +209,34 @@ def sum_widths(*exprs: sp.Expr) -> tuple[int, ...]:
     return tuple(sorted({*SUM_WIDTHS, *extra}))
 
 
+def _limit_pairs(*exprs: sp.Expr) -> list[tuple[sp.Expr, sp.Expr]]:
+    """The (lower, upper) limits of every Σ_k, with any K as the one layer width."""
+    out = []
+    for e in exprs:
+        for q in _finite_sums(e):
+            for _k, *bounds in q.limits:
+                if len(bounds) == 2:
+                    lo, hi = (
+                        sp.sympify(b).xreplace(
+                            {v: LAYER_WIDTH for v in sp.sympify(b).free_symbols if str(v) == "K"}
+                        )
+                        for b in bounds
+                    )
+                    out.append((lo, hi))
+    return out
+
+
+def _same_limits(lhs: sp.Expr, rhs: sp.Expr, extra: Sequence[sp.Expr] = ()) -> bool:
+    """Does every Σ_k of each side run over limits that the other side (or a definition)
+    also uses, equal as expressions in K (not merely at sampled K)?"""
+
+    def among(p: tuple[sp.Expr, sp.Expr], pool: list[tuple[sp.Expr, sp.Expr]]) -> bool:
+        return any(sp.expand(p[0] - q[0]) == 0 and sp.expand(p[1] - q[1]) == 0 for q in pool)
+
+    left, right, more = _limit_pairs(lhs), _limit_pairs(rhs), _limit_pairs(*extra)
+    return all(among(p, right + more) for p in left) and all(among(p, left + more) for p in right)
+
+
 def _width_outside_limits(expr: sp.Expr) -> bool:
     """Does K occur other than in the limits of a sum over k (``(K − 2)(K − 3)(K − 5) w``)?"""
     bodies = expr.replace(
@@ -331,14 +314,21 @@ def _reparametrised(expr: sp.Expr) -> sp.Expr:
 
 
 def _is_zero_symbolic(diff: sp.Expr) -> str | None:
-    """``'symbolic'`` if ``cancel(together(diff)) == 0``, else None (not proved, not refuted)."""
-    if diff == 0 or sp.cancel(sp.together(diff)) == 0:
+    """``'symbolic'`` if ``cancel(together(diff)) == 0``, else None (not proved, not refuted;
+    also for powers too high for polynomial arithmetic: the points decide)."""
+    if diff == 0:
+        return "symbolic"
+    if too_high_a_power(diff):
+        return None
+    if sp.cancel(sp.together(diff)) == 0:
         return "symbolic"
     return None
 
 
 def _is_zero_harder(diff: sp.Expr) -> str | None:
     """Slower exact methods: logarithms split on the domain, then a size-bounded simplify."""
+    if too_high_a_power(diff):
+        return None
     if diff.has(sp.log):
         r = sp.expand_log(_reparametrised(diff), force=False)
         if sp.cancel(sp.together(r)) == 0:
@@ -385,6 +375,27 @@ def _in_point_form(
     return exprs, {stand_in: family(atom) for atom, stand_in in opaque.items()}
 
 
+def _draws(
+    symbols: Sequence[sp.Symbol],
+    families: Mapping[sp.Symbol, str],
+    domain: Domain,
+    rng: random.Random,
+    count: int,
+):
+    """(point, near_end): ``count`` seeded points (each symbol from its family's interval),
+    then points with every open-interval symbol close to an end (:meth:`Interval.near_ends`):
+    where uniform draws rarely go, and where √((50a − 1)²) = 50a − 1 fails (a < 1/50)."""
+    intervals = {s: domain.for_family(families.get(s, family(s))) for s in symbols}
+    for _ in range(count):
+        yield {s: mpmath.mpf(intervals[s].draw(rng)) for s in symbols}, False
+    ends = {s: iv.near_ends() for s, iv in intervals.items() if iv.near_ends()}
+    for i in range(max((len(v) for v in ends.values()), default=0)):
+        point = {s: mpmath.mpf(intervals[s].draw(rng)) for s in symbols}
+        for s, values in ends.items():
+            point[s] = mpmath.mpf(values[i % len(values)])
+        yield point, True
+
+
 def undefined_point(
     parts: Sequence[sp.Expr],
     reference: sp.Expr,
@@ -397,9 +408,10 @@ def undefined_point(
     """A point of the domain where the reference is a real number but one of ``parts`` is not.
 
     ``parts`` are sub-expressions of an answer as it was read (logarithms, roots, see
-    :func:`derive.homework.parse.real_conditions`). The rule is that of :func:`evaluate` for a whole
-    answer: not real at 3 of the seeded points (where the reference is) → the point is
-    returned; otherwise None. Parts with a sum over the samples are left to the linearity rule.
+    :func:`derive.homework.parse.real_conditions`). One seeded point (of
+    :data:`POINTS`, plus points near the open ends) where the reference is real and a part
+    is not → that point is returned; otherwise None. Parts with a sum over the samples are
+    left to the linearity rule.
     """
     parts = [nt.expand_sigma_prime(p) for p in parts if not p.has(nt.SampleSum)]
     if not parts:
@@ -407,34 +419,44 @@ def undefined_point(
     if isinstance(seed, str):
         seed = zlib.crc32(seed.encode())
     reference = nt.expand_sigma_prime(reference)
+    if definitions:
+        # where the parts and the reference use only defined symbols (a) and free ones (y),
+        # not what the definitions are written in (z), a defined symbol ranges over its own
+        # interval: a = σ(z) for z ∈ [−2, 2] would never reach a < 0.12
+        inner = set().union(*(d.rhs.free_symbols for d in definitions))
+        if not any(e.free_symbols & inner for e in (reference, *parts)):
+            point = undefined_point(parts, reference, domain, seed=seed, points=points)
+            if point is not None:
+                return point
     (reference, *parts), families = _in_point_form([reference, *parts], definitions, FEEDBACK_WIDTH)
     symbols = sorted(set().union(*(e.free_symbols for e in (reference, *parts))), key=str)
     rng = random.Random(seed)
-    defined = undefined = 0
     errors = (_Undefined, ZeroDivisionError, ValueError, OverflowError)
     with mpmath.workdps(DIGITS):
-        for _attempt in range(points * 4):
-            if defined >= points:
-                break
-            env = {
-                s: mpmath.mpf(domain.interval(families.get(s, family(s))).draw(rng))
-                for s in symbols
-            }
+        for env, _near in _draws(symbols, families, domain, rng, points):
             try:
                 _mp(reference, env)
             except errors:
                 continue
-            defined += 1
             for part in parts:
                 try:
                     _mp(part, env)
                 except errors:
-                    undefined += 1
-                    if undefined >= 3:
-                        named = [s for s in symbols if not s.is_Dummy][:4]
-                        return ", ".join(f"{s}={mpmath.nstr(env[s], 3)}" for s in named)
-                    break
+                    # one point is enough: the part has no real value there, exactly
+                    named = [s for s in symbols if not s.is_Dummy][:4]
+                    return ", ".join(f"{s}={mpmath.nstr(env[s], 3)}" for s in named)
     return None
+
+
+def _still_differ(lhs: sp.Expr, rhs: sp.Expr, env: Mapping[sp.Basic, mpmath.mpf]) -> bool:
+    """The disagreement confirmed at twice the digits (rounding is never a counterexample)."""
+    with mpmath.workdps(2 * DIGITS):
+        try:
+            want, got = _mp(rhs, env), _mp(lhs, env)
+        except (_Undefined, ZeroDivisionError, ValueError, OverflowError):
+            return True
+        scale = max(abs(want), abs(got))
+        return scale >= FLOOR and abs(got - want) > mpmath.mpf(10) ** (-(2 * DIGITS - 12)) * scale
 
 
 def evaluate(
@@ -454,33 +476,34 @@ def evaluate(
     rng = random.Random(seed)
     agreed = 0
     answer_undefined = 0
+    random_agreed = 0
+    errors = (_Undefined, ZeroDivisionError, ValueError, OverflowError)
     with mpmath.workdps(DIGITS):
-        for _attempt in range(points * 4):
-            if agreed >= points:
-                break
-            env = {
-                s: mpmath.mpf(domain.interval(families.get(s, family(s))).draw(rng))
-                for s in symbols
-            }
+        for env, near_end in _draws(symbols, families, domain, rng, points * 4):
+            if random_agreed >= points and not near_end:
+                continue  # enough random points: the points near the ends are still checked
             try:
                 want = _mp(rhs, env)
-            except (_Undefined, ZeroDivisionError, ValueError, OverflowError):
+            except errors:
                 continue
             try:
                 got = _mp(lhs, env)
-            except (_Undefined, ZeroDivisionError, ValueError, OverflowError):
+            except errors:
                 answer_undefined += 1
-                if answer_undefined >= 3:
+                if answer_undefined >= 3 or near_end:
                     where = ", ".join(f"{s}={mpmath.nstr(env[s], 3)}" for s in symbols[:4])
                     return Comparison(False, "numeric (undefined on the domain)", agreed, where)
                 continue
-            scale = max(mpmath.mpf(1), abs(want), abs(got))
-            if abs(got - want) > TOLERANCE * scale:
+            scale = max(abs(want), abs(got))
+            if scale < FLOOR:
+                continue  # both sides below the floor: no evidence either way
+            if abs(got - want) > TOLERANCE * scale and _still_differ(lhs, rhs, env):
                 where = ", ".join(
                     f"{s}={mpmath.nstr(env[s], 3)}" for s in symbols[:5] if not s.is_Dummy
                 )
                 return Comparison(False, "numeric (counterexample)", agreed, where)
             agreed += 1
+            random_agreed += not near_end
     if agreed == 0:
         return Comparison(None, "numeric (no point where both are defined)", 0)
     return Comparison(True, f"numeric ({agreed} points, {DIGITS} digits)", agreed)
@@ -537,6 +560,32 @@ def compare(
     if _width_outside_limits(lhs) or _width_outside_limits(rhs):
         # agreement at a few K proves nothing about a polynomial in K that vanishes there
         raise UnsupportedSum("K may appear only as a limit of a sum over k")
+    extra = [d.rhs for d in definitions]
+    if not _same_limits(lhs, rhs, extra):
+        # limits that differ as expressions in K (Σ_{k=1}^{1−(K−4)²}) could dodge any sampled
+        # K: look for a K where the two differ; if there is none, refuse rather than accept
+        refused: UnsupportedSum | None = None
+        search = dict.fromkeys([*widths, *range(1, LIMIT_SEARCH + 1)])
+        for width in search:
+            try:
+                at = [Definition(d.lhs, write_out(d.rhs, width)) for d in definitions]
+                one = _compare_written_out(
+                    write_out(lhs, width), write_out(rhs, width), at, domain, seed, width
+                )
+            except UnsupportedSum as exc:
+                refused = exc
+                continue
+            if one.equal is False:
+                where = f"K={width}" + (f", {one.counterexample}" if one.counterexample else "")
+                return Comparison(
+                    False, f"{one.method}, Σ_k written out for K = {width}", one.points, where
+                )
+        if refused is not None:
+            raise refused  # a limit that cannot be written out: say why
+        raise UnsupportedSum(
+            "the limits of the sums over k differ from the expected ones as expressions in K, "
+            f"so agreement at K = 1 … {LIMIT_SEARCH} proves nothing for every K"
+        )
     methods: list[str] = []
     points = 0
     for width in widths:

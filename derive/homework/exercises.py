@@ -142,7 +142,7 @@ def _build(entry: dict) -> Exercise:
             raise ValueError(f"{entry['id']}: definition {text!r} needs a symbol on the left")
         definitions.append(Definition(lhs, rhs))
     domain = Domain().with_intervals(
-        {fam: Interval(*bounds) for fam, bounds in entry.get("domain", {}).items()}
+        {fam: Interval.from_bounds(*bounds) for fam, bounds in entry.get("domain", {}).items()}
     )
     mistakes = tuple(
         Mistake(

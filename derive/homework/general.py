@@ -92,7 +92,7 @@ def declared_intervals(domain: Domain | None) -> dict[str, Interval]:
     an undeclared letter ranges over all the reals)."""
     if domain is None:
         return {}
-    return {k: v for k, v in domain.intervals.items() if k}
+    return {k: v for k, v in dict(domain.intervals).items() if k}
 
 
 def with_domain_signs(expr: sp.Expr, intervals: Mapping[str, Interval]) -> sp.Expr:
@@ -105,11 +105,11 @@ def with_domain_signs(expr: sp.Expr, intervals: Mapping[str, Interval]) -> sp.Ex
         interval = intervals.get(sym.name)
         if interval is None:
             continue
-        if interval.low > 0 or (interval.low == 0 and interval.margin > 0):
+        if interval.low > 0 or (interval.low == 0 and interval.low_open):
             mapping[sym] = sp.Symbol(sym.name, positive=True)
         elif interval.low == 0:
             mapping[sym] = sp.Symbol(sym.name, nonnegative=True)
-        elif interval.high < 0 or (interval.high == 0 and interval.margin > 0):
+        elif interval.high < 0 or (interval.high == 0 and interval.high_open):
             mapping[sym] = sp.Symbol(sym.name, negative=True)
         elif interval.high == 0:
             mapping[sym] = sp.Symbol(sym.name, nonpositive=True)
@@ -141,9 +141,7 @@ def _draw(interval: Interval | None, rng: random.Random) -> mpmath.mpf:
 def _inside(value: sp.Rational, interval: Interval | None) -> bool:
     if interval is None:
         return True
-    return interval.low < value < interval.high or (
-        interval.margin == 0 and interval.low <= value <= interval.high
-    )
+    return interval.contains(float(value))
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,14 @@ from .equivalence import (
 )
 from .exercises import Exercise, active_catalog, exercise, nearest_ids
 from .general import Side, big_power, judge
-from .parse import CONSTANT, ParseError, parse_answer, read_with_conditions, to_latex
+from .parse import (
+    CONSTANT,
+    ParseError,
+    parse_answer,
+    read_with_conditions,
+    real_conditions,
+    to_latex,
+)
 from .readable import echo_text
 
 __all__ = [
@@ -440,8 +447,8 @@ def _sign_clash(answer: sp.Expr, reference: sp.Expr, domain: Domain) -> str:
     for sym in sorted(answer.free_symbols | reference.free_symbols, key=str):
         if not (sym.is_positive or sym.is_nonnegative):
             continue
-        interval = domain.interval(family(sym))
-        if interval.low + interval.margin < 0:
+        interval = domain.for_family(family(sym))
+        if interval.low < 0:
             sign = "> 0" if sym.is_positive else "≥ 0"
             return (
                 f"the domain lets {sym} go below 0, but {sym} is read with {sym} {sign} (the "
@@ -497,6 +504,18 @@ def compare_adhoc(
         key = "sample_sum_nonlinear" if isinstance(exc, NonLinearSampleSum) else "sum_unsupported"
         return out("incorrect", phrase(key, lang, why=str(exc)), "rule")
     if outcome.equal:
+        # read what was written: e^{ln(a − 2)} is read as a − 2, but is not real for a < 2
+        point = undefined_point(real_conditions(answer), ref, domain or Domain(), seed=reference)
+        if point is not None:
+            feedback = f"{phrase('incorrect', lang)}: {phrase('undefined_at', lang, point=point)}."
+            return GradeResult(
+                "--reference",
+                answer,
+                "incorrect",
+                feedback,
+                "numeric (a part of the answer is undefined)",
+                to_latex(expr),
+            )
         verdict, feedback = "correct", phrase("correct", lang)
     elif outcome.equal is None:
         verdict, feedback = "undecided", phrase("undecided_domain", lang)
