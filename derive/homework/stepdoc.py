@@ -168,8 +168,8 @@ def _task(
 def main(argv: Sequence[str], *, prog: str) -> int:
     """``--steps FILE --format latex|markdown|beamer [--standalone] [-o OUT]``: exit codes as
     the text report (0 every line follows, 1 a line is wrong, 2 unreadable or bad input)."""
-    from .stepcheck import DEFAULT_TIMEOUT, MAX_LINES, parse_domain
-    from .stepinput import read_step_file
+    from .stepcheck import DEFAULT_TIMEOUT
+    from .stepcheck.cli import load_step_file, worker_pool
 
     ap = argparse.ArgumentParser(prog=prog, description="A checked step file as a document.")
     ap.add_argument("file", nargs="?", help="the step file (or use --steps)")
@@ -189,19 +189,15 @@ def main(argv: Sequence[str], *, prog: str) -> int:
         ap.error("give exactly one step file (FILE or --steps FILE)")
     if args.standalone and args.format == "markdown":
         ap.error("--standalone makes a LaTeX document: it does not go with --format markdown")
-    try:
-        source = read_step_file(path)
-        for spec in args.domain:
-            parse_domain(spec)
-        if len(source.splitlines()) > MAX_LINES:
-            raise ValueError(f"a step file has at most {MAX_LINES} lines")
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        print(f"{prog}: {path}: {exc}", file=sys.stderr)
+    try:  # refused as the text report refuses it, before any work
+        source = load_step_file(path, exercise=args.exercise, domains=args.domain, lang=args.lang)
+    except ValueError as exc:
+        print(f"{prog}: {exc}", file=sys.stderr)
         return 2
-    from .sandbox import Crashed, TimedOut, WorkerPool
+    from .sandbox import Crashed, TimedOut
 
     job = (source, args.exercise, args.domain, args.lang, path, args.format, args.standalone)
-    with WorkerPool(_task) as pool:
+    with worker_pool(_task) as pool:
         out = pool.run(job, args.timeout)
     if isinstance(out, TimedOut):
         print(f"{prog}: checking {path} took longer than {out.seconds:g} s", file=sys.stderr)

@@ -6,10 +6,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
+from functools import partial
 
 from ...engine.console import MAX_TIMEOUT, TooLarge, timeout_seconds
+from ..sandbox import Crashed, TimedOut, WorkerPool
 from ..stepinput import MAX_BYTES, NOTHING_TO_CHECK, line_count, nothing_to_check, read_step_file
 from .checking import _from_exercise, check_text
 from .data import StepReport
@@ -17,7 +19,42 @@ from .phrases import _p
 from .reader import DEFAULT_TIMEOUT, MAX_LINES
 from .reading import parse_domain
 
-__all__ = ["build_parser", "format_report", "main"]
+__all__ = ["build_parser", "format_report", "load_step_file", "main", "worker_pool"]
+
+
+def load_step_file(path: str, *, exercise: str | None, domains: Sequence[str], lang: str) -> str:
+    """The text of a step file, once every way it can be refused before any work is ruled
+    out: unreadable, larger than :data:`MAX_BYTES` (also a device or a pipe), nothing to
+    check, more than :data:`MAX_LINES` lines, an unknown exercise, a bad ``--domain``.
+    ``ValueError`` with the message for the user otherwise."""
+    try:
+        text = read_step_file(path)  # at most MAX_BYTES; BOM, U+2028/U+2029
+    except TooLarge:
+        raise ValueError(
+            f"{path} is larger than a step file may be ({MAX_BYTES:,} bytes)"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValueError(f"cannot read {path}: {exc}") from None
+    if nothing_to_check(text):
+        raise ValueError(f"{path}: {NOTHING_TO_CHECK[lang]}")
+    if line_count(text) > MAX_LINES:
+        raise ValueError(f"a step file has at most {MAX_LINES} lines")
+    try:
+        if exercise is not None:
+            _from_exercise(exercise)
+    except KeyError as exc:
+        raise ValueError(exc.args[0]) from None
+    for spec in domains:
+        parse_domain(spec)
+    return text
+
+
+def worker_pool(task: Callable[..., object]) -> WorkerPool:
+    """A time-limited worker for ``task`` that knows the instructor's catalog files too (a fork
+    server's workers do not inherit them)."""
+    from ..catalog import active_paths, worker_init
+
+    return WorkerPool(task, initializer=partial(worker_init, active_paths()))
 
 
 #: characters of a line's text shown in the report; a longer line ends in " …"
@@ -97,40 +134,12 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "python -m derive.ste
     path = args.steps or args.file
     if path is None or (args.steps and args.file):
         ap.error("give exactly one step file (FILE or --steps FILE)")
-    try:
-        text = read_step_file(path)  # at most MAX_BYTES; BOM, U+2028/U+2029
-    except TooLarge:
-        print(
-            f"{ap.prog}: {path} is larger than a step file may be ({MAX_BYTES:,} bytes)",
-            file=sys.stderr,
-        )
-        return 2
-    except (OSError, UnicodeDecodeError) as exc:
-        print(f"{ap.prog}: cannot read {path}: {exc}", file=sys.stderr)
-        return 2
-    if nothing_to_check(text):
-        print(f"{ap.prog}: {path}: {NOTHING_TO_CHECK[args.lang]}", file=sys.stderr)
-        return 2
     try:  # bad options and oversized files are refused before any work
-        if args.exercise is not None:
-            _from_exercise(args.exercise)
-        for spec in args.domain:
-            parse_domain(spec)
-        if line_count(text) > MAX_LINES:
-            raise ValueError(f"a step file has at most {MAX_LINES} lines")
-    except KeyError as exc:
-        print(f"{ap.prog}: {exc.args[0]}", file=sys.stderr)
-        return 2
+        text = load_step_file(path, exercise=args.exercise, domains=args.domain, lang=args.lang)
     except ValueError as exc:
         print(f"{ap.prog}: {exc}", file=sys.stderr)
         return 2
-    from functools import partial
-
-    from ..catalog import active_paths, worker_init
-    from ..sandbox import Crashed, TimedOut, WorkerPool
-
-    # the worker knows the instructor's catalog files too (a fork server does not inherit them)
-    with WorkerPool(_task, initializer=partial(worker_init, active_paths())) as pool:
+    with worker_pool(_task) as pool:
         report = pool.run((text, args.exercise, args.domain, args.lang, path), args.timeout)
     if isinstance(report, TimedOut):
         print(f"{ap.prog}: checking {path} took longer than {report.seconds:g} s", file=sys.stderr)
