@@ -168,3 +168,16 @@ def test_a_device_that_never_ends_is_read_only_up_to_the_limit(argv: list[str]) 
     outcome = run(argv)
     assert outcome.code == 2 and "larger than" in outcome.stderr
     assert outcome.max_rss_mb < 400
+
+
+def test_a_log_rule_that_fails_where_a_is_below_y_is_wrong_and_says_why() -> None:
+    """ln((a − y)²) = 2 ln(a − y) looks right but is not real for a < y (0 < a < 1, y ∈ [0, 1])."""
+    report = stepcheck.check_text("\\ln((a-y)^2)\n= 2\\ln(a-y)")
+    assert report.first_wrong == 2
+    detail = report.results[1].detail
+    assert "one side is not real there" in detail and "= there" not in detail
+
+
+@pytest.mark.parametrize("answer", ["\\frac{1}{1+\\exp(-z)} - y", "\\frac{e^{z}}{e^{z}+1} - y"])
+def test_ce_db_written_as_the_logistic_formula_is_correct(answer: str) -> None:
+    assert grade_now("ce-db", answer).verdict == "correct"

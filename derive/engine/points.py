@@ -180,6 +180,12 @@ def _fmt_point(point: dict) -> tuple[tuple[str, str], ...]:
     return tuple((sp.sstr(k), f"{float(v):.6g}") for k, v in point.items())
 
 
+def point_parts(counterexample: tuple[tuple[str, str], ...], eq: str = " = ") -> list[str]:
+    """A counterexample as text, part by part: a coordinate reads ``a = 0.05``, a remark whose
+    label is a phrase (``one side is not real``, ``there``) reads as the phrase itself."""
+    return [f"{k} {v}" if " " in k else f"{k}{eq}{v}" for k, v in counterexample]
+
+
 def _counterexample(point: dict, label: str, value: object) -> tuple[tuple[str, str], ...]:
     text = mpmath.nstr(value, 8) if not isinstance(value, str) else value
     return (*_fmt_point(point), (label, text))

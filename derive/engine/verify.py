@@ -69,7 +69,7 @@ class StepResult:
         if e is None:
             return "—"
         if e.counterexample is not None:
-            return "differs at " + ", ".join(f"{k}={v}" for k, v in e.counterexample)
+            return "differs at " + ", ".join(points.point_parts(e.counterexample, eq="="))
         return f"agrees at {e.points} points" + (f" ({e.note})" if e.note else "")
 
 

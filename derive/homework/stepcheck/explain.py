@@ -10,6 +10,7 @@ import sympy as sp
 from ...engine import render
 from ...engine.indexing import family_derivatives
 from ...engine.notation import SampleSum, expand_sigma_prime
+from ...engine.points import point_parts
 from ...engine.steps import Step, Substitution
 from ...engine.verify import StepResult, Verdict
 from .data import Chain, Line, _Built
@@ -17,7 +18,7 @@ from .phrases import _p
 
 
 def _point(ce: tuple[tuple[str, str], ...], lang: str) -> str:
-    coords = [f"{k} = {v}" for k, v in ce if k != "value"]
+    coords = point_parts(tuple((k, v) for k, v in ce if k != "value"))
     value = dict(ce).get("value")
     out = ", ".join(coords)
     if value is not None:
