@@ -18,8 +18,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .console import output_path
-from .render import FORMATS, document, report_table
+from .forked import default_jobs
 from .steps import Derivation, Text
+from .table import FORMATS, report_table
 from .verify import verify_all
 
 __all__ = ["build_parser", "run", "select"]
@@ -98,12 +99,14 @@ def run(
         except ValueError as exc:
             parser.error(str(exc))
     if args.check:
-        reports = verify_all(derivations)
+        reports = verify_all(derivations, jobs=default_jobs())
         out = report_table(reports, lang=args.lang)
         code = 0 if all(r.ok for r in reports) else 1
     else:
+        from .render import document  # printers and prose: not needed for --check
+
         with_reports = args.standalone or fmt == "beamer"
-        reports = verify_all(derivations) if with_reports else None
+        reports = verify_all(derivations, jobs=default_jobs()) if with_reports else None
         out = document(
             derivations,
             title,

@@ -18,6 +18,7 @@ import sympy as sp
 
 from .domain import Domain
 from .indexing import LAYER_WIDTH, split_name
+from .mpcode import compile_mp
 from .notation import SampleSum, expand_sigma_prime
 
 __all__ = ["DIGITS", "Evidence", "evaluate_sign", "evaluate_zero"]
@@ -54,7 +55,8 @@ def _mp_sigma(v: mpmath.mpf) -> mpmath.mpf:
     return 1 / (1 + mpmath.exp(-v))
 
 
-_MODULES = [{"sigma": _mp_sigma, "log": mpmath.log}, "mpmath"]
+_FUNCTIONS = {"sigma": _mp_sigma, "log": mpmath.log}
+_MODULES = [_FUNCTIONS, "mpmath"]
 
 
 #: a sum over neurons Σ_k with symbolic K is evaluated written out at this K (with a free
@@ -109,7 +111,8 @@ def _compile(expr: sp.Expr, symbols: list[sp.Symbol]) -> Callable[..., object] |
         return None  # the summand varies by sample: a sum over samples has no value at a point
     if any(q.function.has(sp.Indexed) for q in expr.atoms(sp.Sum)):
         return None  # a sum of indexed values over a symbolic range has no value at a point
-    return sp.lambdify(symbols, expr, modules=_MODULES, docstring_limit=0)
+    fn = compile_mp(expr, symbols, _FUNCTIONS)  # lambdify's code, written without its printers
+    return fn or sp.lambdify(symbols, expr, modules=_MODULES, docstring_limit=0)
 
 
 def _real(v: object) -> mpmath.mpf | None:
@@ -159,7 +162,7 @@ def _evaluations(
             except (ZeroDivisionError, ValueError, OverflowError, TypeError):
                 return None
 
-        for point in domain.sample(symbols, count * 3, seed):
+        for point in itertools.islice(domain.draws(symbols, seed), count * 3):
             if kept == count:
                 break
             values = at(point)
@@ -297,7 +300,11 @@ def _confirmed(exprs: sp.Tuple, point: dict, relative: bool) -> bool:
 
 
 def _differs_at(fn: Callable[..., object], symbols: list, point: dict, relative: bool) -> bool:
-    """At ``2 · DIGITS`` digits, is the first value still not zero relative to the rest?"""
+    """At ``2 · DIGITS`` digits, is the first value still above :data:`TOLERANCE` relative to
+    the rest? The same tolerance as at ``DIGITS``: a true difference keeps its size, while a
+    rounding error shrinks about 10^DIGITS times (terms of size 1 that cancel to 10⁻¹³ near
+    a = 1 leave 10⁻³¹ at 30 digits, ~10⁻¹⁸ of the sides: a tolerance of 10^-(2·DIGITS−8)
+    would take that residue at 60 digits for a difference)."""
     with mpmath.workdps(2 * DIGITS):
         try:
             vals = [_real(q) for q in fn(*[mpmath.mpf(point[s_]) for s_ in symbols])]
@@ -306,7 +313,7 @@ def _differs_at(fn: Callable[..., object], symbols: list, point: dict, relative:
         if any(q is None for q in vals):
             return True
         size = sum(abs(q) for q in vals[1:]) if relative else mpmath.mpf(1)
-        return abs(vals[0]) > mpmath.mpf(10) ** (-(2 * DIGITS - 8)) * size
+        return abs(vals[0]) > TOLERANCE * size
 
 
 def evaluate_sign(

@@ -17,9 +17,10 @@ from collections.abc import Iterable, Sequence
 import sympy as sp
 
 from . import prose
-from .phrases import PHRASES, VERDICT_NAMES, phrase, second_opinion, table_word
+from .phrases import VERDICT_NAMES, phrase
 from .printers import LatexTextbook, UnicodeText
 from .steps import Derivation, Relation, Step, Text, Undefined
+from .table import FORMATS, report_table
 from .verify import DerivationReport
 
 __all__ = [
@@ -32,8 +33,6 @@ __all__ = [
     "tex",
     "text",
 ]
-
-FORMATS = ("latex", "markdown", "text", "beamer")
 
 
 _LATEX = LatexTextbook()
@@ -373,37 +372,3 @@ def standalone(body: str, title_tex: str, *, preamble: Sequence[str] = ()) -> st
 def _standalone(body: str, title: str, lang: str, notation: Text | None = None) -> str:
     words = phrase("notation", lang) if notation is None else notation(lang)
     return standalone(latex_text(words, lang) + "\n\n" + body, latex_text(title, lang))
-
-
-def report_table(reports: Sequence[DerivationReport], *, lang: str = "en") -> str:
-    """The verification table: derivation, step, claims, relation, method, verdict, 2nd opinion."""
-    head = PHRASES["table_head"][lang]
-    rows = [head]
-    for rep in reports:
-        for r in rep.results:
-            rows.append(
-                (
-                    rep.derivation.id,
-                    str(r.index),
-                    ",".join(r.claims),
-                    table_word(r.relation.value, lang),
-                    table_word(r.method, lang),
-                    VERDICT_NAMES[lang][r.verdict.value],
-                    second_opinion(r.second_opinion, lang),
-                )
-            )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
-    lines = [
-        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
-    ]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    failures = [(rep, r) for rep in reports for r in rep.failures]
-    total = sum(len(rep.results) for rep in reports)
-    lines.append("")
-    for rep, r in failures:
-        lines.append(
-            f"{phrase('failed', lang)}: {rep.derivation.id} #{r.index}: {r.detail}"
-            + (f"; {second_opinion(r.second_opinion, lang)}" if r.evidence else "")
-        )
-    lines.append(phrase("table_total", lang).format(total=total, failed=len(failures)))
-    return "\n".join(lines)

@@ -11,6 +11,8 @@ decide the sign from its assumptions (trying ``together``, ``cancel`` and ``fact
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import sympy as sp
@@ -50,9 +52,12 @@ def _positive_replacement(expr: sp.Expr, v: sp.Expr) -> sp.Expr:
     return expr.xreplace({v: p}) if v.is_Symbol else expr.subs(v, p)
 
 
-def _forms(expr: sp.Expr) -> tuple[sp.Expr, ...]:
-    """The expression as given, factored, and over a common denominator."""
-    return (expr, sp.factor(expr), sp.together(expr))
+def _forms(expr: sp.Expr) -> Iterator[sp.Expr]:
+    """The expression as given, factored, and over a common denominator (each computed only
+    when the ones before did not decide)."""
+    yield expr
+    yield sp.factor(expr)
+    yield sp.together(expr)
 
 
 def _replace_units(expr: sp.Expr, domain: Domain) -> sp.Expr:
@@ -62,7 +67,8 @@ def _replace_units(expr: sp.Expr, domain: Domain) -> sp.Expr:
 
 
 def _decide(expr: sp.Expr, positive: bool) -> bool:
-    for form in (expr, sp.together(expr), sp.cancel(expr), sp.factor(expr)):
+    rewrites = (sp.together, sp.cancel, sp.factor)  # tried in turn, until one decides
+    for form in itertools.chain((expr,), (f(expr) for f in rewrites)):
         verdict = form.is_positive if positive else form.is_negative
         if verdict:
             return True

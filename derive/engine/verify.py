@@ -150,6 +150,10 @@ class _State:
     def doit(self, expr: sp.Basic) -> sp.Basic:
         return self.done(expr)
 
+    def cancelled(self, expr: sp.Expr) -> sp.Expr:
+        """``cancel(expr)``, computed once per derivation."""
+        return self._once(("cancel", expr), lambda: sp.cancel(expr))
+
 
 def _doit(expr: sp.Basic) -> sp.Basic:
     """Evaluate derivatives, limits and sums over samples, but keep indefinite integrals.
@@ -377,7 +381,8 @@ def _check_equivalent(step: Step, state: _State) -> tuple:
     domain = state.derivation.domain
     d1 = state.done(state.define(_difference(state.statement)))
     d2 = state.done(state.define(_difference(step.expr)))
-    if sp.cancel(d1) == 0 or sp.cancel(d2) == 0:
+    # a chain of ⇔: this step's d2 is the next step's d1, cancelled once
+    if state.cancelled(d1) == 0 or state.cancelled(d2) == 0:
         return Verdict.UNVERIFIED, "ratio", "an identically true statement is not compared", None
     ratio = sp.cancel(sp.together(expand_sigma_prime(d1) / expand_sigma_prime(d2)))
     if ratio.is_number and ratio != 0 and ratio.is_finite:
@@ -549,5 +554,17 @@ def verify(derivation: Derivation) -> DerivationReport:
     return DerivationReport(derivation, tuple(results))
 
 
-def verify_all(derivations: Iterable[Derivation]) -> tuple[DerivationReport, ...]:
-    return tuple(verify(d) for d in derivations)
+def _results(derivation: Derivation) -> tuple[StepResult, ...]:
+    return verify(derivation).results
+
+
+def verify_all(derivations: Iterable[Derivation], *, jobs: int = 1) -> tuple[DerivationReport, ...]:
+    """``verify`` of each derivation, in order; with ``jobs`` > 1 in that many processes
+    (:func:`derive.engine.forked.verify_forked`: the same reports, each checked just now)."""
+    ds = tuple(derivations)
+    if jobs > 1 and len(ds) > 1:
+        from .forked import verify_forked
+
+        found = verify_forked(ds, _results, jobs)
+        return tuple(DerivationReport(d, r) for d, r in zip(ds, found, strict=True))
+    return tuple(verify(d) for d in ds)
