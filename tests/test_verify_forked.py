@@ -3,56 +3,86 @@
 ``python -m derive.crossentropy --check`` (and its siblings) check independent derivations in
 two processes when two cores are free (:mod:`derive.engine.forked`); what they print must not
 depend on that: the same verdicts, methods, details and second opinions, in the same order,
-each computed in this run. A child that dies costs time, never a report.
+each computed in this run. A child that dies costs time, never a report. What forks runs in a
+fresh interpreter here: the test process may have loaded JAX, whose threads a fork must not
+copy.
 """
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import textwrap
+import threading
 
 import pytest
 
 from derive.engine import forked
-from derive.engine.verify import verify_all
-from derive.lecture import backprop, crossentropy, quadratic
 
 
-def _rows(reports):
-    return [
-        (rep.derivation.id, r.index, r.verdict, r.method, r.detail, r.evidence)
-        for rep in reports
-        for r in rep.results
+def _fresh(code: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **env},
+    )
+
+
+@pytest.mark.parametrize("module", ["crossentropy", "quadratic", "backprop"])
+def test_two_processes_print_exactly_what_one_process_prints(module):
+    cmd = [sys.executable, "-m", f"derive.{module}", "--check"]
+    runs = [
+        subprocess.run(
+            cmd, capture_output=True, text=True, timeout=300, env={**os.environ, "DERIVE_JOBS": j}
+        )
+        for j in ("1", "2")
     ]
-
-
-@pytest.mark.parametrize("module", [crossentropy, quadratic, backprop], ids=lambda m: m.__name__)
-def test_two_processes_report_exactly_what_one_process_reports(module):
-    one = verify_all(module.DERIVATIONS)
-    two = verify_all(module.DERIVATIONS, jobs=2)
-    assert [rep.derivation for rep in two] == list(module.DERIVATIONS)
-    assert _rows(two) == _rows(one)
+    assert [r.returncode for r in runs] == [0, 0]
+    assert runs[0].stdout == runs[1].stdout
+    assert "steps checked just now, 0 failed" in runs[1].stdout
 
 
 def test_results_come_back_in_order_whoever_computed_them():
-    parent = os.getpid()
-    got = forked.verify_forked(list(range(40)), lambda i: (i * i, os.getpid() == parent), 3)
-    assert [v for v, _ in got] == [i * i for i in range(40)]
+    proc = _fresh(
+        """
+        import os, time
+        from derive.engine.forked import verify_forked
+        parent = os.getpid()
+        def check(i):
+            time.sleep(0.05)  # long enough for the children to start and take some
+            return i * i, os.getpid() == parent
+        got = verify_forked(list(range(16)), check, 3, weights=[i % 5 for i in range(16)])
+        assert [v for v, _ in got] == [i * i for i in range(16)], got
+        assert not all(mine for _, mine in got)  # the children took some of them
+        print("ok")
+        """
+    )
+    assert proc.stdout == "ok\n", proc.stderr
 
 
 def test_what_a_dead_child_took_is_computed_again_in_the_parent():
-    parent = os.getpid()
-
-    def check(i: int) -> int:
-        if os.getpid() != parent:
-            os._exit(9)  # the child dies on the first item it takes
-        return -i
-
-    assert forked.verify_forked(list(range(12)), check, 2) == [-i for i in range(12)]
+    proc = _fresh(
+        """
+        import os
+        from derive.engine.forked import verify_forked
+        parent = os.getpid()
+        def check(i):
+            if os.getpid() != parent:
+                os._exit(9)  # the child dies on the first item it takes
+            return -i
+        assert verify_forked(list(range(12)), check, 2) == [-i for i in range(12)]
+        print("ok")
+        """
+    )
+    assert proc.stdout == "ok\n", proc.stderr
 
 
 def test_one_core_means_one_process(monkeypatch):
     monkeypatch.delenv("DERIVE_JOBS", raising=False)
-    monkeypatch.setattr(forked.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(forked, "_single_threaded", lambda: True)
     monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0})
     assert forked.default_jobs() == 1
     monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1, 2, 3})
@@ -64,5 +94,11 @@ def test_one_core_means_one_process(monkeypatch):
 def test_a_process_with_other_threads_does_not_fork(monkeypatch):
     monkeypatch.delenv("DERIVE_JOBS", raising=False)
     monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1})
-    monkeypatch.setattr(forked.threading, "active_count", lambda: 2)
-    assert forked.default_jobs() == 1
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert forked.default_jobs() == 1
+    finally:
+        stop.set()
+        other.join()

@@ -14,7 +14,7 @@ across runs.
 
 :func:`default_jobs` is 1 on a single core (no fork at all), else 2; the environment
 variable ``DERIVE_JOBS`` overrides it (``DERIVE_JOBS=1``: one process). A process that runs
-other Python threads (a server) does not fork by default.
+other threads (a server, JAX loaded) does not fork by default.
 """
 
 from __future__ import annotations
@@ -43,18 +43,27 @@ _INDEX = struct.Struct("<I")
 def default_jobs() -> int:
     """Processes for checking derivations: ``DERIVE_JOBS`` if set to a positive integer, else
     the cores this process may run on, at most :data:`MAX_DEFAULT_JOBS`; 1 in a process that
-    runs other Python threads (a fork copies only the calling thread, and any lock another
-    thread holds stays locked in the child)."""
+    runs other threads (a fork copies only the calling thread, and any lock another thread
+    holds stays locked in the child: JAX warns of deadlocks)."""
     env = os.environ.get("DERIVE_JOBS", "").strip()
     if env.isdigit() and int(env) > 0:
         return int(env)
-    if threading.active_count() > 1:
+    if not _single_threaded():
         return 1
     try:
         cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         cores = os.cpu_count() or 1
     return max(1, min(MAX_DEFAULT_JOBS, cores))
+
+
+def _single_threaded() -> bool:
+    """Does this process run one thread? Counted by the kernel where it can be (JAX and BLAS
+    start threads that Python does not list), else Python's threads."""
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        return threading.active_count() == 1
 
 
 def _take(fd: int) -> int | None:
@@ -91,15 +100,23 @@ def _child(items: Sequence[T], check: Callable[[T], R], queue: int, out: int) ->
         os._exit(code)
 
 
-def verify_forked(items: Sequence[T], check: Callable[[T], R], jobs: int) -> list[R]:
+def verify_forked(
+    items: Sequence[T],
+    check: Callable[[T], R],
+    jobs: int,
+    weights: Sequence[float] | None = None,
+) -> list[R]:
     """``[check(item) for item in items]``, computed by this process and ``jobs − 1`` forked
-    children; the same list, in the same order, as the serial comprehension."""
+    children; the same list, in the same order, as the serial comprehension. ``weights``
+    (estimated costs) only change which items are taken first: the heaviest, so that the
+    processes finish together."""
     n = len(items)
     if jobs < 2 or n < 2 or n > MAX_QUEUED or not hasattr(os, "fork"):
         return [check(item) for item in items]
+    order = sorted(range(n), key=lambda i: -weights[i]) if weights is not None else range(n)
     queue_r, queue_w = os.pipe()
     try:
-        _write_all(queue_w, b"".join(_INDEX.pack(i) for i in range(n)))
+        _write_all(queue_w, b"".join(_INDEX.pack(i) for i in order))
     finally:
         os.close(queue_w)  # all indices queued: a read past the last one sees the end
     sys.stdout.flush()

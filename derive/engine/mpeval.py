@@ -6,8 +6,9 @@ is not a real number there (ln of a non-positive number, a negative base to a fr
 power, division by zero, asin 2) raises :class:`NotReal`; a node it does not know raises
 :class:`Unsupported` (a subclass, so callers that only need "no real value here" catch
 :class:`NotReal`). The homework checker grades with it; the derivation engine's second
-opinion (:mod:`derive.engine.points`) lambdifies instead, which is faster for its few
-points per expression and keeps complex values to tell "not real" apart.
+opinion (:mod:`derive.engine.points`) compiles each expression to Python code instead
+(:mod:`derive.engine.mpcode`, ``lambdify`` as the fallback), which is faster for its few
+dozen points per expression and keeps complex values to tell "not real" apart.
 """
 
 from __future__ import annotations

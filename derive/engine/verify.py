@@ -554,6 +554,9 @@ def verify(derivation: Derivation) -> DerivationReport:
     return DerivationReport(derivation, tuple(results))
 
 
+_UNCHECKED = (Relation.GIVEN, Relation.ARGUMENT)
+
+
 def _results(derivation: Derivation) -> tuple[StepResult, ...]:
     return verify(derivation).results
 
@@ -565,6 +568,8 @@ def verify_all(derivations: Iterable[Derivation], *, jobs: int = 1) -> tuple[Der
     if jobs > 1 and len(ds) > 1:
         from .forked import verify_forked
 
-        found = verify_forked(ds, _results, jobs)
+        # the derivations with the most steps to check are taken first (balance)
+        checked = [sum(st.relation not in _UNCHECKED for st in d.steps) for d in ds]
+        found = verify_forked(ds, _results, jobs, weights=checked)
         return tuple(DerivationReport(d, r) for d, r in zip(ds, found, strict=True))
     return tuple(verify(d) for d in ds)
