@@ -8,6 +8,7 @@ prints the medians and their ratio (target: ≤ 2). Usage: ``python bench/bench_
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -44,11 +45,17 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("-n", type=int, default=7, help="runs of each (default 7)")
     n = p.parse_args().n
+    before = os.getloadavg()
     med = alternating({"ours": OURS, "peer": PEER}, n, check=("ours", "peer"))
+    after = os.getloadavg()
     mo, mp = med["ours"], med["peer"]
     print(f"python -m derive.crossentropy --check : median {mo:.3f} s over {n} runs")
     print(f"python -c 'import sympy'               : median {mp:.3f} s over {n} runs")
     print(f"ratio (ours / import sympy)            : {mo / mp:.2f}  (target <= 2)")
+    print(
+        f"load average (1, 5, 15 min): {before[0]:.2f} {before[1]:.2f} {before[2]:.2f} before, "
+        f"{after[0]:.2f} {after[1]:.2f} {after[2]:.2f} after"
+    )
 
 
 if __name__ == "__main__":

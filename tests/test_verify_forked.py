@@ -83,6 +83,7 @@ def test_what_a_dead_child_took_is_computed_again_in_the_parent():
 def test_one_core_means_one_process(monkeypatch):
     monkeypatch.delenv("DERIVE_JOBS", raising=False)
     monkeypatch.setattr(forked, "_single_threaded", lambda: True)
+    monkeypatch.setattr(forked, "_other_work", lambda: 0.0)
     monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0})
     assert forked.default_jobs() == 1
     monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1, 2, 3})
@@ -102,3 +103,16 @@ def test_a_process_with_other_threads_does_not_fork(monkeypatch):
     finally:
         stop.set()
         other.join()
+
+
+@pytest.mark.parametrize(("other", "jobs"), [(0.0, 2), (0.3, 2), (0.8, 1), (1.0, 1), (3.5, 1)])
+def test_a_second_process_only_where_a_core_is_idle(monkeypatch, other, jobs):
+    monkeypatch.delenv("DERIVE_JOBS", raising=False)
+    monkeypatch.setattr(forked, "_single_threaded", lambda: True)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1})
+    monkeypatch.setattr(forked, "_other_work", lambda: other)
+    assert forked.default_jobs() == jobs
+
+
+def test_the_work_of_other_processes_is_never_negative():
+    assert forked._other_work() >= 0.0

@@ -12,9 +12,11 @@ not come back (a child killed, out of memory) is checked in the parent, so a fai
 costs time, never a report. Every step is still checked in this run: nothing is cached
 across runs.
 
-:func:`default_jobs` is 1 on a single core (no fork at all), else 2; the environment
-variable ``DERIVE_JOBS`` overrides it (``DERIVE_JOBS=1``: one process). A process that runs
-other threads (a server, JAX loaded) does not fork by default.
+:func:`default_jobs` is 1 on a single core (no fork at all) and when other processes keep
+the other cores busy (a second process would only compete for the same core: measured
+slower), else 2; the environment variable ``DERIVE_JOBS`` overrides it (``DERIVE_JOBS=1``:
+one process). A process that runs other threads (a server, JAX loaded) does not fork by
+default.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import struct
 import sys
 import threading
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TypeVar
 
 __all__ = ["default_jobs", "verify_forked"]
@@ -42,7 +45,8 @@ _INDEX = struct.Struct("<I")
 
 def default_jobs() -> int:
     """Processes for checking derivations: ``DERIVE_JOBS`` if set to a positive integer, else
-    the cores this process may run on, at most :data:`MAX_DEFAULT_JOBS`; 1 in a process that
+    the cores this process may run on that other processes leave idle (:func:`_other_work`),
+    at least 1, at most :data:`MAX_DEFAULT_JOBS`; 1 in a process that
     runs other threads (a fork copies only the calling thread, and any lock another thread
     holds stays locked in the child: JAX warns of deadlocks)."""
     env = os.environ.get("DERIVE_JOBS", "").strip()
@@ -54,7 +58,23 @@ def default_jobs() -> int:
         cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         cores = os.cpu_count() or 1
-    return max(1, min(MAX_DEFAULT_JOBS, cores))
+    idle = cores - _other_work()  # a second process helps only on a core nobody else uses
+    return max(1, min(MAX_DEFAULT_JOBS, cores, int(idle + 0.5)))
+
+
+def _other_work() -> float:
+    """About how many cores other processes keep busy: the larger of the 1-minute load
+    average less this command's own share (a run just before this one counts as ours) and
+    the processes running right now besides this one (``/proc/loadavg``)."""
+    try:
+        fields = Path("/proc/loadavg").read_text().split()
+        load, running = float(fields[0]), int(fields[3].split("/")[0])
+    except (OSError, ValueError, IndexError):
+        try:
+            load, running = os.getloadavg()[0], 1
+        except (AttributeError, OSError):
+            return 0.0
+    return max(load - 1.0, running - 1.0, 0.0)
 
 
 def _single_threaded() -> bool:
