@@ -21,7 +21,7 @@ from .indexing import LAYER_WIDTH, split_name
 from .mpcode import compile_mp
 from .notation import SampleSum, expand_sigma_prime
 
-__all__ = ["DIGITS", "Evidence", "evaluate_sign", "evaluate_zero"]
+__all__ = ["DIGITS", "Evidence", "evaluate_sign", "evaluate_zero", "surely_nonzero"]
 
 DIGITS = 30
 #: |lhs − rhs| below TOLERANCE · (|lhs| + |rhs|) counts as zero: the comparison is relative
@@ -342,3 +342,30 @@ def evaluate_sign(
             return Evidence(compared, float(m), _counterexample(point, "value", v), "")
         margin = min(margin, float(m))
     return Evidence(compared, margin, None, _note(redrawn, compared))
+
+
+def surely_nonzero(expr: sp.Expr, domain: Domain, *, seed: int = DEFAULT_SEED) -> bool:
+    """Is ``expr`` far from 0 at one of three seeded points of ``domain``: real, with
+    ``|expr| > 10⁻⁶ (1 + Σ|term|)`` at 30 digits? Then it is not 0 as a rational function of
+    its atoms either, so ``cancel(expr) ≠ 0`` without computing it (a rational function that
+    is 0 is 0 wherever it is defined; rounding at 30 digits is 10¹⁶ times smaller than the
+    margin). ``False`` says nothing: compute ``cancel``."""
+    terms = sp.Add.make_args(expr)
+    exprs = sp.Tuple(expr, *terms)
+    symbols = sorted(exprs.free_symbols, key=lambda s_: s_.name)
+    if len(_variants(exprs)) > 1:
+        return False
+    fn = _compile(exprs, symbols)
+    if fn is None:
+        return False
+    with mpmath.workdps(DIGITS):
+        for point in domain.sample(symbols, 3, seed):
+            try:
+                values = [_real(q) for q in fn(*[mpmath.mpf(point[s_]) for s_ in symbols])]
+            except (ZeroDivisionError, ValueError, OverflowError, TypeError):
+                continue
+            if any(q is None for q in values):
+                continue
+            if abs(values[0]) > mpmath.mpf(10) ** -6 * (1 + sum(abs(q) for q in values[1:])):
+                return True
+    return False

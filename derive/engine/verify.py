@@ -381,8 +381,9 @@ def _check_equivalent(step: Step, state: _State) -> tuple:
     domain = state.derivation.domain
     d1 = state.done(state.define(_difference(state.statement)))
     d2 = state.done(state.define(_difference(step.expr)))
-    # a chain of ⇔: this step's d2 is the next step's d1, cancelled once
-    if state.cancelled(d1) == 0 or state.cancelled(d2) == 0:
+    # a chain of ⇔: this step's d2 is the next step's d1, cancelled once; a difference that is
+    # clearly not 0 at a point is not 0 after cancel either (points.surely_nonzero)
+    if any(not points.surely_nonzero(d, domain) and state.cancelled(d) == 0 for d in (d1, d2)):
         return Verdict.UNVERIFIED, "ratio", "an identically true statement is not compared", None
     ratio = sp.cancel(sp.together(expand_sigma_prime(d1) / expand_sigma_prime(d2)))
     if ratio.is_number and ratio != 0 and ratio.is_finite:
