@@ -18,6 +18,7 @@ import sympy as sp
 
 from .domain import Domain
 from .indexing import LAYER_WIDTH, split_name
+from .mpeval import NotReal, Pole, Unsupported, mp_eval
 from .notation import SampleSum, expand_sigma_prime
 
 __all__ = ["DIGITS", "Evidence", "evaluate_sign", "evaluate_zero"]
@@ -100,6 +101,13 @@ def _variants(exprs: sp.Tuple) -> list[sp.Tuple]:
 
 
 def _compile(expr: sp.Expr, symbols: list[sp.Symbol]) -> Callable[..., object] | None:
+    """A function of the point's coordinates returning the values of ``expr`` (a Tuple).
+
+    The tree is walked with :func:`derive.engine.mpeval.mp_eval` (no code is generated: a
+    few dozen points do not repay ``lambdify``); an element with no real value there is
+    ``None``, a division by zero anywhere raises ZeroDivisionError (the point is skipped).
+    A node the walker does not know makes the whole tuple fall back to ``lambdify``.
+    """
     expr = expand_sigma_prime(expr)
     if expr.has(sp.Integral, sp.Derivative, sp.Subs, sp.Limit) or expr.atoms(
         sp.core.function.AppliedUndef
@@ -109,7 +117,28 @@ def _compile(expr: sp.Expr, symbols: list[sp.Symbol]) -> Callable[..., object] |
         return None  # the summand varies by sample: a sum over samples has no value at a point
     if any(q.function.has(sp.Indexed) for q in expr.atoms(sp.Sum)):
         return None  # a sum of indexed values over a symbolic range has no value at a point
-    return sp.lambdify(symbols, expr, modules=_MODULES, docstring_limit=0)
+    lambdified: list[Callable[..., object]] = []
+
+    def fallback(*values: object) -> object:
+        if not lambdified:
+            lambdified.append(sp.lambdify(symbols, expr, modules=_MODULES, docstring_limit=0))
+        return lambdified[0](*values)
+
+    def walk(*values: object) -> object:
+        env = dict(zip(symbols, values, strict=True))
+        out: list[object] = []
+        for part in expr.args:
+            try:
+                out.append(mp_eval(part, env))
+            except Pole as exc:
+                raise ZeroDivisionError(str(exc)) from None
+            except Unsupported:
+                return fallback(*values)
+            except NotReal:
+                out.append(None)
+        return tuple(out)
+
+    return walk
 
 
 def _real(v: object) -> mpmath.mpf | None:
