@@ -2,10 +2,13 @@
 
 1. ``cancel(together(d)) == 0``: rational-function arithmetic with every function value
    (``ln a``, ``σ(z)``) as an independent generator. Valid everywhere both sides are defined.
-2. Domain reparametrisation (:func:`derive.engine.domain.reparametrise`), logarithm arguments put
+2. Trigonometric and hyperbolic functions rewritten as exponentials (exact for real
+   arguments: ``cosh x = (eˣ + e⁻ˣ)/2``), then ``cancel``.
+3. Domain reparametrisation (:func:`derive.engine.domain.reparametrise`), logarithm arguments put
    over a common denominator and ``expand_log(force=False)``: SymPy splits ``ln(pq)`` only
    where it knows ``p, q > 0``, so ``ln(ab) = ln a + ln b`` is never used off its domain.
-3. ``simplify`` as the last resort (after ``σ`` is rewritten with ``exp``).
+4. ``simplify`` as the last resort (after ``σ`` is rewritten with ``exp``), optionally only
+   below a size (``count_ops``) so that its cost stays bounded.
 
 A result of ``False`` means *not proved*, never *unequal*: refutation is the job of
 :mod:`derive.engine.points`.
@@ -53,16 +56,38 @@ def too_high_a_power(expr: sp.Basic) -> bool:
     return any(p.exp.is_Integer and abs(int(p.exp)) > MAX_EXACT_DEGREE for p in expr.atoms(sp.Pow))
 
 
-def prove_zero(d: sp.Expr, domain: Domain, *, allow_simplify: bool = True) -> Proof | None:
+#: functions that :func:`prove_zero` rewrites as exponentials
+_EXPONENTIAL = (sp.sinh, sp.cosh, sp.tanh, sp.coth, sp.sin, sp.cos, sp.tan, sp.cot, sp.sec, sp.csc)
+
+
+def prove_zero(
+    d: sp.Expr,
+    domain: Domain,
+    *,
+    allow_simplify: bool = True,
+    cheap_only: bool = False,
+    skip_cheap: bool = False,
+    simplify_max_ops: int | None = None,
+) -> Proof | None:
     """Prove ``d ≡ 0`` on ``domain``; return how, or ``None`` if no method succeeded (also
-    for powers beyond :data:`MAX_EXACT_DEGREE`: not proved, never refuted, here)."""
+    for powers beyond :data:`MAX_EXACT_DEGREE`: not proved, never refuted, here).
+
+    ``cheap_only``: ``cancel`` alone; ``skip_cheap``: the others (after a cheap attempt
+    failed); ``simplify_max_ops``: ``simplify`` only when ``count_ops(d)`` is at most this.
+    """
     if too_high_a_power(sp.sympify(d)):
         return None
     d = canonical_indices(expand_sigma_prime(sp.sympify(d)).doit())
     if d.has(SampleSum):
         return None  # SymPy would treat the summand as the same for every sample
-    if _is_zero(d):
+    if not skip_cheap and _is_zero(d):
         return Proof("cancel", "cancel(together(lhs − rhs)) = 0")
+    if cheap_only:
+        return None
+    if d.has(*_EXPONENTIAL) and _is_zero(d.rewrite(sp.exp)):
+        return Proof(
+            "exponentials", "trigonometric and hyperbolic functions as exponentials; cancel = 0"
+        )
     r, subs = reparametrise(d, domain)
     if subs or r.has(sp.log):
         if _is_zero(sp.expand_log(r, force=False)):
@@ -72,7 +97,7 @@ def prove_zero(d: sp.Expr, domain: Domain, *, allow_simplify: bool = True) -> Pr
                 f"reparametrised {names} = 1/(1+u), u > 0; logs expanded only for positive "
                 "factors; cancel = 0",
             )
-    if allow_simplify:
+    if allow_simplify and (simplify_max_ops is None or sp.count_ops(d) <= simplify_max_ops):
         e = d.replace(lambda f: isinstance(f, sigma), lambda f: f.rewrite(sp.exp))
         if sp.simplify(e) == 0:
             return Proof("simplify", "simplify(lhs − rhs) = 0 (fallback)")
