@@ -10,9 +10,10 @@ Every checker asks this question here: the derivation engine for each ``=`` step
    A point where the two differ, or where one side (or a part of it that must be real, such as
    ``ln(a − 2)`` in ``e^{ln(a − 2)}``) is real and the other is not, **refutes**, whatever a
    proof says: SymPy's algebra holds only where both sides are defined;
-3. **exact, slower**, only when the points agree: trigonometric and hyperbolic functions as
-   exponentials, logarithms split only for factors proved positive, ``simplify`` (bounded in
-   size when the caller asks).
+3. **exact, slower**, only when the points agree: σ, trigonometric and hyperbolic functions
+   as exponentials, logarithms split only for factors proved positive, the same two on the
+   evaluated form when the caller gives one (defined symbols at their values), ``simplify``
+   (bounded in size when the caller asks).
 
 Verdicts: ``proved`` (an exact method, and every part as written proved real on the domain),
 ``numeric`` (evidence at N points, not a proof), ``refuted`` (a counterexample), ``unverified``
@@ -24,7 +25,7 @@ holds on the whole domain, up to isolated poles.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
@@ -112,7 +113,7 @@ def judge_zero(
     sides: tuple[sp.Expr, ...] = (),
     real: tuple[sp.Expr, ...] = (),
     conditions: tuple[tuple[sp.Expr, ...], tuple[sp.Expr, ...]] = ((), ()),
-    at_points: PointForm | None = None,
+    at_points: PointForm | Callable[[], PointForm] | None = None,
     seed: int = points.DEFAULT_SEED,
     count: int = points.DEFAULT_POINTS,
     simplify_max_ops: int | None = None,
@@ -129,10 +130,11 @@ def judge_zero(
     symbols at their values: ``a = σ(z)`` at the drawn ``z``); by default ``d`` and ``sides``.
     """
     proof = prove_zero(d, domain, cheap_only=True)
-    must_be_real = any(conditions) or (at_points is not None and any(at_points.conditions))
-    if proof is not None and not second_opinion and not must_be_real and not real:
+    if proof is not None and not second_opinion and not any(conditions) and not real:
         if all(total(q) for q in (sides or (d,))):
             return Judgement(Verdict.PROVED, prefix + proof.method, proof.detail)
+    if callable(at_points):
+        at_points = at_points()
     form = at_points or PointForm(d, sides, domain, conditions)
     evidence = points.evaluate_zero(
         form.d,
@@ -148,7 +150,13 @@ def judge_zero(
             Verdict.REFUTED, prefix + "random points", "the two sides differ", evidence
         )
     if proof is None:
-        proof = prove_zero(d, domain, skip_cheap=True, simplify_max_ops=simplify_max_ops)
+        proof = prove_zero(d, domain, methods=("exponentials", "domain"))
+    if proof is None and form.d is not d:
+        # the evaluated form, defined symbols at their values (a = σ(z) → 1/(1 + e^{−z})),
+        # is the same difference: a proof of it is a proof of d
+        proof = prove_zero(form.d, form.domain, methods=("cancel", "exponentials"))
+    if proof is None:
+        proof = prove_zero(d, domain, methods=("simplify",), simplify_max_ops=simplify_max_ops)
     unproved = unproved_real(form.conditions, form.domain)
     agreed = evidence is not None and evidence.points > 0
     if proof is not None and unproved:

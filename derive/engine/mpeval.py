@@ -57,10 +57,24 @@ _UNARY = {
 }
 
 
-def mp_eval(expr: sp.Basic, env: Mapping[sp.Basic, mpmath.mpf]) -> mpmath.mpf:
-    """The real value of ``expr`` with the symbols (or other atoms) of ``env`` bound."""
+def mp_eval(
+    expr: sp.Basic, env: Mapping[sp.Basic, mpmath.mpf], *, memo: bool = False
+) -> mpmath.mpf:
+    """The real value of ``expr`` with the symbols (or other atoms) of ``env`` bound.
+
+    ``memo=True`` (``env`` a dict): every sub-expression's value is also stored in ``env``, so
+    that expressions evaluated one after the other at the same point share their common
+    sub-trees (``lhs − rhs``, then ``lhs``, then ``rhs``).
+    """
     if expr in env:
         return env[expr]
+    value = _value(expr, env, memo)
+    if memo and expr.args:
+        env[expr] = value  # type: ignore[index]
+    return value
+
+
+def _value(expr: sp.Basic, env: Mapping[sp.Basic, mpmath.mpf], memo: bool) -> mpmath.mpf:
     if expr.is_Integer:
         return mpmath.mpf(int(expr))
     if expr.is_Rational:
@@ -73,7 +87,7 @@ def mp_eval(expr: sp.Basic, env: Mapping[sp.Basic, mpmath.mpf]) -> mpmath.mpf:
         return mpmath.pi
     if not expr.args:
         raise Unsupported(f"no value for {expr}")
-    args = [mp_eval(arg, env) for arg in expr.args]
+    args = [mp_eval(arg, env, memo=memo) for arg in expr.args]
     if isinstance(expr, sp.Add):
         return mpmath.fsum(args)
     if isinstance(expr, sp.Mul):
