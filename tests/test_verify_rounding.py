@@ -27,7 +27,16 @@ CANCELLING = [
     (sp.log(a) - a + 1) ** 2,
     (sp.exp(a - 1) - a) ** 3,
     (a - sp.sqrt(a)) ** 2,
+    (sp.exp(a - 1) - a) * (sp.log(a) - a + 1),
+    (sp.exp(a - 1) - a) ** 2 * (a + 1),
+    (sp.exp(a - 1) - a) ** 4,
+    (a - sp.sqrt(a)) * (sp.exp(a - 1) - a),
+    (sp.log(a) - a + 1) ** 3,
+    (sp.exp(a) - sp.E * a) ** 2,
+    (sp.exp(a - 1) - a) ** 2 + (sp.log(a) - a + 1) ** 2,
 ]
+#: a quotient of two such differences, against its terms over the common denominator
+QUOTIENT = (sp.exp(a - 1) - a) / (a * sp.log(a) - a + 1)
 
 
 def _step(lhs: sp.Expr, rhs: sp.Expr) -> Verdict:
@@ -53,3 +62,9 @@ def test_a_small_true_difference_near_a_equals_one_is_still_refuted(e):
     # off by (a − 1)⁴/10⁶: tiny near a = 1, yet far above 10⁻²² of the size of the sides
     wrong = sp.expand(e) + (a - 1) ** 4 / 10**6
     assert _step(e, wrong) is Verdict.REFUTED
+
+
+def test_a_quotient_of_cancelling_differences_equals_its_terms():
+    split = sp.expand(QUOTIENT)
+    assert _step(QUOTIENT, split) is Verdict.PROVED
+    assert _step(split, QUOTIENT) is Verdict.PROVED

@@ -179,23 +179,28 @@ class Domain:
 
     def sample(self, symbols: Iterable[sp.Symbol], count: int, seed: int) -> list[dict]:
         """``count`` seeded points for ``symbols``, each inside its interval."""
-        return list(itertools.islice(self.draws(symbols, seed), count))
+        return list(itertools.islice(self.iter_sample(symbols, seed), count))
 
-    def draws(self, symbols: Iterable[sp.Symbol], seed: int) -> Iterator[dict]:
-        """The seeded points of :meth:`sample`, one at a time, as many as are taken (the
-        first ``count`` are ``sample(symbols, count, seed)``)."""
+    def iter_sample(self, symbols: Iterable[sp.Symbol], seed: int) -> Iterator[dict]:
+        """The points of :meth:`sample`, one at a time, without end (the same seed gives the
+        same sequence: ``sample(s, n, seed)`` is its first n)."""
         rng = random.Random(seed)
         ordered = sorted(symbols, key=lambda s_: s_.name)
-        table: list[tuple[sp.Symbol, Interval | None]] = []
+        table = dict(self.intervals)
+        draws = []
         for sym in ordered:
-            interval = self.for_symbol(sym)
-            if interval is None and not (sym.is_integer and sym.is_positive):
+            interval = table.get(sym)
+            interval = interval if interval is not None else table.get(family(sym))
+            if interval is None and sym.is_integer and sym.is_positive:
+                draws.append((sym, None))
+                continue
+            if interval is None:
                 interval = POSITIVE_SAMPLE if sym.is_positive else REAL_SAMPLE
-            table.append((sym, interval))  # None: a positive integer, drawn from 1 to 9
+            draws.append((sym, interval))
         while True:
             yield {
                 sym: rng.randint(1, 9) if interval is None else interval.draw(rng)
-                for sym, interval in table
+                for sym, interval in draws
             }
 
     def near_end_points(
