@@ -8,6 +8,7 @@ where the two sides differ is a counterexample, i.e. a refutation.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Callable, Iterator
@@ -63,6 +64,7 @@ _MODULES = [{"sigma": _mp_sigma, "log": mpmath.log}, "mpmath"]
 CONCRETE_WIDTH = 3
 
 
+@functools.lru_cache(maxsize=512)
 def _variants(exprs: sp.Tuple) -> list[sp.Tuple]:
     """Σ_k f(a^L[k]) with symbolic K → its terms at K = :data:`CONCRETE_WIDTH`, ``a^L[i]`` →
     a symbol ``a^{L}_{i}``, and every free component ``a^{L}_{j}`` of a summed family at a
@@ -101,6 +103,13 @@ def _variants(exprs: sp.Tuple) -> list[sp.Tuple]:
 
 
 def _compile(expr: sp.Expr, symbols: list[sp.Symbol]) -> Callable[..., object] | None:
+    """:func:`_compiled`, remembered for the last few hundred expressions (the check of a
+    disagreement at twice the digits evaluates the same tuple again)."""
+    return _compiled(expr, tuple(symbols))
+
+
+@functools.lru_cache(maxsize=512)
+def _compiled(expr: sp.Expr, symbols: tuple[sp.Symbol, ...]) -> Callable[..., object] | None:
     """A function of the point's coordinates returning the values of ``expr`` (a Tuple).
 
     The tree is walked with :func:`derive.engine.mpeval.mp_eval` (no code is generated: a
@@ -247,6 +256,7 @@ def evaluate_zero(
     *,
     count: int = DEFAULT_POINTS,
     seed: int = DEFAULT_SEED,
+    confirm: bool = True,
     scale: tuple[sp.Expr, ...] = (),
     real: tuple[sp.Expr, ...] = (),
     conditions: tuple[tuple[sp.Expr, ...], tuple[sp.Expr, ...]] = ((), ()),
@@ -263,8 +273,9 @@ def evaluate_zero(
     side, the parts as written that must be real for the side to be (``ln(a − 2)`` in
     ``e^{ln(a − 2)}``, which SymPy reads as ``a − 2``). Points where no side is real are
     outside the domain of the statement and are skipped. A disagreement is confirmed at twice
-    the precision before it is reported (rounding is never a counterexample). ``points == 0``
-    in the result means nothing could be compared: it is no evidence.
+    the precision before it is reported (rounding is never a counterexample), unless
+    ``confirm=False`` (for a caller that only asks "does this resemble that?", never for a
+    verdict). ``points == 0`` in the result means nothing could be compared: no evidence.
     """
     lhs_conds, rhs_conds = conditions
     values = _evaluations(
@@ -309,7 +320,9 @@ def evaluate_zero(
         size = sum(abs(q) for q in parts) if scale else mpmath.mpf(1)
         if scale and size < ABSOLUTE_FLOOR:
             continue  # both sides below the floor: no evidence either way
-        if abs(v) > TOLERANCE * size and _confirmed(sp.Tuple(expr, *scale), point, scale != ()):
+        if abs(v) > TOLERANCE * size and (
+            not confirm or _confirmed(sp.Tuple(expr, *scale), point, scale != ())
+        ):
             return Evidence(compared, float(abs(v)), _counterexample(point, "value", v), "")
         compared += 1
         used.append(point)

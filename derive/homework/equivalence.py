@@ -23,6 +23,8 @@ Order of methods (the first that decides is reported):
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -318,15 +320,39 @@ def _in_base_variables(expr: sp.Expr, definitions: Sequence[Definition]) -> sp.E
 # --------------------------------------------------------------------------- numeric
 
 
-def _opaque_atoms(*exprs: sp.Expr) -> dict[sp.Basic, sp.Symbol]:
+#: what the random points cannot evaluate: each is replaced by a stand-in variable
+_OPAQUE = (sp.Derivative, AppliedUndef, sp.Integral, sp.Indexed)
+
+
+@functools.lru_cache(maxsize=4096)
+def _stand_in(atom: sp.Basic) -> sp.Symbol:
+    """The stand-in of an opaque atom: named by the atom's content (the same atom always gets
+    the same stand-in, in every expression), and by its family (``a`` for ``a^L[k]``)."""
+    fam = family(atom) if isinstance(atom, sp.Indexed) else ""
+    digest = hashlib.sha1(sp.srepr(atom).encode()).hexdigest()[:12]
+    return sp.Symbol(f"_{fam}_opaque_{digest}", real=True)
+
+
+def _stand_in_family(sym: sp.Symbol) -> str | None:
+    """The family a stand-in was made for (None: not a stand-in)."""
+    parts = sym.name.split("_")
+    return parts[1] if len(parts) == 4 and parts[2] == "opaque" and not parts[0] else None
+
+
+def _opaque_atoms(expr: sp.Expr) -> dict[sp.Basic, sp.Symbol]:
     """Derivatives, undefined functions, integrals, indexed objects: one stand-in each."""
-    mapping: dict[sp.Basic, sp.Symbol] = {}
-    for expr in exprs:
-        for atom in expr.atoms(sp.Derivative, AppliedUndef, sp.Integral, sp.Indexed):
-            if atom not in mapping:
-                fam = family(atom) if isinstance(atom, sp.Indexed) else ""
-                mapping[atom] = sp.Dummy(f"{fam}_opaque", real=True)
-    return mapping
+    return {atom: _stand_in(atom) for atom in expr.atoms(*_OPAQUE)}
+
+
+@functools.lru_cache(maxsize=1024)
+def _point_form(expr: sp.Expr, definitions: tuple[Definition, ...], width: int) -> sp.Expr:
+    """One expression as it is evaluated at a point (see :func:`_in_point_form`)."""
+    expr = write_out(_collapse_sample_sums(expr), width)
+    defs = [Definition(d.lhs, write_out(d.rhs, width)) for d in definitions]
+    expr = write_out(_in_base_variables(expr.xreplace(_opaque_atoms(expr)), defs), width)
+    # a definition may bring back an atom the answer already has (w_1 of z = Σ_j w_j x_j + b in
+    # e^{2z}) or a new one (Σ_j w_j x_j): the same atom, the same stand-in
+    return expr.xreplace(_opaque_atoms(expr))
 
 
 def _in_point_form(
@@ -335,17 +361,14 @@ def _in_point_form(
     """The expressions as they are evaluated at a point: sums written out at K = ``width``,
     defined symbols in base variables, opaque objects (derivatives, indexed symbols …) replaced
     by stand-ins; with the family of each stand-in (which interval it is drawn from)."""
-    exprs = [write_out(_collapse_sample_sums(e), width) for e in exprs]
-    definitions = [Definition(d.lhs, write_out(d.rhs, width)) for d in definitions]
-    opaque = _opaque_atoms(*exprs)
-    exprs = [write_out(_in_base_variables(e.xreplace(opaque), definitions), width) for e in exprs]
-    # a definition may bring back an atom the answer already has (w_1 of z = Σ_j w_j x_j + b in
-    # e^{2z}): the same atom, the same stand-in (else one quantity would get two values)
-    exprs = [e.xreplace(opaque) for e in exprs]
-    introduced = _opaque_atoms(*exprs)  # indexed symbols a definition brought in (Σ_j w_j x_j)
-    exprs = [e.xreplace(introduced) for e in exprs]
-    opaque.update(introduced)
-    return exprs, {stand_in: family(atom) for atom, stand_in in opaque.items()}
+    out = [_point_form(e, tuple(definitions), width) for e in exprs]
+    families = {}
+    for e in out:
+        for sym in e.free_symbols:
+            fam = _stand_in_family(sym)
+            if fam is not None:
+                families[sym] = fam
+    return out, families
 
 
 def _point_domain(domain: Domain, exprs: Sequence[sp.Expr], families: Mapping[sp.Symbol, str]):
@@ -387,6 +410,7 @@ def _comparison(got: Judgement) -> Comparison:
 #: the judge's proof methods as the grader names them
 _SYMBOLIC = {
     "cancel": "symbolic",
+    "modular": "symbolic (rational identity, Schwartz–Zippel modulo 2^61 − 1)",
     "exponentials": "symbolic (as exponentials)",
     "domain": "symbolic (logarithms split on the domain)",
     "simplify": "symbolic (simplify)",
@@ -456,7 +480,7 @@ def evaluate(
     an incorrect answer resemble?), never for a verdict."""
     (pl, pr), families = _in_point_form([lhs, rhs], definitions, width)
     where = _point_domain(domain, [pl, pr], families)
-    ev = evaluate_zero(pl - pr, where, scale=(pl, pr), seed=seed, count=points)
+    ev = evaluate_zero(pl - pr, where, scale=(pl, pr), seed=seed, count=points, confirm=False)
     if ev is None or (ev.points == 0 and ev.counterexample is None):
         return Comparison(None, "numeric (no point where both are defined)", 0)
     verdict = Verdict.REFUTED if ev.counterexample is not None else Verdict.NUMERIC
@@ -489,6 +513,7 @@ def _compare_written_out(
         seed=seed,
         simplify_max_ops=SIMPLIFY_MAX_OPS,
         second_opinion=False,
+        cheap=("modular", "cancel"),
     )
     return _comparison(got)
 
