@@ -286,9 +286,21 @@ def _evaluated_limit(limit: sp.Limit) -> sp.Expr:
     return value
 
 
+def _constant_limits(q: sp.Basic) -> bool:
+    """A sum over k whose limits are numbers (not K), of at most :data:`MAX_SUM_TERMS` terms."""
+    if type(q) is not sp.Sum or len(q.limits) != 1:
+        return False
+    _k, low, high = q.limits[0]
+    if any(getattr(v, "name", "") == "K" for v in q.free_symbols):
+        return False  # K in the summand: left to the rule for K (only as a limit)
+    return low.is_Integer and high.is_Integer and int(high) - int(low) + 1 <= MAX_SUM_TERMS
+
+
 def canonical(expr: sp.Expr, definitions: Sequence[Definition] = ()) -> sp.Expr:
     """The form in which two answers are compared (see the module docstring)."""
     expr = _collapse_sample_sums(nt.expand_sigma_prime(expr))
+    if expr.has(sp.Sum):  # Σ_{k=0}^{3} a^k is a + … whatever K is: written out once
+        expr = expr.replace(_constant_limits, lambda q: write_out(q, FEEDBACK_WIDTH))
     if expr.has(sp.Limit):
         expr = expr.replace(lambda q: isinstance(q, sp.Limit), _evaluated_limit)
     plain = [d for d in definitions if not isinstance(d.rhs, nt.sigma)]
@@ -382,10 +394,10 @@ def _point_domain(domain: Domain, exprs: Sequence[sp.Expr], families: Mapping[sp
 
 
 def _where(counterexample: tuple[tuple[str, str], ...]) -> str:
-    """A counterexample as ``a=0.3, y=0.2`` (stand-ins for opaque atoms and the remark left
-    out; at most five coordinates)."""
+    """A counterexample as ``a=0.3, y=0.2`` (3 significant digits, enough to find the point;
+    stand-ins for opaque atoms and the remark left out; at most five coordinates)."""
     coords = [(k, v) for k, v in counterexample[:-1] if not k.startswith("_")]
-    return ", ".join(f"{k}={v}" for k, v in coords[:5])
+    return ", ".join(f"{k}={float(v):.3g}" for k, v in coords[:5])
 
 
 def _comparison(got: Judgement) -> Comparison:
