@@ -297,7 +297,13 @@ def _constant_limits(q: sp.Basic) -> bool:
 
 
 def canonical(expr: sp.Expr, definitions: Sequence[Definition] = ()) -> sp.Expr:
-    """The form in which two answers are compared (see the module docstring)."""
+    """The form in which two answers are compared (see the module docstring); remembered for
+    the last few hundred (a reference and its typical mistakes recur with every answer)."""
+    return _canonical(expr, tuple(definitions))
+
+
+@functools.lru_cache(maxsize=512)
+def _canonical(expr: sp.Expr, definitions: tuple[Definition, ...]) -> sp.Expr:
     expr = _collapse_sample_sums(nt.expand_sigma_prime(expr))
     if expr.has(sp.Sum):  # Σ_{k=0}^{3} a^k is a + … whatever K is: written out once
         expr = expr.replace(_constant_limits, lambda q: write_out(q, FEEDBACK_WIDTH))
@@ -492,7 +498,9 @@ def evaluate(
     an incorrect answer resemble?), never for a verdict."""
     (pl, pr), families = _in_point_form([lhs, rhs], definitions, width)
     where = _point_domain(domain, [pl, pr], families)
-    ev = evaluate_zero(pl - pr, where, scale=(pl, pr), seed=seed, count=points, confirm=False)
+    ev = evaluate_zero(
+        pl - pr, where, scale=(pl, pr), seed=seed, count=points, confirm=False, ends=False
+    )
     if ev is None or (ev.points == 0 and ev.counterexample is None):
         return Comparison(None, "numeric (no point where both are defined)", 0)
     verdict = Verdict.REFUTED if ev.counterexample is not None else Verdict.NUMERIC
