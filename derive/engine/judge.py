@@ -4,7 +4,9 @@ Every checker asks this question here: the derivation engine for each ``=`` step
 (:mod:`derive.engine.verify`), the step checker through the engine, and the homework grader for
 ``answer = reference`` (:mod:`derive.homework.equivalence`). With ``d = lhs − rhs``:
 
-1. **exact, cheap**: ``cancel(together(d)) == 0`` (:func:`derive.engine.identity.prove_zero`);
+1. **exact, cheap**: ``cancel(together(d)) == 0`` (:func:`derive.engine.identity.prove_zero`),
+   for callers that accept it first the Schwartz–Zippel test of a rational ``d`` modulo a
+   61-bit prime (:mod:`derive.engine.modular`: error probability stated, below 10⁻³⁰);
 2. **random points**: ``d`` at seeded points of the domain, near its open ends and at its closed
    ends, relative to ``|lhs| + |rhs|``, at 30 digits (:func:`derive.engine.points.evaluate_zero`).
    A point where the two differ, or where one side (or a part of it that must be real, such as
@@ -118,6 +120,7 @@ def judge_zero(
     count: int = points.DEFAULT_POINTS,
     simplify_max_ops: int | None = None,
     second_opinion: bool = True,
+    cheap: tuple[str, ...] = ("cancel",),
     prefix: str = "",
 ) -> Judgement:
     """Judge ``d ≡ 0`` on ``domain`` (see the module docstring for the order of methods).
@@ -129,7 +132,7 @@ def judge_zero(
     same difference, sides and domain in the form to evaluate (the grader's, with defined
     symbols at their values: ``a = σ(z)`` at the drawn ``z``); by default ``d`` and ``sides``.
     """
-    proof = prove_zero(d, domain, cheap_only=True)
+    proof = prove_zero(d, domain, methods=cheap, cheap_only=True, seed=seed)
     if proof is not None and not second_opinion and not any(conditions) and not real:
         if all(total(q) for q in (sides or (d,))):
             return Judgement(Verdict.PROVED, prefix + proof.method, proof.detail)
@@ -149,12 +152,15 @@ def judge_zero(
         return Judgement(
             Verdict.REFUTED, prefix + "random points", "the two sides differ", evidence
         )
+    modular = tuple(m for m in cheap if m == "modular")
     if proof is None:
-        proof = prove_zero(d, domain, methods=("exponentials", "domain"))
+        proof = prove_zero(d, domain, methods=(*modular, "exponentials", "domain"), seed=seed)
     if proof is None and form.d is not d:
         # the evaluated form, defined symbols at their values (a = σ(z) → 1/(1 + e^{−z})),
         # is the same difference: a proof of it is a proof of d
-        proof = prove_zero(form.d, form.domain, methods=("cancel", "exponentials"))
+        proof = prove_zero(
+            form.d, form.domain, methods=(*modular, "cancel", "exponentials"), seed=seed
+        )
     if proof is None:
         proof = prove_zero(d, domain, methods=("simplify",), simplify_max_ops=simplify_max_ops)
     unproved = unproved_real(form.conditions, form.domain)

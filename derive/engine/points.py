@@ -8,6 +8,7 @@ where the two sides differ is a counterexample, i.e. a refutation.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Callable, Iterator
@@ -63,6 +64,7 @@ _MODULES = [{"sigma": _mp_sigma, "log": mpmath.log}, "mpmath"]
 CONCRETE_WIDTH = 3
 
 
+@functools.lru_cache(maxsize=512)
 def _variants(exprs: sp.Tuple) -> list[sp.Tuple]:
     """Σ_k f(a^L[k]) with symbolic K → its terms at K = :data:`CONCRETE_WIDTH`, ``a^L[i]`` →
     a symbol ``a^{L}_{i}``, and every free component ``a^{L}_{j}`` of a summed family at a
@@ -101,6 +103,13 @@ def _variants(exprs: sp.Tuple) -> list[sp.Tuple]:
 
 
 def _compile(expr: sp.Expr, symbols: list[sp.Symbol]) -> Callable[..., object] | None:
+    """:func:`_compiled`, remembered for the last few hundred expressions (the check of a
+    disagreement at twice the digits evaluates the same tuple again)."""
+    return _compiled(expr, tuple(symbols))
+
+
+@functools.lru_cache(maxsize=512)
+def _compiled(expr: sp.Expr, symbols: tuple[sp.Symbol, ...]) -> Callable[..., object] | None:
     """A function of the point's coordinates returning the values of ``expr`` (a Tuple).
 
     The tree is walked with :func:`derive.engine.mpeval.mp_eval` (no code is generated: a
@@ -159,7 +168,7 @@ Evaluated = tuple[dict, tuple | None, bool]
 
 
 def _evaluations(
-    exprs: sp.Tuple, domain: Domain, count: int, seed: int
+    exprs: sp.Tuple, domain: Domain, count: int, seed: int, ends: bool = True
 ) -> Iterator[Evaluated] | None:
     """Values of ``exprs`` at up to ``count`` random domain points where the first of them is
     real, then near the open ends and at the closed ends of the domain (e.g. y = 0 and
@@ -176,12 +185,17 @@ def _evaluations(
             return None
         compiled.append((fn, symbols))
     return itertools.chain.from_iterable(
-        _points(fn, symbols, domain, count, seed) for fn, symbols in compiled
+        _points(fn, symbols, domain, count, seed, ends) for fn, symbols in compiled
     )
 
 
 def _points(
-    fn: Callable[..., object], symbols: list[sp.Symbol], domain: Domain, count: int, seed: int
+    fn: Callable[..., object],
+    symbols: list[sp.Symbol],
+    domain: Domain,
+    count: int,
+    seed: int,
+    ends: bool = True,
 ) -> Iterator[Evaluated]:
     """The points of :func:`_evaluations` for one compiled variant."""
 
@@ -200,6 +214,8 @@ def _points(
         redrawn = values is None or _real(values[0]) is None
         kept += not redrawn
         yield point, values, redrawn
+    if not ends:
+        return
     # near the open ends (log-spaced), then at the closed ends: where uniform draws
     # rarely go, and where statements false only near an edge fail
     for point in domain.near_end_points(symbols, seed):
@@ -247,6 +263,8 @@ def evaluate_zero(
     *,
     count: int = DEFAULT_POINTS,
     seed: int = DEFAULT_SEED,
+    confirm: bool = True,
+    ends: bool = True,
     scale: tuple[sp.Expr, ...] = (),
     real: tuple[sp.Expr, ...] = (),
     conditions: tuple[tuple[sp.Expr, ...], tuple[sp.Expr, ...]] = ((), ()),
@@ -263,12 +281,14 @@ def evaluate_zero(
     side, the parts as written that must be real for the side to be (``ln(a − 2)`` in
     ``e^{ln(a − 2)}``, which SymPy reads as ``a − 2``). Points where no side is real are
     outside the domain of the statement and are skipped. A disagreement is confirmed at twice
-    the precision before it is reported (rounding is never a counterexample). ``points == 0``
-    in the result means nothing could be compared: it is no evidence.
+    the precision before it is reported (rounding is never a counterexample), unless
+    ``confirm=False`` (for a caller that only asks "does this resemble that?", never for a
+    verdict); ``ends=False`` leaves out the points near and at the ends of the domain (idem).
+    ``points == 0`` in the result means nothing could be compared: no evidence.
     """
     lhs_conds, rhs_conds = conditions
     values = _evaluations(
-        sp.Tuple(expr, *scale, *real, *lhs_conds, *rhs_conds), domain, count, seed
+        sp.Tuple(expr, *scale, *real, *lhs_conds, *rhs_conds), domain, count, seed, ends
     )
     if values is None:
         return None
@@ -309,7 +329,9 @@ def evaluate_zero(
         size = sum(abs(q) for q in parts) if scale else mpmath.mpf(1)
         if scale and size < ABSOLUTE_FLOOR:
             continue  # both sides below the floor: no evidence either way
-        if abs(v) > TOLERANCE * size and _confirmed(sp.Tuple(expr, *scale), point, scale != ()):
+        if abs(v) > TOLERANCE * size and (
+            not confirm or _confirmed(sp.Tuple(expr, *scale), point, scale != ())
+        ):
             return Evidence(compared, float(abs(v)), _counterexample(point, "value", v), "")
         compared += 1
         used.append(point)

@@ -952,6 +952,8 @@ class _Build(Transformer_NonRecursive):
             return nt.SampleSum(body, (nt.SAMPLE_INDEX, 1, nt.n))
         k = index_symbol(letter)
         body = indexed_form(body, letter)
+        # the letter itself as a value in the summand (a^k, \binom{12}{k}, k a) is the index
+        body = body.xreplace({q: k for q in body.free_symbols if getattr(q, "name", "") == letter})
         return sp.Sum(body, (k, low, LAYER_WIDTH if high is None else high))
 
     def integral(self, meta, children):
