@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from derive.homework.check import grade
+from derive.homework.check import grade, restart_workers
 from derive.homework.equivalence import forget
 from derive.homework.exercises import catalog
 from derive.homework.grading import grade_now
@@ -58,7 +58,8 @@ def grade_all(
     latencies: dict[str, list[float]] = {name: [] for name in names}
     verdicts: dict[str, list[str]] = {name: [] for name in names}
     for _ in range(repeat):
-        forget()  # nothing remembered from a previous pass (readings, forms, evaluators)
+        forget()  # nothing remembered from a previous pass (readings, forms, evaluators) …
+        restart_workers()  # … in this process or in the worker
         verdicts = {name: [] for name in names}
         for i, row in enumerate(rows):
             for k in range(len(names)):
