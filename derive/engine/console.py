@@ -20,11 +20,13 @@ command refuses ``inf``, ``nan`` and negative times the same way.
 
 from __future__ import annotations
 
+import _thread
 import argparse
 import importlib
 import math
 import os
 import sys
+import time
 from collections.abc import Callable, Sequence
 from typing import NoReturn
 
@@ -106,6 +108,22 @@ def _one_line(exc: BaseException) -> str:
     return text[:300] + ("…" if len(text) > 300 else "")
 
 
+def _interrupt_soon() -> None:
+    time.sleep(0.05)
+    _thread.interrupt_main()
+
+
+def _interrupt_not_lost(unraisable: sys.UnraisableHookArgs) -> None:
+    """Ctrl-C that lands in a callback Python cannot raise from (JAX's garbage-collection hook)
+    is printed as "Exception ignored … Traceback" and dropped; instead, it is delivered to the
+    main thread again, where :func:`entry` turns it into one line and status 130."""
+    if unraisable.exc_type is not None and issubclass(unraisable.exc_type, KeyboardInterrupt):
+        # from another thread, a moment later: raised inside the hook it would be dropped again
+        _thread.start_new_thread(_interrupt_soon, ())
+        return
+    sys.__unraisablehook__(unraisable)
+
+
 def entry(
     main: Callable[[Sequence[str] | None], int | None] | str,
     argv: Sequence[str] | None = None,
@@ -118,6 +136,7 @@ def entry(
     Ctrl-C while SymPy or JAX is being imported is also one line, not a traceback.
     """
     code: int | None = None
+    sys.unraisablehook = _interrupt_not_lost
     try:
         if isinstance(main, str):
             module, _, name = main.partition(":")
