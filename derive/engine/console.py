@@ -108,6 +108,14 @@ def _one_line(exc: BaseException) -> str:
     return text[:300] + ("…" if len(text) > 300 else "")
 
 
+def _flush_quietly() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+
+
 def _interrupt_soon() -> None:
     time.sleep(0.05)
     _thread.interrupt_main()
@@ -148,6 +156,11 @@ def entry(
         raise SystemExit(code if code is not None else EXIT_PIPE) from None
     except KeyboardInterrupt:
         _say(prog, "interrupted")
+        if "jax" in sys.modules:
+            # XLA's threads may still run: tearing the interpreter down under them can crash
+            # (SIGSEGV seen under load); nothing is left to clean up that the OS does not
+            _flush_quietly()
+            os._exit(EXIT_INTERRUPTED)
         raise SystemExit(EXIT_INTERRUPTED) from None
     except MemoryError as exc:
         _say(prog, f"out of memory ({_one_line(exc) or 'an allocation failed'})")
