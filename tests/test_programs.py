@@ -147,3 +147,23 @@ def test_a_store_that_cannot_be_written_only_costs_the_saving(
     errors = check_stack(stack, cost="quadratic-linear")
     assert errors.shape == (2, 2, 2) and errors.max() < 1e-12
     assert blocker.read_text() == "not a directory"
+
+
+def test_the_any_activation_checks_are_stored_too_and_agree_exactly(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from numeric import anyactivation
+
+    def checked() -> object:
+        return anyactivation.check_activation(
+            "tanh", "quadratic", nets=4, shapes=[(2, 3, 2)], batch=3, seed=1
+        )
+
+    built = checked()
+    _forget(monkeypatch)
+
+    def no_tracing(*args: object) -> None:
+        raise AssertionError("a stored program was traced again")
+
+    monkeypatch.setattr(anyactivation, "_batched", no_tracing)
+    assert checked() == built and built.ok
