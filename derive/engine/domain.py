@@ -20,9 +20,10 @@ The cases of the target ``y ∈ [0, 1]`` that the lecture distinguishes (``y ∈
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import sympy as sp
@@ -178,21 +179,29 @@ class Domain:
 
     def sample(self, symbols: Iterable[sp.Symbol], count: int, seed: int) -> list[dict]:
         """``count`` seeded points for ``symbols``, each inside its interval."""
+        return list(itertools.islice(self.iter_sample(symbols, seed), count))
+
+    def iter_sample(self, symbols: Iterable[sp.Symbol], seed: int) -> Iterator[dict]:
+        """The points of :meth:`sample`, one at a time, without end (the same seed gives the
+        same sequence: ``sample(s, n, seed)`` is its first n)."""
         rng = random.Random(seed)
         ordered = sorted(symbols, key=lambda s_: s_.name)
-        points = []
-        for _ in range(count):
-            point = {}
-            for sym in ordered:
-                interval = self.for_symbol(sym)
-                if interval is None:
-                    if sym.is_integer and sym.is_positive:
-                        point[sym] = rng.randint(1, 9)
-                        continue
-                    interval = POSITIVE_SAMPLE if sym.is_positive else REAL_SAMPLE
-                point[sym] = interval.draw(rng)
-            points.append(point)
-        return points
+        table = dict(self.intervals)
+        draws = []
+        for sym in ordered:
+            interval = table.get(sym)
+            interval = interval if interval is not None else table.get(family(sym))
+            if interval is None and sym.is_integer and sym.is_positive:
+                draws.append((sym, None))
+                continue
+            if interval is None:
+                interval = POSITIVE_SAMPLE if sym.is_positive else REAL_SAMPLE
+            draws.append((sym, interval))
+        while True:
+            yield {
+                sym: rng.randint(1, 9) if interval is None else interval.draw(rng)
+                for sym, interval in draws
+            }
 
     def near_end_points(
         self, symbols: Iterable[sp.Symbol], seed: int, lookup: str = "symbol"

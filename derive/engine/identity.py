@@ -2,10 +2,13 @@
 
 1. ``cancel(together(d)) == 0``: rational-function arithmetic with every function value
    (``ln a``, ``σ(z)``) as an independent generator. Valid everywhere both sides are defined.
-2. Domain reparametrisation (:func:`derive.engine.domain.reparametrise`), logarithm arguments put
+2. ``σ``, trigonometric and hyperbolic functions rewritten as exponentials (exact:
+   ``cosh x = (eˣ + e⁻ˣ)/2``, ``σ(z) = 1/(1 + e⁻ᶻ)``), then ``cancel``.
+3. Domain reparametrisation (:func:`derive.engine.domain.reparametrise`), logarithm arguments put
    over a common denominator and ``expand_log(force=False)``: SymPy splits ``ln(pq)`` only
    where it knows ``p, q > 0``, so ``ln(ab) = ln a + ln b`` is never used off its domain.
-3. ``simplify`` as the last resort (after ``σ`` is rewritten with ``exp``).
+4. ``simplify`` as the last resort (after ``σ`` is rewritten with ``exp``), optionally only
+   below a size (``count_ops``) so that its cost stays bounded.
 
 A result of ``False`` means *not proved*, never *unequal*: refutation is the job of
 :mod:`derive.engine.points`.
@@ -19,9 +22,10 @@ import sympy as sp
 
 from .domain import Domain, reparametrise
 from .indexing import canonical_indices
+from .modular import identity_test
 from .notation import SampleSum, expand_sigma_prime, sigma
 
-__all__ = ["MAX_EXACT_DEGREE", "Proof", "prove_zero", "too_high_a_power"]
+__all__ = ["MAX_EXACT_DEGREE", "METHODS", "Proof", "prove_zero", "too_high_a_power"]
 
 
 @dataclass(frozen=True)
@@ -53,26 +57,86 @@ def too_high_a_power(expr: sp.Basic) -> bool:
     return any(p.exp.is_Integer and abs(int(p.exp)) > MAX_EXACT_DEGREE for p in expr.atoms(sp.Pow))
 
 
-def prove_zero(d: sp.Expr, domain: Domain, *, allow_simplify: bool = True) -> Proof | None:
+#: functions that :func:`prove_zero` rewrites as exponentials
+_EXPONENTIAL = (sp.sinh, sp.cosh, sp.tanh, sp.coth, sp.sin, sp.cos, sp.tan, sp.cot, sp.sec, sp.csc)
+
+
+#: the methods of :func:`prove_zero`, cheapest first
+METHODS = ("cancel", "exponentials", "domain", "simplify")
+
+
+def prove_zero(
+    d: sp.Expr,
+    domain: Domain,
+    *,
+    allow_simplify: bool = True,
+    cheap_only: bool = False,
+    skip_cheap: bool = False,
+    simplify_max_ops: int | None = None,
+    methods: tuple[str, ...] = METHODS,
+    seed: int = 0,
+) -> Proof | None:
     """Prove ``d ≡ 0`` on ``domain``; return how, or ``None`` if no method succeeded (also
-    for powers beyond :data:`MAX_EXACT_DEGREE`: not proved, never refuted, here)."""
-    if too_high_a_power(sp.sympify(d)):
+    for powers beyond :data:`MAX_EXACT_DEGREE`: not proved, never refuted, here).
+
+    ``methods``: which of :data:`METHODS` to try, in their order, plus ``"modular"`` (first,
+    when asked for: the Schwartz–Zippel test of :mod:`derive.engine.modular` with ``seed``, for
+    a rational function only; a proof up to a stated error probability, and a difference that
+    is not zero as a rational function ends the search); ``cheap_only``: ``modular`` and
+    ``cancel`` alone; ``skip_cheap``: all but ``cancel`` (after a cheap attempt failed);
+    ``simplify_max_ops``: ``simplify`` only when ``count_ops(d)`` is at most this and ``d``
+    has no trigonometric or hyperbolic function (those were tried as exponentials).
+    """
+    if cheap_only:
+        methods = tuple(m for m in methods if m in ("modular", "cancel"))
+    if skip_cheap or not allow_simplify:
+        drop = {"cancel"} if skip_cheap else set()
+        drop |= set() if allow_simplify else {"simplify"}
+        methods = tuple(m for m in methods if m not in drop)
+    d = sp.sympify(d)
+    if d == 0 and "cancel" in methods:
+        return Proof("cancel", "cancel(together(lhs − rhs)) = 0")
+    if too_high_a_power(d):
         return None
-    d = canonical_indices(expand_sigma_prime(sp.sympify(d)).doit())
+    d = canonical_indices(expand_sigma_prime(d).doit())
     if d.has(SampleSum):
         return None  # SymPy would treat the summand as the same for every sample
-    if _is_zero(d):
+    if "modular" in methods:
+        got = identity_test(d, sp.S.Zero, seed)
+        if got is not None:
+            return Proof("modular", got.detail) if got.equal else None
+    if "cancel" in methods and _is_zero(d):
         return Proof("cancel", "cancel(together(lhs − rhs)) = 0")
-    r, subs = reparametrise(d, domain)
-    if subs or r.has(sp.log):
-        if _is_zero(sp.expand_log(r, force=False)):
+    try:
+        return _slower(d, domain, methods, simplify_max_ops)
+    except (ValueError, TypeError, NotImplementedError, sp.PolynomialError, RecursionError):
+        return None  # a proof that cannot be carried out (∂/∂(1/(1+u)) …) is no proof
+
+
+def _slower(
+    d: sp.Expr, domain: Domain, methods: tuple[str, ...], simplify_max_ops: int | None
+) -> Proof | None:
+    """The methods after ``cancel`` (see :func:`prove_zero`)."""
+    if "exponentials" in methods and d.has(*_EXPONENTIAL, sigma):
+        if _is_zero(d.rewrite(sp.exp)):
+            return Proof(
+                "exponentials",
+                "σ, trigonometric and hyperbolic functions as exponentials; cancel = 0",
+            )
+    if "domain" in methods:
+        r, subs = reparametrise(d, domain)
+        if (subs or r.has(sp.log)) and _is_zero(sp.expand_log(r, force=False)):
             names = ", ".join(sp.sstr(k) for k in subs)
             return Proof(
                 "domain",
                 f"reparametrised {names} = 1/(1+u), u > 0; logs expanded only for positive "
                 "factors; cancel = 0",
             )
-    if allow_simplify:
+    # bounded: small expressions only, and none that the exponential form already had
+    small = simplify_max_ops is None or (
+        sp.count_ops(d) <= simplify_max_ops and not d.has(*_EXPONENTIAL)
+    )
+    if "simplify" in methods and small:
         e = d.replace(lambda f: isinstance(f, sigma), lambda f: f.rewrite(sp.exp))
         if sp.simplify(e) == 0:
             return Proof("simplify", "simplify(lhs − rhs) = 0 (fallback)")

@@ -5,9 +5,10 @@
 is not a real number there (ln of a non-positive number, a negative base to a fractional
 power, division by zero, asin 2) raises :class:`NotReal`; a node it does not know raises
 :class:`Unsupported` (a subclass, so callers that only need "no real value here" catch
-:class:`NotReal`). The homework checker grades with it; the derivation engine's second
-opinion (:mod:`derive.engine.points`) lambdifies instead, which is faster for its few
-points per expression and keeps complex values to tell "not real" apart.
+:class:`NotReal`); a division by zero raises :class:`Pole` (also a subclass). Every random-point
+check evaluates with it (:mod:`derive.engine.points`): walking a tree of a few dozen nodes at a
+few dozen points costs less than generating code with ``lambdify`` (measured: 0.2 ms for a
+pair of sides at one point against 4.7 ms to lambdify them once).
 """
 
 from __future__ import annotations
@@ -19,11 +20,15 @@ import sympy as sp
 
 from .notation import SigmaPrime, sigma
 
-__all__ = ["NotReal", "Unsupported", "mp_eval"]
+__all__ = ["NotReal", "Pole", "Unsupported", "mp_eval"]
 
 
 class NotReal(Exception):
     """The expression has no real value at this point."""
+
+
+class Pole(NotReal):
+    """A division by zero at this point (a pole, or a removable singularity)."""
 
 
 class Unsupported(NotReal):
@@ -52,10 +57,24 @@ _UNARY = {
 }
 
 
-def mp_eval(expr: sp.Basic, env: Mapping[sp.Basic, mpmath.mpf]) -> mpmath.mpf:
-    """The real value of ``expr`` with the symbols (or other atoms) of ``env`` bound."""
+def mp_eval(
+    expr: sp.Basic, env: Mapping[sp.Basic, mpmath.mpf], *, memo: bool = False
+) -> mpmath.mpf:
+    """The real value of ``expr`` with the symbols (or other atoms) of ``env`` bound.
+
+    ``memo=True`` (``env`` a dict): every sub-expression's value is also stored in ``env``, so
+    that expressions evaluated one after the other at the same point share their common
+    sub-trees (``lhs − rhs``, then ``lhs``, then ``rhs``).
+    """
     if expr in env:
         return env[expr]
+    value = _value(expr, env, memo)
+    if memo and expr.args:
+        env[expr] = value  # type: ignore[index]
+    return value
+
+
+def _value(expr: sp.Basic, env: Mapping[sp.Basic, mpmath.mpf], memo: bool) -> mpmath.mpf:
     if expr.is_Integer:
         return mpmath.mpf(int(expr))
     if expr.is_Rational:
@@ -68,7 +87,7 @@ def mp_eval(expr: sp.Basic, env: Mapping[sp.Basic, mpmath.mpf]) -> mpmath.mpf:
         return mpmath.pi
     if not expr.args:
         raise Unsupported(f"no value for {expr}")
-    args = [mp_eval(arg, env) for arg in expr.args]
+    args = [mp_eval(arg, env, memo=memo) for arg in expr.args]
     if isinstance(expr, sp.Add):
         return mpmath.fsum(args)
     if isinstance(expr, sp.Mul):
@@ -76,7 +95,7 @@ def mp_eval(expr: sp.Basic, env: Mapping[sp.Basic, mpmath.mpf]) -> mpmath.mpf:
     if isinstance(expr, sp.Pow):
         base, ex = args
         if base == 0 and ex <= 0:
-            raise NotReal("division by zero")
+            raise Pole("division by zero")
         if base < 0 and not expr.exp.is_integer:
             raise NotReal("a negative base to a fractional power")
         return mpmath.power(base, ex)

@@ -151,6 +151,8 @@ def mean_over_samples(summand: sp.Expr) -> sp.Expr:
 
 def expand_sigma_prime(expr: sp.Basic) -> sp.Basic:
     """Replace every σ'(u) in ``expr`` by σ(u)(1 − σ(u))."""
+    if not expr.has(SigmaPrime):
+        return expr
     return expr.replace(lambda e: isinstance(e, SigmaPrime), lambda e: e.doit())
 
 

@@ -8,9 +8,10 @@ where the two sides differ is a counterexample, i.e. a refutation.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import mpmath
@@ -18,6 +19,7 @@ import sympy as sp
 
 from .domain import Domain
 from .indexing import LAYER_WIDTH, split_name
+from .mpeval import NotReal, Pole, Unsupported, mp_eval
 from .notation import SampleSum, expand_sigma_prime
 
 __all__ = ["DIGITS", "Evidence", "evaluate_sign", "evaluate_zero"]
@@ -62,6 +64,7 @@ _MODULES = [{"sigma": _mp_sigma, "log": mpmath.log}, "mpmath"]
 CONCRETE_WIDTH = 3
 
 
+@functools.lru_cache(maxsize=512)
 def _variants(exprs: sp.Tuple) -> list[sp.Tuple]:
     """Σ_k f(a^L[k]) with symbolic K → its terms at K = :data:`CONCRETE_WIDTH`, ``a^L[i]`` →
     a symbol ``a^{L}_{i}``, and every free component ``a^{L}_{j}`` of a summed family at a
@@ -100,6 +103,20 @@ def _variants(exprs: sp.Tuple) -> list[sp.Tuple]:
 
 
 def _compile(expr: sp.Expr, symbols: list[sp.Symbol]) -> Callable[..., object] | None:
+    """:func:`_compiled`, remembered for the last few hundred expressions (the check of a
+    disagreement at twice the digits evaluates the same tuple again)."""
+    return _compiled(expr, tuple(symbols))
+
+
+@functools.lru_cache(maxsize=512)
+def _compiled(expr: sp.Expr, symbols: tuple[sp.Symbol, ...]) -> Callable[..., object] | None:
+    """A function of the point's coordinates returning the values of ``expr`` (a Tuple).
+
+    The tree is walked with :func:`derive.engine.mpeval.mp_eval` (no code is generated: a
+    few dozen points do not repay ``lambdify``); an element with no real value there is
+    ``None``, a division by zero anywhere raises ZeroDivisionError (the point is skipped).
+    A node the walker does not know makes the whole tuple fall back to ``lambdify``.
+    """
     expr = expand_sigma_prime(expr)
     if expr.has(sp.Integral, sp.Derivative, sp.Subs, sp.Limit) or expr.atoms(
         sp.core.function.AppliedUndef
@@ -109,7 +126,28 @@ def _compile(expr: sp.Expr, symbols: list[sp.Symbol]) -> Callable[..., object] |
         return None  # the summand varies by sample: a sum over samples has no value at a point
     if any(q.function.has(sp.Indexed) for q in expr.atoms(sp.Sum)):
         return None  # a sum of indexed values over a symbolic range has no value at a point
-    return sp.lambdify(symbols, expr, modules=_MODULES, docstring_limit=0)
+    lambdified: list[Callable[..., object]] = []
+
+    def fallback(*values: object) -> object:
+        if not lambdified:
+            lambdified.append(sp.lambdify(symbols, expr, modules=_MODULES, docstring_limit=0))
+        return lambdified[0](*values)
+
+    def walk(*values: object) -> object:
+        env = dict(zip(symbols, values, strict=True))
+        out: list[object] = []
+        for part in expr.args:
+            try:
+                out.append(mp_eval(part, env, memo=True))
+            except Pole as exc:
+                raise ZeroDivisionError(str(exc)) from None
+            except Unsupported:
+                return fallback(*values)
+            except NotReal:
+                out.append(None)
+        return tuple(out)
+
+    return walk
 
 
 def _real(v: object) -> mpmath.mpf | None:
@@ -124,56 +162,59 @@ def _real(v: object) -> mpmath.mpf | None:
         return None
 
 
+#: one evaluated point: (point, values or None where a pole made it raise, redrawn: a random
+#: point where the first value is not real, which does not count towards ``count``)
+Evaluated = tuple[dict, tuple | None, bool]
+
+
 def _evaluations(
     exprs: sp.Tuple, domain: Domain, count: int, seed: int
-) -> tuple[list[tuple[dict, tuple | None]], int] | None:
+) -> Iterator[Evaluated] | None:
     """Values of ``exprs`` at up to ``count`` random domain points where the first of them is
-    real, plus every point at the closed ends of the domain (e.g. y = 0 and y = 1).
+    real, then near the open ends and at the closed ends of the domain (e.g. y = 0 and
+    y = 1), one point at a time (a caller that has found a counterexample stops there).
 
-    Each entry is (point, values) with values None where evaluation raised (a pole). Also
-    returns how many random points were redrawn. None: the expressions cannot be evaluated.
+    None: the expressions cannot be evaluated.
     """
     variants = _variants(exprs)
-    if len(variants) > 1:
-        merged: list[tuple[dict, tuple | None]] = []
-        redrawn_all = 0
-        for variant in variants:
-            got = _evaluations(variant, domain, count, seed)
-            if got is None:
-                return None
-            merged += got[0]
-            redrawn_all += got[1]
-        return merged, redrawn_all
-    exprs = variants[0]
-    symbols = sorted(exprs.free_symbols, key=lambda s_: s_.name)
-    fn = _compile(exprs, symbols)
-    if fn is None:
-        return None
-    out: list[tuple[dict, tuple | None]] = []
-    redrawn = kept = 0
-    with mpmath.workdps(DIGITS):
+    compiled = []
+    for variant in variants:
+        symbols = sorted(variant.free_symbols, key=lambda s_: s_.name)
+        fn = _compile(variant, symbols)
+        if fn is None:
+            return None
+        compiled.append((fn, symbols))
+    return itertools.chain.from_iterable(
+        _points(fn, symbols, domain, count, seed) for fn, symbols in compiled
+    )
 
-        def at(point: dict) -> tuple | None:
+
+def _points(
+    fn: Callable[..., object], symbols: list[sp.Symbol], domain: Domain, count: int, seed: int
+) -> Iterator[Evaluated]:
+    """The points of :func:`_evaluations` for one compiled variant."""
+
+    def at(point: dict) -> tuple | None:
+        with mpmath.workdps(DIGITS):
             try:
                 return tuple(fn(*[mpmath.mpf(point[s_]) for s_ in symbols]))
             except (ZeroDivisionError, ValueError, OverflowError, TypeError):
                 return None
 
-        for point in domain.sample(symbols, count * 3, seed):
-            if kept == count:
-                break
-            values = at(point)
-            if values is None or _real(values[0]) is None:
-                redrawn += 1
-                out.append((point, values))
-                continue
-            kept += 1
-            out.append((point, values))
-        # near the open ends (log-spaced), then at the closed ends: where uniform draws
-        # rarely go, and where statements false only near an edge fail
-        out += [(point, at(point)) for point in domain.near_end_points(symbols, seed)]
-        out += [(point, at(point)) for point in domain.edge_points(symbols, seed)]
-    return out, redrawn
+    kept = 0
+    for point in itertools.islice(domain.iter_sample(symbols, seed), count * 3):
+        if kept == count:
+            break
+        values = at(point)
+        redrawn = values is None or _real(values[0]) is None
+        kept += not redrawn
+        yield point, values, redrawn
+    # near the open ends (log-spaced), then at the closed ends: where uniform draws
+    # rarely go, and where statements false only near an edge fail
+    for point in domain.near_end_points(symbols, seed):
+        yield point, at(point), False
+    for point in domain.edge_points(symbols, seed):
+        yield point, at(point), False
 
 
 def _fmt_point(point: dict) -> tuple[tuple[str, str], ...]:
@@ -215,6 +256,7 @@ def evaluate_zero(
     *,
     count: int = DEFAULT_POINTS,
     seed: int = DEFAULT_SEED,
+    confirm: bool = True,
     scale: tuple[sp.Expr, ...] = (),
     real: tuple[sp.Expr, ...] = (),
     conditions: tuple[tuple[sp.Expr, ...], tuple[sp.Expr, ...]] = ((), ()),
@@ -231,14 +273,17 @@ def evaluate_zero(
     side, the parts as written that must be real for the side to be (``ln(a − 2)`` in
     ``e^{ln(a − 2)}``, which SymPy reads as ``a − 2``). Points where no side is real are
     outside the domain of the statement and are skipped. A disagreement is confirmed at twice
-    the precision before it is reported (rounding is never a counterexample). ``points == 0``
-    in the result means nothing could be compared: it is no evidence.
+    the precision before it is reported (rounding is never a counterexample), unless
+    ``confirm=False`` (for a caller that only asks "does this resemble that?", never for a
+    verdict). ``points == 0`` in the result means nothing could be compared: no evidence.
     """
     lhs_conds, rhs_conds = conditions
-    got = _evaluations(sp.Tuple(expr, *scale, *real, *lhs_conds, *rhs_conds), domain, count, seed)
-    if got is None:
+    values = _evaluations(
+        sp.Tuple(expr, *scale, *real, *lhs_conds, *rhs_conds), domain, count, seed
+    )
+    if values is None:
         return None
-    values, redrawn = got
+    redrawn = 0
     n_real = len(real)
     n_scale = len(scale)
     worst = mpmath.mpf(0)
@@ -255,7 +300,8 @@ def evaluate_zero(
             out[1] = out[1] and all(q is not None for q in rc)
         return out
 
-    for point, vals in values:
+    for point, vals, again in values:
+        redrawn += again
         if vals is None:
             continue
         reals = [_real(q) for q in vals]
@@ -274,7 +320,9 @@ def evaluate_zero(
         size = sum(abs(q) for q in parts) if scale else mpmath.mpf(1)
         if scale and size < ABSOLUTE_FLOOR:
             continue  # both sides below the floor: no evidence either way
-        if abs(v) > TOLERANCE * size and _confirmed(sp.Tuple(expr, *scale), point, scale != ()):
+        if abs(v) > TOLERANCE * size and (
+            not confirm or _confirmed(sp.Tuple(expr, *scale), point, scale != ())
+        ):
             return Evidence(compared, float(abs(v)), _counterexample(point, "value", v), "")
         compared += 1
         used.append(point)
@@ -319,13 +367,14 @@ def evaluate_sign(
 ) -> Evidence | None:
     """Is ``expr`` > 0 (or < 0) at seeded points, closed ends of the domain included?
     ``worst`` is the smallest margin; ``points == 0``: nothing real to compare."""
-    got = _evaluations(sp.Tuple(expr), domain, count, seed)
-    if got is None:
+    values = _evaluations(sp.Tuple(expr), domain, count, seed)
+    if values is None:
         return None
-    values, redrawn = got
+    redrawn = 0
     margin = math.inf
     compared = 0
-    for point, vals in values:
+    for point, vals, again in values:
+        redrawn += again
         v = None if vals is None else _real(vals[0])
         if v is None:
             continue

@@ -23,28 +23,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from enum import Enum
 
 import sympy as sp
 
 from . import points
 from .calculus import CONST, UnsupportedIntegral, derivative, has_indefinite_integral
-from .identity import prove_zero
 from .indexing import family_derivatives, free_components
+from .judge import Verdict, judge_zero
 from .notation import SampleSum, SigmaPrime, expand_sigma_prime
 from .sign import prove_sign
 from .steps import Derivation, Relation, Step, Undefined
 
 __all__ = ["DerivationReport", "StepResult", "Verdict", "verify", "verify_all"]
-
-
-class Verdict(Enum):
-    PROVED = "proved"  #: an exact symbolic method proved the step
-    NUMERIC = "numeric"  #: not proved; agrees at N random points (evidence only)
-    REFUTED = "refuted"  #: a counterexample or a wrong claimed derivative was found
-    ARGUMENT = "argument"  #: reasoning in words, not machine-checked (its core may be)
-    GIVEN = "given"  #: a definition or premise
-    UNVERIFIED = "unverified"  #: neither proved nor refuted
 
 
 @dataclass(frozen=True)
@@ -219,59 +209,25 @@ def _judge_zero(
     real: tuple[sp.Expr, ...] = (),
     conditions: tuple[tuple[sp.Expr, ...], tuple[sp.Expr, ...]] | tuple = (),
 ) -> tuple[Verdict, str, str, points.Evidence | None]:
-    """Prove d ≡ 0, then evaluate it numerically as a second opinion.
+    """``d ≡ 0`` on the derivation's domain, by the one judge (:func:`judge.judge_zero`).
 
     ``scale`` holds the two sides: the tolerance is relative to them, and a point where one
     side is real and the other is not refutes the step. ``conditions``: per side, the parts
     as written that must be real (:attr:`Step.conditions`); a proof counts only when each is
     proved real on the domain, otherwise the step is at most numeric evidence.
     """
-    domain = state.derivation.domain
     d = _linear_in_sums(_doit(d))
-    proof = prove_zero(d, domain)
     scale = tuple(expand_sigma_prime(_summands(q)) for q in scale)
     conds = tuple(tuple(expand_sigma_prime(q) for q in side) for side in conditions)
-    evidence = points.evaluate_zero(
-        expand_sigma_prime(d), domain, scale=scale, real=real, conditions=conds or ((), ())
+    got = judge_zero(
+        d,
+        state.derivation.domain,
+        sides=scale,
+        real=real,
+        conditions=conds or ((), ()),
+        prefix=method_prefix,
     )
-    if evidence is not None and evidence.counterexample is not None:
-        return Verdict.REFUTED, method_prefix + "random points", "the two sides differ", evidence
-    unproved = _unproved_real(conds, domain)
-    if proof is not None and unproved:
-        names = ", ".join(sp.sstr(q) for q in unproved)
-        detail = f"{proof.detail}, but {names} as written is not proved real on the domain"
-        if evidence is not None and evidence.points > 0:
-            return Verdict.NUMERIC, method_prefix + "random points", detail, evidence
-        return Verdict.UNVERIFIED, method_prefix + "none", detail, evidence
-    if proof is not None:
-        return Verdict.PROVED, method_prefix + proof.method, proof.detail, evidence
-    if evidence is not None and evidence.points > 0:
-        return (
-            Verdict.NUMERIC,
-            method_prefix + "random points",
-            "no exact method proved it",
-            evidence,
-        )
-    why = "no exact method proved it"
-    if evidence is not None and evidence.note:
-        why += f", and it is {evidence.note}"
-    return Verdict.UNVERIFIED, method_prefix + "none", why, evidence
-
-
-def _unproved_real(conditions: tuple[tuple[sp.Expr, ...], ...], domain: object) -> list[sp.Expr]:
-    """The parts (ln u, u^p) whose argument u is not proved positive on the domain."""
-    out = []
-    for q in dict.fromkeys(c for side in conditions for c in side):
-        arg = q.args[0] if isinstance(q, (sp.log, sp.Pow)) else None
-        if arg is None or arg.is_positive:
-            continue
-        try:
-            proved = prove_sign(arg, domain, positive=True) is not None
-        except Exception:  # a proof that cannot be carried out is no proof
-            proved = False
-        if not proved:
-            out.append(q)
-    return out
+    return got.verdict, got.method, got.detail, got.evidence
 
 
 def _check_equal(step: Step, state: _State, up_to_constant: bool) -> tuple:

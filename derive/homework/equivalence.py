@@ -23,20 +23,20 @@ Order of methods (the first that decides is reported):
 
 from __future__ import annotations
 
-import random
+import functools
+import hashlib
 import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-import mpmath
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from ..engine import notation as nt
-from ..engine.domain import FAMILY_DEFAULTS, Domain, Interval, family, unit_interval_substitution
-from ..engine.identity import too_high_a_power
+from ..engine.domain import FAMILY_DEFAULTS, Domain, Interval, family
 from ..engine.indexing import LAYER_WIDTH
-from ..engine.mpeval import NotReal, mp_eval
+from ..engine.judge import Judgement, PointForm, Verdict, judge_zero
+from ..engine.points import DIGITS, evaluate_zero
 
 __all__ = [
     "DIGITS",
@@ -55,13 +55,9 @@ __all__ = [
     "write_out",
 ]
 
-DIGITS = 40
+#: random points of the judge (:mod:`derive.engine.points`, at its DIGITS digits, relative
+#: tolerance and floor), besides those near the ends of the domain
 POINTS = 12
-#: relative tolerance at DIGITS digits
-TOLERANCE = mpmath.mpf(10) ** (-(DIGITS - 12))
-#: a point where both sides are below this is no evidence (it is skipped): a^{4608} and
-#: 2a^{4608} are both tiny at a = 0.3, and only a relative comparison tells them apart
-FLOOR = mpmath.mpf(10) ** (-(DIGITS - 12))
 #: Σ_k and K are written out, and the two sides compared, at each of these K (plus two K
 #: beyond any integer written in a limit, see :func:`sum_widths`)
 SUM_WIDTHS = (2, 3, 5)
@@ -278,9 +274,23 @@ def write_out(expr: sp.Expr, width: int) -> sp.Expr:
     return expr.xreplace(widths_of(expr))
 
 
+def _evaluated_limit(limit: sp.Limit) -> sp.Expr:
+    """A limit as written, evaluated when SymPy finds a finite value (it stays unevaluated
+    otherwise: the judge then has no value for it and says so)."""
+    try:
+        value = limit.doit()
+    except (NotImplementedError, ValueError, TypeError):
+        return limit
+    if value.has(sp.Limit, sp.oo, -sp.oo, sp.zoo, sp.nan, sp.AccumBounds):
+        return limit
+    return value
+
+
 def canonical(expr: sp.Expr, definitions: Sequence[Definition] = ()) -> sp.Expr:
     """The form in which two answers are compared (see the module docstring)."""
     expr = _collapse_sample_sums(nt.expand_sigma_prime(expr))
+    if expr.has(sp.Limit):
+        expr = expr.replace(lambda q: isinstance(q, sp.Limit), _evaluated_limit)
     plain = [d for d in definitions if not isinstance(d.rhs, nt.sigma)]
     sigmoid = [d for d in definitions if isinstance(d.rhs, nt.sigma)]
     for d in plain:
@@ -307,53 +317,42 @@ def _in_base_variables(expr: sp.Expr, definitions: Sequence[Definition]) -> sp.E
     return expr
 
 
-def _reparametrised(expr: sp.Expr) -> sp.Expr:
-    """Every symbol of the family ``a`` (domain (0, 1)) → 1/(1 + u), u > 0 (a bijection)."""
-    units = [s for s in expr.free_symbols if family(s) == "a" and isinstance(s, sp.Symbol)]
-    return expr.xreplace(unit_interval_substitution(units))
-
-
-def _is_zero_symbolic(diff: sp.Expr) -> str | None:
-    """``'symbolic'`` if ``cancel(together(diff)) == 0``, else None (not proved, not refuted;
-    also for powers too high for polynomial arithmetic: the points decide)."""
-    if diff == 0:
-        return "symbolic"
-    if too_high_a_power(diff):
-        return None
-    if sp.cancel(sp.together(diff)) == 0:
-        return "symbolic"
-    return None
-
-
-def _is_zero_harder(diff: sp.Expr) -> str | None:
-    """Slower exact methods: logarithms split on the domain, then a size-bounded simplify."""
-    if too_high_a_power(diff):
-        return None
-    if diff.has(sp.log):
-        r = sp.expand_log(_reparametrised(diff), force=False)
-        if sp.cancel(sp.together(r)) == 0:
-            return "symbolic (logarithms split on the domain)"
-    if sp.count_ops(diff) <= SIMPLIFY_MAX_OPS and sp.simplify(diff) == 0:
-        return "symbolic (simplify)"
-    return None
-
-
 # --------------------------------------------------------------------------- numeric
 
 
-_Undefined = NotReal  # the expression is not a real number at this point
-_mp = mp_eval
+#: what the random points cannot evaluate: each is replaced by a stand-in variable
+_OPAQUE = (sp.Derivative, AppliedUndef, sp.Integral, sp.Indexed)
 
 
-def _opaque_atoms(*exprs: sp.Expr) -> dict[sp.Basic, sp.Symbol]:
+@functools.lru_cache(maxsize=4096)
+def _stand_in(atom: sp.Basic) -> sp.Symbol:
+    """The stand-in of an opaque atom: named by the atom's content (the same atom always gets
+    the same stand-in, in every expression), and by its family (``a`` for ``a^L[k]``)."""
+    fam = family(atom) if isinstance(atom, sp.Indexed) else ""
+    digest = hashlib.sha1(sp.srepr(atom).encode()).hexdigest()[:12]
+    return sp.Symbol(f"_{fam}_opaque_{digest}", real=True)
+
+
+def _stand_in_family(sym: sp.Symbol) -> str | None:
+    """The family a stand-in was made for (None: not a stand-in)."""
+    parts = sym.name.split("_")
+    return parts[1] if len(parts) == 4 and parts[2] == "opaque" and not parts[0] else None
+
+
+def _opaque_atoms(expr: sp.Expr) -> dict[sp.Basic, sp.Symbol]:
     """Derivatives, undefined functions, integrals, indexed objects: one stand-in each."""
-    mapping: dict[sp.Basic, sp.Symbol] = {}
-    for expr in exprs:
-        for atom in expr.atoms(sp.Derivative, AppliedUndef, sp.Integral, sp.Indexed):
-            if atom not in mapping:
-                fam = family(atom) if isinstance(atom, sp.Indexed) else ""
-                mapping[atom] = sp.Dummy(f"{fam}_opaque", real=True)
-    return mapping
+    return {atom: _stand_in(atom) for atom in expr.atoms(*_OPAQUE)}
+
+
+@functools.lru_cache(maxsize=1024)
+def _point_form(expr: sp.Expr, definitions: tuple[Definition, ...], width: int) -> sp.Expr:
+    """One expression as it is evaluated at a point (see :func:`_in_point_form`)."""
+    expr = write_out(_collapse_sample_sums(expr), width)
+    defs = [Definition(d.lhs, write_out(d.rhs, width)) for d in definitions]
+    expr = write_out(_in_base_variables(expr.xreplace(_opaque_atoms(expr)), defs), width)
+    # a definition may bring back an atom the answer already has (w_1 of z = Σ_j w_j x_j + b in
+    # e^{2z}) or a new one (Σ_j w_j x_j): the same atom, the same stand-in
+    return expr.xreplace(_opaque_atoms(expr))
 
 
 def _in_point_form(
@@ -362,38 +361,60 @@ def _in_point_form(
     """The expressions as they are evaluated at a point: sums written out at K = ``width``,
     defined symbols in base variables, opaque objects (derivatives, indexed symbols …) replaced
     by stand-ins; with the family of each stand-in (which interval it is drawn from)."""
-    exprs = [write_out(_collapse_sample_sums(e), width) for e in exprs]
-    definitions = [Definition(d.lhs, write_out(d.rhs, width)) for d in definitions]
-    opaque = _opaque_atoms(*exprs)
-    exprs = [write_out(_in_base_variables(e.xreplace(opaque), definitions), width) for e in exprs]
-    # a definition may bring back an atom the answer already has (w_1 of z = Σ_j w_j x_j + b in
-    # e^{2z}): the same atom, the same stand-in (else one quantity would get two values)
-    exprs = [e.xreplace(opaque) for e in exprs]
-    introduced = _opaque_atoms(*exprs)  # indexed symbols a definition brought in (Σ_j w_j x_j)
-    exprs = [e.xreplace(introduced) for e in exprs]
-    opaque.update(introduced)
-    return exprs, {stand_in: family(atom) for atom, stand_in in opaque.items()}
+    out = [_point_form(e, tuple(definitions), width) for e in exprs]
+    families = {}
+    for e in out:
+        for sym in e.free_symbols:
+            fam = _stand_in_family(sym)
+            if fam is not None:
+                families[sym] = fam
+    return out, families
 
 
-def _draws(
-    symbols: Sequence[sp.Symbol],
-    families: Mapping[sp.Symbol, str],
-    domain: Domain,
-    rng: random.Random,
-    count: int,
-):
-    """(point, near_end): ``count`` seeded points (each symbol from its family's interval),
-    then points with every open-interval symbol close to an end (:meth:`Interval.near_ends`):
-    where uniform draws rarely go, and where √((50a − 1)²) = 50a − 1 fails (a < 1/50)."""
-    intervals = {s: domain.for_family(families.get(s, family(s))) for s in symbols}
-    for _ in range(count):
-        yield {s: mpmath.mpf(intervals[s].draw(rng)) for s in symbols}, False
-    ends = {s: iv.near_ends() for s, iv in intervals.items() if iv.near_ends()}
-    for i in range(max((len(v) for v in ends.values()), default=0)):
-        point = {s: mpmath.mpf(intervals[s].draw(rng)) for s in symbols}
-        for s, values in ends.items():
-            point[s] = mpmath.mpf(values[i % len(values)])
-        yield point, True
+def _point_domain(domain: Domain, exprs: Sequence[sp.Expr], families: Mapping[sp.Symbol, str]):
+    """The grader's domain by family (``a`` for ``a``, ``a_j``, a stand-in for ``a^L[k]`` …)
+    resolved symbol by symbol, as the judge draws and proves: every symbol of ``exprs`` gets
+    :meth:`Domain.for_family` of its family."""
+    symbols = set().union(*(e.free_symbols for e in exprs))
+    return Domain.of(
+        {s: domain.for_family(families.get(s, family(s))) for s in sorted(symbols, key=str)}
+    )
+
+
+def _where(counterexample: tuple[tuple[str, str], ...]) -> str:
+    """A counterexample as ``a=0.3, y=0.2`` (stand-ins for opaque atoms and the remark left
+    out; at most five coordinates)."""
+    coords = [(k, v) for k, v in counterexample[:-1] if not k.startswith("_")]
+    return ", ".join(f"{k}={v}" for k, v in coords[:5])
+
+
+def _comparison(got: Judgement) -> Comparison:
+    """The grader's view of the judge's verdict."""
+    ev = got.evidence
+    n = ev.points if ev is not None else 0
+    if got.verdict is Verdict.PROVED:
+        return Comparison(True, _SYMBOLIC.get(got.method, f"symbolic ({got.method})"), n)
+    if got.verdict is Verdict.NUMERIC:
+        return Comparison(True, f"numeric ({n} points, {DIGITS} digits)", n)
+    if got.verdict is Verdict.REFUTED and ev is not None and ev.counterexample:
+        label = ev.counterexample[-1][0]
+        method = (
+            "numeric (undefined on the domain)"
+            if "not real" in label
+            else ("numeric (counterexample)")
+        )
+        return Comparison(False, method, n, _where(ev.counterexample))
+    return Comparison(None, "numeric (no point where both are defined)", 0)
+
+
+#: the judge's proof methods as the grader names them
+_SYMBOLIC = {
+    "cancel": "symbolic",
+    "modular": "symbolic (rational identity, Schwartz–Zippel modulo 2^61 − 1)",
+    "exponentials": "symbolic (as exponentials)",
+    "domain": "symbolic (logarithms split on the domain)",
+    "simplify": "symbolic (simplify)",
+}
 
 
 def undefined_point(
@@ -408,10 +429,11 @@ def undefined_point(
     """A point of the domain where the reference is a real number but one of ``parts`` is not.
 
     ``parts`` are sub-expressions of an answer as it was read (logarithms, roots, see
-    :func:`derive.homework.parse.real_conditions`). One seeded point (of
-    :data:`POINTS`, plus points near the open ends) where the reference is real and a part
-    is not → that point is returned; otherwise None. Parts with a sum over the samples are
-    left to the linearity rule.
+    :func:`derive.homework.parse.real_conditions`). The judge's random points
+    (:func:`derive.engine.points.evaluate_zero`, the parts as the conditions of one side and
+    the reference as both sides): one point where the reference is real and a part is not →
+    that point; otherwise None. Parts with a sum over the samples are left to the linearity
+    rule.
     """
     parts = [nt.expand_sigma_prime(p) for p in parts if not p.has(nt.SampleSum)]
     if not parts:
@@ -429,34 +451,18 @@ def undefined_point(
             if point is not None:
                 return point
     (reference, *parts), families = _in_point_form([reference, *parts], definitions, FEEDBACK_WIDTH)
-    symbols = sorted(set().union(*(e.free_symbols for e in (reference, *parts))), key=str)
-    rng = random.Random(seed)
-    errors = (_Undefined, ZeroDivisionError, ValueError, OverflowError)
-    with mpmath.workdps(DIGITS):
-        for env, _near in _draws(symbols, families, domain, rng, points):
-            try:
-                _mp(reference, env)
-            except errors:
-                continue
-            for part in parts:
-                try:
-                    _mp(part, env)
-                except errors:
-                    # one point is enough: the part has no real value there, exactly
-                    named = [s for s in symbols if not s.is_Dummy][:4]
-                    return ", ".join(f"{s}={mpmath.nstr(env[s], 3)}" for s in named)
-    return None
-
-
-def _still_differ(lhs: sp.Expr, rhs: sp.Expr, env: Mapping[sp.Basic, mpmath.mpf]) -> bool:
-    """The disagreement confirmed at twice the digits (rounding is never a counterexample)."""
-    with mpmath.workdps(2 * DIGITS):
-        try:
-            want, got = _mp(rhs, env), _mp(lhs, env)
-        except (_Undefined, ZeroDivisionError, ValueError, OverflowError):
-            return True
-        scale = max(abs(want), abs(got))
-        return scale >= FLOOR and abs(got - want) > mpmath.mpf(10) ** (-(2 * DIGITS - 12)) * scale
+    where = _point_domain(domain, [reference, *parts], families)
+    ev = evaluate_zero(
+        sp.S.Zero,
+        where,
+        scale=(reference, reference),
+        conditions=(tuple(parts), ()),
+        seed=seed,
+        count=points,
+    )
+    if ev is None or ev.counterexample is None:
+        return None
+    return _where(ev.counterexample) or "a point of the domain"
 
 
 def evaluate(
@@ -469,44 +475,16 @@ def evaluate(
     definitions: Sequence[Definition] = (),
     width: int = FEEDBACK_WIDTH,
 ) -> Comparison:
-    """Compare at seeded random points of the domain, at DIGITS digits (defined symbols take
-    their defined values; Σ_k and K written out at K = ``width``)."""
-    (lhs, rhs), families = _in_point_form([lhs, rhs], definitions, width)
-    symbols = sorted(lhs.free_symbols | rhs.free_symbols, key=lambda s: s.name)
-    rng = random.Random(seed)
-    agreed = 0
-    answer_undefined = 0
-    random_agreed = 0
-    errors = (_Undefined, ZeroDivisionError, ValueError, OverflowError)
-    with mpmath.workdps(DIGITS):
-        for env, near_end in _draws(symbols, families, domain, rng, points * 4):
-            if random_agreed >= points and not near_end:
-                continue  # enough random points: the points near the ends are still checked
-            try:
-                want = _mp(rhs, env)
-            except errors:
-                continue
-            try:
-                got = _mp(lhs, env)
-            except errors:
-                answer_undefined += 1
-                if answer_undefined >= 3 or near_end:
-                    where = ", ".join(f"{s}={mpmath.nstr(env[s], 3)}" for s in symbols[:4])
-                    return Comparison(False, "numeric (undefined on the domain)", agreed, where)
-                continue
-            scale = max(abs(want), abs(got))
-            if scale < FLOOR:
-                continue  # both sides below the floor: no evidence either way
-            if abs(got - want) > TOLERANCE * scale and _still_differ(lhs, rhs, env):
-                where = ", ".join(
-                    f"{s}={mpmath.nstr(env[s], 3)}" for s in symbols[:5] if not s.is_Dummy
-                )
-                return Comparison(False, "numeric (counterexample)", agreed, where)
-            agreed += 1
-            random_agreed += not near_end
-    if agreed == 0:
+    """Compare at the judge's seeded random points only (no proof): defined symbols take their
+    defined values, Σ_k and K written out at K = ``width``. For feedback (which mistake does
+    an incorrect answer resemble?), never for a verdict."""
+    (pl, pr), families = _in_point_form([lhs, rhs], definitions, width)
+    where = _point_domain(domain, [pl, pr], families)
+    ev = evaluate_zero(pl - pr, where, scale=(pl, pr), seed=seed, count=points, confirm=False)
+    if ev is None or (ev.points == 0 and ev.counterexample is None):
         return Comparison(None, "numeric (no point where both are defined)", 0)
-    return Comparison(True, f"numeric ({agreed} points, {DIGITS} digits)", agreed)
+    verdict = Verdict.REFUTED if ev.counterexample is not None else Verdict.NUMERIC
+    return _comparison(Judgement(verdict, "random points", "", ev))
 
 
 def _compare_written_out(
@@ -517,17 +495,27 @@ def _compare_written_out(
     seed: int,
     width: int,
 ) -> Comparison:
-    """symbolic → numeric → slower exact methods, on two canonical forms without Σ_k."""
-    method = _is_zero_symbolic(lhs - rhs)
-    if method:
-        return Comparison(True, method)
-    numeric = evaluate(lhs, rhs, domain, seed=seed, definitions=definitions, width=width)
-    if numeric.equal is False:  # a counterexample refutes: no slower exact method can help
-        return numeric
-    method = _is_zero_harder(lhs - rhs)
-    if method:
-        return Comparison(True, method, numeric.points)
-    return numeric
+    """``lhs = rhs`` (canonical forms without Σ_k) judged by the one judge
+    (:func:`derive.engine.judge.judge_zero`): proved on the canonical forms, evaluated at
+    points in base variables (a defined symbol at its defined value)."""
+    proved_on = _point_domain(domain, [lhs, rhs], {})
+
+    def at_points() -> PointForm:
+        (pl, pr), families = _in_point_form([lhs, rhs], definitions, width)
+        where = _point_domain(domain, [pl, pr], families)
+        return PointForm(pl - pr, (pl, pr), where)
+
+    got = judge_zero(
+        lhs - rhs,
+        proved_on,
+        sides=(lhs, rhs),
+        at_points=at_points,
+        seed=seed,
+        simplify_max_ops=SIMPLIFY_MAX_OPS,
+        second_opinion=False,
+        cheap=("modular", "cancel"),
+    )
+    return _comparison(got)
 
 
 def compare(

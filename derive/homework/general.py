@@ -38,6 +38,7 @@ from dataclasses import dataclass
 import mpmath
 import sympy as sp
 
+from ..engine.modular import identity_test
 from .equivalence import Domain, Interval
 from .parse import terms_bound
 from .realvalue import NotReal, constant_magnitude, differ, value_at
@@ -64,10 +65,8 @@ SPECIAL_POINTS = 24
 SPECIAL_VALUES = tuple(sp.Rational(v) for v in ("-2", "-1", "-1/2", "0", "1/2", "1", "2", "3"))
 #: points where exactly one side is defined before the domains count as different
 DOMAIN_MISMATCH = 3
-#: the modular identity test: its prime, its number of points and the largest degree bound
-PRIME = 2**61 - 1
+#: the modular identity test (:mod:`derive.engine.modular`): its number of points
 MODULAR_POINTS = 4
-MAX_DEGREE = 10**6
 #: a proof step is tried only below this size (count_ops) / this degree bound
 PROOF_MAX_OPS = 160
 #: … and below this many terms once multiplied out
@@ -180,86 +179,11 @@ class Side:
 # --------------------------------------------------------------------------- modular test
 
 
-def _is_rational_function(expr: sp.Expr) -> bool:
-    for node in sp.preorder_traversal(expr):
-        if node.is_Symbol or node.is_Rational:
-            continue
-        if isinstance(node, (sp.Add, sp.Mul)):
-            continue
-        if isinstance(node, sp.Pow) and node.exp.is_Integer:
-            continue
-        return False
-    return True
-
-
-def _degree_bound(expr: sp.Expr) -> int:
-    """An upper bound of the total degree of numerator and denominator (no expansion)."""
-    if expr.is_Symbol:
-        return 1
-    if expr.is_Rational:
-        return 0
-    if isinstance(expr, sp.Pow):
-        return abs(int(expr.exp)) * _degree_bound(expr.base)
-    parts = [_degree_bound(a) for a in expr.args]
-    if isinstance(expr, sp.Add):  # a sum of fractions: the common denominator adds up
-        return sum(parts)
-    return sum(parts)
-
-
-def _mod_value(expr: sp.Expr, env: Mapping[sp.Basic, int]) -> int:
-    """``expr`` at the point ``env`` modulo :data:`PRIME` (ZeroDivisionError on a pole)."""
-    if expr.is_Symbol:
-        return env[expr]
-    if expr.is_Integer:
-        return int(expr) % PRIME
-    if expr.is_Rational:
-        return int(expr.p) * pow(int(expr.q), -1, PRIME) % PRIME
-    args = [_mod_value(a, env) for a in expr.args]
-    if isinstance(expr, sp.Add):
-        return sum(args) % PRIME
-    if isinstance(expr, sp.Mul):
-        out = 1
-        for v in args:
-            out = out * v % PRIME
-        return out
-    base, exponent = args[0], int(expr.exp)
-    if exponent < 0:
-        if base == 0:
-            raise ZeroDivisionError
-        base, exponent = pow(base, -1, PRIME), -exponent
-    return pow(base, exponent, PRIME)
-
-
 def _modular(lhs: sp.Expr, rhs: sp.Expr, seed: int) -> Judgement | None:
-    """Schwartz–Zippel identity test for two rational functions (None: not applicable)."""
-    if not (_is_rational_function(lhs) and _is_rational_function(rhs)):
-        return None
-    degree = _degree_bound(lhs) + _degree_bound(rhs)
-    if degree > MAX_DEGREE:
-        return None
-    rng = random.Random(seed)
-    symbols = sorted(lhs.free_symbols | rhs.free_symbols, key=str)
-    agreed = 0
-    for _attempt in range(4 * MODULAR_POINTS):
-        env = {s: rng.randrange(PRIME) for s in symbols}
-        try:
-            a, b = _mod_value(lhs, env), _mod_value(rhs, env)
-        except ZeroDivisionError:
-            continue
-        if a != b:
-            return Judgement(False, "exact (differ at a random point, modulo 2^61 − 1)")
-        agreed += 1
-        if agreed == MODULAR_POINTS or not symbols:
-            return Judgement(
-                True,
-                f"exact (Schwartz–Zippel: {agreed} random points modulo 2^61 − 1, "
-                f"degree ≤ {degree}; error probability < 10^-{_error_exponent(degree, agreed)})",
-            )
-    return None
-
-
-def _error_exponent(degree: int, points: int) -> int:
-    return int(points * (61 * 0.30103 - len(str(max(degree, 1)))))
+    """Schwartz–Zippel identity test for two rational functions (None: not applicable;
+    :func:`derive.engine.modular.identity_test`)."""
+    got = identity_test(lhs, rhs, seed, MODULAR_POINTS)
+    return None if got is None else Judgement(got.equal, got.detail)
 
 
 # --------------------------------------------------------------------------- proofs
