@@ -106,6 +106,31 @@ def _one_line(exc: BaseException) -> str:
     return text[:300] + ("…" if len(text) > 300 else "")
 
 
+def _redeliver_interrupts(hook: Callable[[object], object]) -> Callable[[object], object]:
+    """An ``unraisablehook`` that turns a Ctrl-C swallowed by a callback into a new Ctrl-C.
+
+    A KeyboardInterrupt raised while Python runs a callback it cannot propagate from (a ``gc``
+    callback such as JAX's, a finalizer) is printed as "Exception ignored in …" with a
+    traceback, and the program goes on. Instead it is delivered to the main thread again
+    (``_thread.interrupt_main``, from a helper thread a moment later, once the callback has
+    returned), where the guard of :func:`entry` reports it in one line.
+    """
+    import _thread
+    import time
+
+    def later() -> None:
+        time.sleep(0.01)
+        _thread.interrupt_main()
+
+    def handle(unraisable: object) -> None:
+        if isinstance(getattr(unraisable, "exc_value", None), KeyboardInterrupt):
+            _thread.start_new_thread(later, ())  # returns at once: nothing here to interrupt
+            return
+        hook(unraisable)
+
+    return handle
+
+
 def entry(
     main: Callable[[Sequence[str] | None], int | None] | str,
     argv: Sequence[str] | None = None,
@@ -118,6 +143,8 @@ def entry(
     Ctrl-C while SymPy or JAX is being imported is also one line, not a traceback.
     """
     code: int | None = None
+    previous_hook = sys.unraisablehook
+    sys.unraisablehook = _redeliver_interrupts(previous_hook)
     try:
         if isinstance(main, str):
             module, _, name = main.partition(":")
@@ -138,4 +165,6 @@ def entry(
     except Exception as exc:
         _say(prog, f"internal error ({type(exc).__name__}): {_one_line(exc)}")
         raise SystemExit(EXIT_INTERNAL) from None
+    finally:
+        sys.unraisablehook = previous_hook
     raise SystemExit(code or 0)
