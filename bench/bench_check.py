@@ -22,7 +22,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from derive.homework.check import grade
+from derive.homework.check import grade, restart_workers
+from derive.homework.equivalence import forget
 from derive.homework.exercises import catalog
 from derive.homework.grading import grade_now
 from derive.homework.parse import to_latex
@@ -45,7 +46,10 @@ def grade_all(
     """Time every ``judge(exercise, answer) -> verdict`` over every row, ``repeat`` passes (warm).
 
     The judges alternate row by row (the first judge changes from row to row), so that load
-    on the machine falls on all of them alike. Returns each judge's accuracy and latency stats.
+    on the machine falls on all of them alike. Each pass starts with nothing remembered from
+    the one before (:func:`derive.homework.equivalence.forget`): every answer is read, put in
+    canonical form and evaluated anew, as the first time it is seen. Returns each judge's
+    accuracy and latency stats.
     """
     names = list(judges)
     for row in rows[:20]:  # warm caches
@@ -54,6 +58,8 @@ def grade_all(
     latencies: dict[str, list[float]] = {name: [] for name in names}
     verdicts: dict[str, list[str]] = {name: [] for name in names}
     for _ in range(repeat):
+        forget()  # nothing remembered from a previous pass (readings, forms, evaluators) …
+        restart_workers()  # … in this process or in the worker
         verdicts = {name: [] for name in names}
         for i, row in enumerate(rows):
             for k in range(len(names)):

@@ -181,3 +181,25 @@ def test_a_log_rule_that_fails_where_a_is_below_y_is_wrong_and_says_why() -> Non
 @pytest.mark.parametrize("answer", ["\\frac{1}{1+\\exp(-z)} - y", "\\frac{e^{z}}{e^{z}+1} - y"])
 def test_ce_db_written_as_the_logistic_formula_is_correct(answer: str) -> None:
     assert grade_now("ce-db", answer).verdict == "correct"
+
+
+def test_ctrl_c_inside_a_callback_python_cannot_raise_from_still_ends_the_command() -> None:
+    """Ctrl-C landing in a garbage-collection callback (JAX has one) is not printed as
+    'Exception ignored … Traceback' and dropped: the command still stops with one line, 130."""
+    code = (
+        "from derive.engine.console import entry\n"
+        "import gc, time\n"
+        "class X:\n"
+        "    def __del__(self):\n"
+        "        raise KeyboardInterrupt\n"
+        "def main(argv):\n"
+        "    X()\n"
+        "    gc.collect()\n"
+        "    for _ in range(500):\n"
+        "        time.sleep(0.01)\n"
+        "    print('finished')\n"
+        "entry(main, prog='demo')\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 130
+    assert proc.stderr == "demo: interrupted\n" and proc.stdout == ""

@@ -20,11 +20,13 @@ command refuses ``inf``, ``nan`` and negative times the same way.
 
 from __future__ import annotations
 
+import _thread
 import argparse
 import importlib
 import math
 import os
 import sys
+import time
 from collections.abc import Callable, Sequence
 from typing import NoReturn
 
@@ -106,29 +108,20 @@ def _one_line(exc: BaseException) -> str:
     return text[:300] + ("…" if len(text) > 300 else "")
 
 
-def _redeliver_interrupts(hook: Callable[[object], object]) -> Callable[[object], object]:
-    """An ``unraisablehook`` that turns a Ctrl-C swallowed by a callback into a new Ctrl-C.
+def _interrupt_soon() -> None:
+    time.sleep(0.05)
+    _thread.interrupt_main()
 
-    A KeyboardInterrupt raised while Python runs a callback it cannot propagate from (a ``gc``
-    callback such as JAX's, a finalizer) is printed as "Exception ignored in …" with a
-    traceback, and the program goes on. Instead it is delivered to the main thread again
-    (``_thread.interrupt_main``, from a helper thread a moment later, once the callback has
-    returned), where the guard of :func:`entry` reports it in one line.
-    """
-    import _thread
-    import time
 
-    def later() -> None:
-        time.sleep(0.01)
-        _thread.interrupt_main()
-
-    def handle(unraisable: object) -> None:
-        if isinstance(getattr(unraisable, "exc_value", None), KeyboardInterrupt):
-            _thread.start_new_thread(later, ())  # returns at once: nothing here to interrupt
-            return
-        hook(unraisable)
-
-    return handle
+def _interrupt_not_lost(unraisable: sys.UnraisableHookArgs) -> None:
+    """Ctrl-C that lands in a callback Python cannot raise from (JAX's garbage-collection hook)
+    is printed as "Exception ignored … Traceback" and dropped; instead, it is delivered to the
+    main thread again, where :func:`entry` turns it into one line and status 130."""
+    if unraisable.exc_type is not None and issubclass(unraisable.exc_type, KeyboardInterrupt):
+        # from another thread, a moment later: raised inside the hook it would be dropped again
+        _thread.start_new_thread(_interrupt_soon, ())
+        return
+    sys.__unraisablehook__(unraisable)
 
 
 def entry(
@@ -143,8 +136,7 @@ def entry(
     Ctrl-C while SymPy or JAX is being imported is also one line, not a traceback.
     """
     code: int | None = None
-    previous_hook = sys.unraisablehook
-    sys.unraisablehook = _redeliver_interrupts(previous_hook)
+    sys.unraisablehook = _interrupt_not_lost
     try:
         if isinstance(main, str):
             module, _, name = main.partition(":")
@@ -165,6 +157,4 @@ def entry(
     except Exception as exc:
         _say(prog, f"internal error ({type(exc).__name__}): {_one_line(exc)}")
         raise SystemExit(EXIT_INTERNAL) from None
-    finally:
-        sys.unraisablehook = previous_hook
     raise SystemExit(code or 0)

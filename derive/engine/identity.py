@@ -22,7 +22,7 @@ import sympy as sp
 
 from .domain import Domain, reparametrise
 from .indexing import canonical_indices
-from .modular import identity_test
+from .modular import exponentials_in_generators, identity_test, in_generators
 from .notation import SampleSum, expand_sigma_prime, sigma
 
 __all__ = ["MAX_EXACT_DEGREE", "METHODS", "Proof", "prove_zero", "too_high_a_power"]
@@ -102,28 +102,57 @@ def prove_zero(
     if d.has(SampleSum):
         return None  # SymPy would treat the summand as the same for every sample
     if "modular" in methods:
-        got = identity_test(d, sp.S.Zero, seed)
+        rational, generators = in_generators(d)
+        got = identity_test(rational, sp.S.Zero, seed)
+        if got is not None and got.equal:
+            parts = f"; {generators} non-rational parts as independent variables" * (generators > 0)
+            return Proof("modular", got.detail + parts)
+        if got is not None and not generators:
+            return None  # a non-zero rational function: no other method can prove it zero
         if got is not None:
-            return Proof("modular", got.detail) if got.equal else None
+            # not zero with its parts as independent variables: cancel (which treats them so
+            # too) cannot do better; the slower methods relate the parts (e^{z}, σ(z), ln)
+            methods = tuple(m for m in methods if m != "cancel")
     if "cancel" in methods and _is_zero(d):
         return Proof("cancel", "cancel(together(lhs − rhs)) = 0")
     try:
-        return _slower(d, domain, methods, simplify_max_ops)
+        return _slower(d, domain, methods, simplify_max_ops, seed)
     except (ValueError, TypeError, NotImplementedError, sp.PolynomialError, RecursionError):
         return None  # a proof that cannot be carried out (∂/∂(1/(1+u)) …) is no proof
 
 
+def _sign_matters(d: sp.Expr) -> bool:
+    """Does ``d`` have a part whose value depends on signs (``ln``, ``|·|``, a root)? Only
+    then can the domain's reparametrisation prove what ``cancel`` could not."""
+    return bool(d.atoms(sp.log, sp.Abs, sp.sign)) or any(
+        not q.exp.is_Integer for q in d.atoms(sp.Pow)
+    )
+
+
 def _slower(
-    d: sp.Expr, domain: Domain, methods: tuple[str, ...], simplify_max_ops: int | None
+    d: sp.Expr,
+    domain: Domain,
+    methods: tuple[str, ...],
+    simplify_max_ops: int | None,
+    seed: int = 0,
 ) -> Proof | None:
     """The methods after ``cancel`` (see :func:`prove_zero`)."""
     if "exponentials" in methods and d.has(*_EXPONENTIAL, sigma):
-        if _is_zero(d.rewrite(sp.exp)):
+        as_exp = d.rewrite(sp.exp)
+        if "modular" in methods:  # exact arithmetic modulo p instead of cancel, when it applies
+            in_gens, complete = exponentials_in_generators(as_exp)
+            rational, others = in_generators(in_gens)
+            got = identity_test(rational, sp.S.Zero, seed)
+            if got is not None and got.equal:
+                return Proof("exponentials", f"as exponentials, e^(c·m) = g_m^k; {got.detail}")
+            if got is not None and complete and not others:
+                as_exp = None  # not zero as a rational function of the e^(m/L): cancel agrees
+        if as_exp is not None and _is_zero(as_exp):
             return Proof(
                 "exponentials",
                 "σ, trigonometric and hyperbolic functions as exponentials; cancel = 0",
             )
-    if "domain" in methods:
+    if "domain" in methods and ("modular" not in methods or _sign_matters(d)):
         r, subs = reparametrise(d, domain)
         if (subs or r.has(sp.log)) and _is_zero(sp.expand_log(r, force=False)):
             names = ", ".join(sp.sstr(k) for k in subs)

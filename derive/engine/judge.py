@@ -152,12 +152,15 @@ def judge_zero(
         return Judgement(
             Verdict.REFUTED, prefix + "random points", "the two sides differ", evidence
         )
+    modular = tuple(m for m in cheap if m == "modular")
     if proof is None:
-        proof = prove_zero(d, domain, methods=("exponentials", "domain"))
+        proof = prove_zero(d, domain, methods=(*modular, "exponentials", "domain"), seed=seed)
     if proof is None and form.d is not d:
         # the evaluated form, defined symbols at their values (a = σ(z) → 1/(1 + e^{−z})),
         # is the same difference: a proof of it is a proof of d
-        proof = prove_zero(form.d, form.domain, methods=("cancel", "exponentials"))
+        proof = prove_zero(
+            form.d, form.domain, methods=(*modular, "cancel", "exponentials"), seed=seed
+        )
     if proof is None:
         proof = prove_zero(d, domain, methods=("simplify",), simplify_max_ops=simplify_max_ops)
     unproved = unproved_real(form.conditions, form.domain)

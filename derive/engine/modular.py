@@ -18,7 +18,16 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-__all__ = ["MAX_DEGREE", "POINTS", "PRIME", "Identity", "identity_test", "is_rational_function"]
+__all__ = [
+    "MAX_DEGREE",
+    "POINTS",
+    "PRIME",
+    "Identity",
+    "exponentials_in_generators",
+    "identity_test",
+    "in_generators",
+    "is_rational_function",
+]
 
 PRIME = 2**61 - 1
 #: points that must agree
@@ -117,3 +126,61 @@ def identity_test(lhs: sp.Expr, rhs: sp.Expr, seed: int, points: int = POINTS) -
                 f"degree ≤ {degree}; error probability < 10^-{error_exponent(degree, agreed)})",
             )
     return None
+
+
+def _rational_node(node: sp.Basic) -> bool:
+    return (
+        node.is_Symbol
+        or node.is_Rational
+        or isinstance(node, (sp.Add, sp.Mul))
+        or (isinstance(node, sp.Pow) and node.exp.is_Integer)
+    )
+
+
+def in_generators(expr: sp.Expr) -> tuple[sp.Expr, int]:
+    """``expr`` with every outermost part that is not rational (``ln a``, ``σ(z)``, ``√a``,
+    ``e^{−z}``, a derivative …) replaced by a fresh variable, and how many were replaced.
+
+    If the result is identically zero as a rational function, so is ``expr`` wherever it is
+    defined (any value of the parts is a special case). The converse fails (``e^{2z}`` and
+    ``(e^{z})²`` become two variables): a non-zero result proves nothing.
+    """
+    generators: dict[sp.Basic, sp.Symbol] = {}
+
+    def visit(node: sp.Basic) -> sp.Basic:
+        if not _rational_node(node):
+            if node not in generators:
+                generators[node] = sp.Dummy(f"g{len(generators)}")
+            return generators[node]
+        if not node.args or node.is_Symbol:
+            return node
+        return node.func(*[visit(a) for a in node.args], evaluate=False)
+
+    return visit(expr), len(generators)
+
+
+def exponentials_in_generators(expr: sp.Expr) -> tuple[sp.Expr, bool]:
+    """``expr`` with each ``e^{Σ cᵢ mᵢ}`` (rational cᵢ, monomials mᵢ) written as ``Π gᵢ^{cᵢ Lᵢ}``,
+    ``gᵢ = e^{mᵢ/Lᵢ}`` a fresh variable per monomial (``Lᵢ`` the common denominator of its
+    coefficients): ``e^{z/2}``, ``e^{z}``, ``e^{−z}`` become ``g``, ``g²``, ``g⁻²``. Exact, so a
+    zero rational function in the result proves ``expr ≡ 0``. Also returns whether every
+    exponential could be written so (False: some argument has a non-rational coefficient,
+    such as ``e^{iz}``, and stays a variable of its own)."""
+    exps = [q for q in expr.atoms(sp.exp)]
+    coefficients: dict[sp.Basic, list[sp.Rational]] = {}
+    for q in exps:
+        for mono, c in q.args[0].as_coefficients_dict().items():
+            coefficients.setdefault(mono, []).append(sp.Rational(c) if c.is_Rational else None)
+    complete = all(None not in cs for cs in coefficients.values())
+    lcm = {
+        mono: sp.ilcm(*[c.q for c in cs]) if len(cs) > 1 else cs[0].q
+        for mono, cs in coefficients.items()
+        if None not in cs
+    }
+    gens = {mono: sp.Dummy(f"e{i}") for i, mono in enumerate(sorted(lcm, key=sp.default_sort_key))}
+    mapping = {}
+    for q in exps:
+        terms = q.args[0].as_coefficients_dict()
+        if all(mono in gens for mono in terms):
+            mapping[q] = sp.Mul(*[gens[m] ** int(c * lcm[m]) for m, c in terms.items()])
+    return expr.xreplace(mapping), complete

@@ -168,7 +168,7 @@ Evaluated = tuple[dict, tuple | None, bool]
 
 
 def _evaluations(
-    exprs: sp.Tuple, domain: Domain, count: int, seed: int
+    exprs: sp.Tuple, domain: Domain, count: int, seed: int, ends: bool = True
 ) -> Iterator[Evaluated] | None:
     """Values of ``exprs`` at up to ``count`` random domain points where the first of them is
     real, then near the open ends and at the closed ends of the domain (e.g. y = 0 and
@@ -185,12 +185,17 @@ def _evaluations(
             return None
         compiled.append((fn, symbols))
     return itertools.chain.from_iterable(
-        _points(fn, symbols, domain, count, seed) for fn, symbols in compiled
+        _points(fn, symbols, domain, count, seed, ends) for fn, symbols in compiled
     )
 
 
 def _points(
-    fn: Callable[..., object], symbols: list[sp.Symbol], domain: Domain, count: int, seed: int
+    fn: Callable[..., object],
+    symbols: list[sp.Symbol],
+    domain: Domain,
+    count: int,
+    seed: int,
+    ends: bool = True,
 ) -> Iterator[Evaluated]:
     """The points of :func:`_evaluations` for one compiled variant."""
 
@@ -209,6 +214,8 @@ def _points(
         redrawn = values is None or _real(values[0]) is None
         kept += not redrawn
         yield point, values, redrawn
+    if not ends:
+        return
     # near the open ends (log-spaced), then at the closed ends: where uniform draws
     # rarely go, and where statements false only near an edge fail
     for point in domain.near_end_points(symbols, seed):
@@ -257,6 +264,7 @@ def evaluate_zero(
     count: int = DEFAULT_POINTS,
     seed: int = DEFAULT_SEED,
     confirm: bool = True,
+    ends: bool = True,
     scale: tuple[sp.Expr, ...] = (),
     real: tuple[sp.Expr, ...] = (),
     conditions: tuple[tuple[sp.Expr, ...], tuple[sp.Expr, ...]] = ((), ()),
@@ -275,11 +283,12 @@ def evaluate_zero(
     outside the domain of the statement and are skipped. A disagreement is confirmed at twice
     the precision before it is reported (rounding is never a counterexample), unless
     ``confirm=False`` (for a caller that only asks "does this resemble that?", never for a
-    verdict). ``points == 0`` in the result means nothing could be compared: no evidence.
+    verdict); ``ends=False`` leaves out the points near and at the ends of the domain (idem).
+    ``points == 0`` in the result means nothing could be compared: no evidence.
     """
     lhs_conds, rhs_conds = conditions
     values = _evaluations(
-        sp.Tuple(expr, *scale, *real, *lhs_conds, *rhs_conds), domain, count, seed
+        sp.Tuple(expr, *scale, *real, *lhs_conds, *rhs_conds), domain, count, seed, ends
     )
     if values is None:
         return None

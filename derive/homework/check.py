@@ -60,6 +60,7 @@ __all__ = [
     "grade_table",
     "main",
     "parse_domain",
+    "restart_workers",
 ]
 
 #: per-answer wall-time limit, seconds
@@ -126,6 +127,15 @@ def _shared_pool() -> WorkerPool:
         _POOL_CATALOG = active_catalog()
         atexit.register(_POOL.close)
     return _POOL
+
+
+def restart_workers() -> None:
+    """Stop the shared worker process; the next answer starts a fresh one, which remembers
+    nothing of the answers before (for benchmarks that grade the same answers again)."""
+    global _POOL
+    if _POOL is not None and _POOL_PID == os.getpid():
+        _POOL.close()
+    _POOL = None
 
 
 def grade(

@@ -1,24 +1,21 @@
-"""Are two expressions equal on the exercise's domain, under its definitions? And how do we know?
+"""Are two answers equal on the exercise's domain, under its definitions? The grader's side of
+the one judge (:func:`derive.engine.judge.judge_zero`): this module puts both sides in the form
+the judge compares, and says what the judge decided in the grader's words.
 
-Order of methods (the first that decides is reported):
-
-1. **symbolic**: both sides are put in canonical form (σ' → σ(1 − σ); definitions such as
-   ``z = w x + b`` substituted, then ``σ(z)`` → ``a`` and ``e^{-z}`` → ``(1 − a)/a``; a sum
-   over the training samples, used linearly, reduced to its summand (a non-linear use, such as
-   ``((1/n) Σ_x x_j)(a − y)``, is refused: :class:`NonLinearSampleSum`); then, when a sum over
-   ``k`` or ``K`` occurs, both sides are written out, limits as written, at each K of
-   :func:`sum_widths` (2, 3, 5, …) and compared at every one of them;
-   then ``cancel(together(lhs − rhs)) == 0``.
-2. **numeric**: seeded random points inside the domain (``a ∈ (0, 1)`` away from the edges,
-   ``y ∈ [0, 1]`` …; a defined symbol takes its defined value, ``a = σ(z)`` at the drawn z),
-   evaluated with mpmath at :data:`DIGITS` digits. One point where the two
-   sides differ refutes the equality (and ends the check).
-3. **slower exact methods**, only when the points agree: when logarithms occur, every
-   variable of ``(0, 1)`` is reparametrised as ``1/(1 + u)`` with ``u > 0`` so that
-   ``expand_log(force=False)`` may split only logarithms of positive factors
-   (``log(ab) = log a + log b`` is never assumed off its domain); then a size-bounded
-   ``simplify``. If neither proves it, the agreement at every point is reported as numeric
-   evidence (not a proof).
+1. **canonical form** (:func:`canonical`): σ' → σ(1 − σ); definitions such as ``z = w x + b``
+   substituted, then ``σ(z)`` → ``a`` and ``e^{-z}`` → ``(1 − a)/a``; a limit evaluated when
+   SymPy finds a finite value; a sum over the training samples, used linearly, reduced to its
+   summand (a non-linear use, such as ``((1/n) Σ_x x_j)(a − y)``, is refused:
+   :class:`NonLinearSampleSum`); a sum with numeric limits written out; when a sum over ``k``
+   to ``K`` occurs, both sides are written out, limits as written, at each K of
+   :func:`sum_widths` (2, 3, 5, …) and compared at every one of them.
+2. **the judge**, at each K: a cheap exact proof on the canonical forms (the Schwartz–Zippel
+   test modulo 2⁶¹ − 1, then ``cancel``); seeded random points of the domain in the **point
+   form** (:func:`_in_point_form`: a defined symbol at its defined value, ``a = σ(z)`` at the
+   drawn z; derivatives, indexed symbols and other opaque atoms as stand-in variables of
+   their family), where one point of disagreement refutes; then, when the points agree, the
+   slower exact methods, also on the point form (``1/(4cosh²(z/2)) = σ'(z)`` is proved
+   there). Without a proof the agreement at every point is reported as numeric evidence.
 """
 
 from __future__ import annotations
@@ -34,9 +31,20 @@ from sympy.core.function import AppliedUndef
 
 from ..engine import notation as nt
 from ..engine.domain import FAMILY_DEFAULTS, Domain, Interval, family
-from ..engine.indexing import LAYER_WIDTH
 from ..engine.judge import Judgement, PointForm, Verdict, judge_zero
 from ..engine.points import DIGITS, evaluate_zero
+from .sums import (
+    FEEDBACK_WIDTH,
+    LIMIT_SEARCH,
+    NonLinearSampleSum,
+    UnsupportedSum,
+    collapse_sample_sums,
+    constant_limits,
+    same_limits,
+    sum_widths,
+    width_outside_limits,
+    write_out,
+)
 
 __all__ = [
     "DIGITS",
@@ -50,6 +58,7 @@ __all__ = [
     "canonical",
     "compare",
     "evaluate",
+    "forget",
     "sum_widths",
     "undefined_point",
     "write_out",
@@ -58,19 +67,6 @@ __all__ = [
 #: random points of the judge (:mod:`derive.engine.points`, at its DIGITS digits, relative
 #: tolerance and floor), besides those near the ends of the domain
 POINTS = 12
-#: Σ_k and K are written out, and the two sides compared, at each of these K (plus two K
-#: beyond any integer written in a limit, see :func:`sum_widths`)
-SUM_WIDTHS = (2, 3, 5)
-#: K used by :func:`evaluate` when it is called without one (feedback only, never a verdict)
-FEEDBACK_WIDTH = 3
-#: limits of Σ_k that differ symbolically are searched for a counterexample at K = 1 … this
-LIMIT_SEARCH = 12
-#: a sum with more terms than this is refused rather than written out
-MAX_SUM_TERMS = 40
-#: families of symbols that do not vary over the training samples (may multiply Σ_x or be
-#: added to it): n, weights, biases, K, learning rate and regularisation, and the constants of
-#: integration (``const``, ``C``, ``c``: only ce-cost has plain symbols C, c, as constants)
-SAMPLE_FREE_FAMILIES = frozenset({"n", "w", "b", "K", "eta", "lambda", "const", "C", "c"})
 #: simplify is tried only below this size (count_ops), to keep its cost bounded
 SIMPLIFY_MAX_OPS = 40
 
@@ -129,151 +125,6 @@ def _rewrite_sigma(expr: sp.Expr, name: sp.Symbol, arg: sp.Expr) -> sp.Expr:
     return expr.replace(exp_match, exp_value)
 
 
-class UnsupportedSum(ValueError):
-    """A sum the checker cannot compare soundly; the message says why, for the student."""
-
-
-class NonLinearSampleSum(UnsupportedSum):
-    """Σ_x used non-linearly (inside a function, a power, a product with per-sample symbols …)."""
-
-
-def _is_per_sample(atom: sp.Basic) -> bool:
-    """Does this symbol (or indexed object) vary from one training sample to the next?"""
-    return family(atom) not in SAMPLE_FREE_FAMILIES
-
-
-def _collapse_sample_sums(expr: sp.Expr) -> sp.Expr:
-    """Σ_x f → n·f, sound only where Σ_x is used linearly; otherwise :class:`NonLinearSampleSum`.
-
-    Each ``Σ_x f_i`` is replaced by a fresh marker ``M_i``. The answer must be a polynomial of
-    degree at most 1 in the markers, ``E = Σ_i c_i M_i + r``, with at least one marker, whose
-    coefficients ``c_i`` and remainder ``r`` do not vary over the samples (only the families in
-    :data:`SAMPLE_FREE_FAMILIES`: ``n``, weights, biases, constants). Then
-    ``E = (1/n) Σ_x g`` with ``g = n Σ_i c_i f_i + r``, and ``(1/n) Σ_x g = (1/n) Σ_x ref`` for
-    every training set iff ``g = ref`` as a function of one sample's symbols: so ``g`` is what is
-    compared. ``((1/n) Σ_x x_j)(a − y)`` is refused (its coefficient ``(a − y)/n`` is per-sample:
-    the mean of a product is not the product of the means).
-    """
-    sums = sorted({e for e in sp.preorder_traversal(expr) if isinstance(e, nt.SampleSum)}, key=str)
-    if not sums:
-        return expr
-    if any(s.function.has(nt.SampleSum) for s in sums):
-        raise NonLinearSampleSum("a sum over the samples inside another one")
-    markers = {s: sp.Dummy("M") for s in sums}
-    marked = expr.xreplace(markers)
-    gens = list(markers.values())
-    try:
-        poly = sp.Poly(marked, *gens)
-    except sp.PolynomialError:
-        raise NonLinearSampleSum(
-            "a sum over the samples inside a function or a denominator"
-        ) from None
-    if poly.total_degree() != 1:
-        raise NonLinearSampleSum("a product or power of sums over the samples")
-    for coeff in poly.coeffs():
-        per_sample = sorted(
-            str(a) for a in coeff.free_symbols | coeff.atoms(sp.Indexed) if _is_per_sample(a)
-        )
-        if per_sample:
-            names = ", ".join(per_sample)
-            raise NonLinearSampleSum(
-                f"{names} outside the sum over the samples (a per-sample quantity times a sum)"
-            )
-    return marked.xreplace({m: nt.n * s.function for s, m in markers.items()})
-
-
-def _finite_sums(expr: sp.Expr) -> list[sp.Sum]:
-    return [e for e in expr.atoms(sp.Sum) if not isinstance(e, nt.SampleSum)]
-
-
-def sum_widths(*exprs: sp.Expr) -> tuple[int, ...]:
-    """The K at which Σ_k (and K) are written out: () when no expression has a sum over k.
-
-    Always :data:`SUM_WIDTHS`; when a limit mentions an integer m beyond them (``Σ_{k=6}^{K}``),
-    also m + 1 and m + 2, so that a sum that is empty at the small K is seen non-empty.
-    """
-    if not any(_finite_sums(e) for e in exprs):
-        return ()
-    largest = 0
-    for e in exprs:
-        for s in _finite_sums(e):
-            for _k, *bounds in s.limits:
-                for b in bounds:
-                    for i in sp.sympify(b).atoms(sp.Integer):
-                        largest = max(largest, abs(int(i)))
-    extra = {largest + 1, largest + 2} if largest + 2 > max(SUM_WIDTHS) else set()
-    return tuple(sorted({*SUM_WIDTHS, *extra}))
-
-
-def _limit_pairs(*exprs: sp.Expr) -> list[tuple[sp.Expr, sp.Expr]]:
-    """The (lower, upper) limits of every Σ_k, with any K as the one layer width."""
-    out = []
-    for e in exprs:
-        for q in _finite_sums(e):
-            for _k, *bounds in q.limits:
-                if len(bounds) == 2:
-                    lo, hi = (
-                        sp.sympify(b).xreplace(
-                            {v: LAYER_WIDTH for v in sp.sympify(b).free_symbols if str(v) == "K"}
-                        )
-                        for b in bounds
-                    )
-                    out.append((lo, hi))
-    return out
-
-
-def _same_limits(lhs: sp.Expr, rhs: sp.Expr, extra: Sequence[sp.Expr] = ()) -> bool:
-    """Does every Σ_k of each side run over limits that the other side (or a definition)
-    also uses, equal as expressions in K (not merely at sampled K)?"""
-
-    def among(p: tuple[sp.Expr, sp.Expr], pool: list[tuple[sp.Expr, sp.Expr]]) -> bool:
-        return any(sp.expand(p[0] - q[0]) == 0 and sp.expand(p[1] - q[1]) == 0 for q in pool)
-
-    left, right, more = _limit_pairs(lhs), _limit_pairs(rhs), _limit_pairs(*extra)
-    return all(among(p, right + more) for p in left) and all(among(p, left + more) for p in right)
-
-
-def _width_outside_limits(expr: sp.Expr) -> bool:
-    """Does K occur other than in the limits of a sum over k (``(K − 2)(K − 3)(K − 5) w``)?"""
-    bodies = expr.replace(
-        lambda e: isinstance(e, sp.Sum) and not isinstance(e, nt.SampleSum), lambda e: e.function
-    )
-    return any(getattr(s, "name", None) == "K" for s in bodies.free_symbols)
-
-
-def write_out(expr: sp.Expr, width: int) -> sp.Expr:
-    """``K`` (any symbol so named) → ``width``; every Σ_k written out, limits as written.
-
-    An empty range (upper < lower) is the empty sum, 0. Limits that are not whole numbers at
-    this K, or more than :data:`MAX_SUM_TERMS` terms, raise :class:`UnsupportedSum`.
-    """
-    value = sp.Integer(width)
-
-    def widths_of(e: sp.Expr) -> dict[sp.Symbol, sp.Integer]:
-        # K as the parser makes it in a bare limit (LAYER_WIDTH) or from a vocabulary entry
-        found = {s for s in sp.sympify(e).free_symbols if getattr(s, "name", None) == "K"}
-        return {s: value for s in found | {LAYER_WIDTH}}
-
-    def expand(e: sp.Sum) -> sp.Expr:
-        body = e.function
-        for k, low, high in reversed(e.limits):
-            lo, hi = (sp.sympify(b).xreplace(widths_of(b)) for b in (low, high))
-            if not (lo.is_Integer and hi.is_Integer):
-                raise UnsupportedSum(
-                    f"the limits of the sum over {k} ({low} to {high}) must be whole numbers or "
-                    "expressions in K"
-                )
-            if hi - lo + 1 > MAX_SUM_TERMS:
-                raise UnsupportedSum(
-                    f"the sum over {k} from {low} to {high} has more than {MAX_SUM_TERMS} terms"
-                )
-            body = sp.Add(*[body.xreplace({k: sp.Integer(v)}) for v in range(int(lo), int(hi) + 1)])
-        return body
-
-    expr = expr.replace(lambda e: isinstance(e, sp.Sum) and not isinstance(e, nt.SampleSum), expand)
-    return expr.xreplace(widths_of(expr))
-
-
 def _evaluated_limit(limit: sp.Limit) -> sp.Expr:
     """A limit as written, evaluated when SymPy finds a finite value (it stays unevaluated
     otherwise: the judge then has no value for it and says so)."""
@@ -287,8 +138,16 @@ def _evaluated_limit(limit: sp.Limit) -> sp.Expr:
 
 
 def canonical(expr: sp.Expr, definitions: Sequence[Definition] = ()) -> sp.Expr:
-    """The form in which two answers are compared (see the module docstring)."""
-    expr = _collapse_sample_sums(nt.expand_sigma_prime(expr))
+    """The form in which two answers are compared (see the module docstring); remembered for
+    the last few hundred (a reference and its typical mistakes recur with every answer)."""
+    return _canonical(expr, tuple(definitions))
+
+
+@functools.lru_cache(maxsize=512)
+def _canonical(expr: sp.Expr, definitions: tuple[Definition, ...]) -> sp.Expr:
+    expr = collapse_sample_sums(nt.expand_sigma_prime(expr))
+    if expr.has(sp.Sum):  # Σ_{k=0}^{3} a^k is a + … whatever K is: written out once
+        expr = expr.replace(constant_limits, lambda q: write_out(q, FEEDBACK_WIDTH))
     if expr.has(sp.Limit):
         expr = expr.replace(lambda q: isinstance(q, sp.Limit), _evaluated_limit)
     plain = [d for d in definitions if not isinstance(d.rhs, nt.sigma)]
@@ -347,7 +206,7 @@ def _opaque_atoms(expr: sp.Expr) -> dict[sp.Basic, sp.Symbol]:
 @functools.lru_cache(maxsize=1024)
 def _point_form(expr: sp.Expr, definitions: tuple[Definition, ...], width: int) -> sp.Expr:
     """One expression as it is evaluated at a point (see :func:`_in_point_form`)."""
-    expr = write_out(_collapse_sample_sums(expr), width)
+    expr = write_out(collapse_sample_sums(expr), width)
     defs = [Definition(d.lhs, write_out(d.rhs, width)) for d in definitions]
     expr = write_out(_in_base_variables(expr.xreplace(_opaque_atoms(expr)), defs), width)
     # a definition may bring back an atom the answer already has (w_1 of z = Σ_j w_j x_j + b in
@@ -382,10 +241,10 @@ def _point_domain(domain: Domain, exprs: Sequence[sp.Expr], families: Mapping[sp
 
 
 def _where(counterexample: tuple[tuple[str, str], ...]) -> str:
-    """A counterexample as ``a=0.3, y=0.2`` (stand-ins for opaque atoms and the remark left
-    out; at most five coordinates)."""
+    """A counterexample as ``a=0.3, y=0.2`` (3 significant digits, enough to find the point;
+    stand-ins for opaque atoms and the remark left out; at most five coordinates)."""
     coords = [(k, v) for k, v in counterexample[:-1] if not k.startswith("_")]
-    return ", ".join(f"{k}={v}" for k, v in coords[:5])
+    return ", ".join(f"{k}={float(v):.3g}" for k, v in coords[:5])
 
 
 def _comparison(got: Judgement) -> Comparison:
@@ -480,7 +339,9 @@ def evaluate(
     an incorrect answer resemble?), never for a verdict."""
     (pl, pr), families = _in_point_form([lhs, rhs], definitions, width)
     where = _point_domain(domain, [pl, pr], families)
-    ev = evaluate_zero(pl - pr, where, scale=(pl, pr), seed=seed, count=points, confirm=False)
+    ev = evaluate_zero(
+        pl - pr, where, scale=(pl, pr), seed=seed, count=points, confirm=False, ends=False
+    )
     if ev is None or (ev.points == 0 and ev.counterexample is None):
         return Comparison(None, "numeric (no point where both are defined)", 0)
     verdict = Verdict.REFUTED if ev.counterexample is not None else Verdict.NUMERIC
@@ -545,11 +406,11 @@ def compare(
     widths = sum_widths(lhs, rhs)
     if not widths:
         return _compare_written_out(lhs, rhs, definitions, domain, seed, FEEDBACK_WIDTH)
-    if _width_outside_limits(lhs) or _width_outside_limits(rhs):
+    if width_outside_limits(lhs) or width_outside_limits(rhs):
         # agreement at a few K proves nothing about a polynomial in K that vanishes there
         raise UnsupportedSum("K may appear only as a limit of a sum over k")
     extra = [d.rhs for d in definitions]
-    if not _same_limits(lhs, rhs, extra):
+    if not same_limits(lhs, rhs, extra):
         # limits that differ as expressions in K (Σ_{k=1}^{1−(K−4)²}) could dodge any sampled
         # K: look for a K where the two differ; if there is none, refuse rather than accept
         refused: UnsupportedSum | None = None
@@ -591,3 +452,20 @@ def compare(
         points += one.points
     ks = ", ".join(str(w) for w in widths)
     return Comparison(True, f"{'; '.join(methods)} (Σ_k written out for K ∈ {{{ks}}})", points)
+
+
+def forget() -> None:
+    """Forget every remembered reading, canonical form, point form and compiled evaluator (a
+    benchmark pass that grades the same answers again must not find them remembered)."""
+    from ..engine import points as engine_points
+    from . import parse
+
+    for cached in (
+        parse._read,
+        _canonical,
+        _point_form,
+        _stand_in,
+        engine_points._compiled,
+        engine_points._variants,
+    ):
+        cached.cache_clear()

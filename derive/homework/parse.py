@@ -25,6 +25,7 @@ exponents, the size of numeric powers, the number of digits in a literal.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -952,6 +953,8 @@ class _Build(Transformer_NonRecursive):
             return nt.SampleSum(body, (nt.SAMPLE_INDEX, 1, nt.n))
         k = index_symbol(letter)
         body = indexed_form(body, letter)
+        # the letter itself as a value in the summand (a^k, \binom{12}{k}, k a) is the index
+        body = body.xreplace({q: k for q in body.free_symbols if getattr(q, "name", "") == letter})
         return sp.Sum(body, (k, low, LAYER_WIDTH if high is None else high))
 
     def integral(self, meta, children):
@@ -993,6 +996,41 @@ class _Build(Transformer_NonRecursive):
 
 
 def _parse_tree(
+    text: str,
+    symbols: Mapping[str, sp.Symbol] | None,
+    layer_families,
+    must_be_real: list[sp.Expr] | None = None,
+    notation: str = "course",
+    must_be_nonzero: list[sp.Expr] | None = None,
+):
+    """The tree of ``text`` as read, with the parts that must be real and nonzero appended to
+    the lists given; remembered for the last few hundred texts (an answer is read for its
+    value and again for its conditions; a catalog's mistakes recur with every answer)."""
+    vocabulary = None if symbols is None else tuple(symbols.items())
+    families = None if layer_families is None else tuple(sorted(layer_families))
+    result, real, nonzero = _read(text, vocabulary, families, notation)
+    if must_be_real is not None:
+        must_be_real.extend(real)
+    if must_be_nonzero is not None:
+        must_be_nonzero.extend(nonzero)
+    return result
+
+
+@functools.lru_cache(maxsize=256)
+def _read(
+    text: str,
+    vocabulary: tuple[tuple[str, sp.Symbol], ...] | None,
+    layer_families: tuple[str, ...] | None,
+    notation: str,
+) -> tuple[object, tuple[sp.Expr, ...], tuple[sp.Expr, ...]]:
+    real: list[sp.Expr] = []
+    nonzero: list[sp.Expr] = []
+    symbols = None if vocabulary is None else dict(vocabulary)
+    result = _parse_tree_now(text, symbols, layer_families, real, notation, nonzero)
+    return result, tuple(real), tuple(nonzero)
+
+
+def _parse_tree_now(
     text: str,
     symbols: Mapping[str, sp.Symbol] | None,
     layer_families,

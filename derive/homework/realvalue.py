@@ -1,122 +1,22 @@
-"""Real values of SymPy trees at a point (mpmath), for the general judge.
-
-:func:`value_at` walks the tree like :func:`derive.engine.mpeval.mp_eval` but knows every
-elementary function of the general notation (sec, csc, cot, the inverse and hyperbolic
-functions, sign, n!, binomial) and its **real** domain: a value that is not a real number (ln
-of a number ≤ 0, asin 2, a negative base to a power that is not a whole number *at this
-point*: (−1)^a is real at a = 2) raises :class:`NotReal`. No code is generated from the tree.
+"""Real values of SymPy trees at a point, for the general judge: the one evaluator of the engine
+(:func:`derive.engine.mpeval.mp_eval`, which knows every elementary function of the general
+notation and its **real** domain: (−1)^a is real at a = 2, asin 2 is not), plus what only the
+general judge needs: how many digits its constants need (:func:`constant_magnitude`) and a
+comparison at the working precision (:func:`differ`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import mpmath
 import sympy as sp
 
-from ..engine import notation as nt
+from ..engine.mpeval import NotReal, mp_eval
 
 __all__ = ["NotReal", "constant_magnitude", "differ", "value_at"]
 
 
-class NotReal(Exception):
-    """No real value at this point."""
-
-
-_UNARY = {
-    sp.exp: mpmath.exp,
-    sp.sin: mpmath.sin,
-    sp.cos: mpmath.cos,
-    sp.tan: mpmath.tan,
-    sp.sec: mpmath.sec,
-    sp.csc: mpmath.csc,
-    sp.cot: mpmath.cot,
-    sp.asin: mpmath.asin,
-    sp.acos: mpmath.acos,
-    sp.atan: mpmath.atan,
-    sp.asec: mpmath.asec,
-    sp.acsc: mpmath.acsc,
-    sp.acot: mpmath.acot,
-    sp.sinh: mpmath.sinh,
-    sp.cosh: mpmath.cosh,
-    sp.tanh: mpmath.tanh,
-    sp.coth: mpmath.coth,
-    sp.sech: mpmath.sech,
-    sp.csch: mpmath.csch,
-    sp.asinh: mpmath.asinh,
-    sp.acosh: mpmath.acosh,
-    sp.atanh: mpmath.atanh,
-    sp.acoth: mpmath.acoth,
-    sp.asech: mpmath.asech,
-    sp.acsch: mpmath.acsch,
-    sp.Abs: abs,
-    sp.sign: mpmath.sign,
-}
-
-
-def _real(value: object) -> mpmath.mpf:
-    if isinstance(value, mpmath.mpc):
-        if abs(value.imag) > mpmath.mpf(10) ** (-(mpmath.mp.dps - 5)) * max(1, abs(value.real)):
-            raise NotReal("not real")
-        return mpmath.mpf(value.real)
-    if not mpmath.isfinite(value):
-        raise NotReal("not finite")
-    return value
-
-
-def value_at(expr: sp.Basic, env: Mapping[sp.Basic, mpmath.mpf]) -> mpmath.mpf:
-    """The real value of ``expr`` at the point ``env``; :class:`NotReal` where there is none."""
-    if expr in env:
-        return env[expr]
-    if expr.is_Rational:
-        return mpmath.mpf(int(expr.p)) / int(expr.q)
-    if expr.is_Float:
-        return mpmath.mpf(str(expr))
-    if expr is sp.E:
-        return mpmath.e
-    if expr is sp.pi:
-        return mpmath.pi
-    if not expr.args:
-        raise NotReal(f"no value for {expr}")
-    args = [value_at(arg, env) for arg in expr.args]
-    try:
-        if isinstance(expr, sp.Add):
-            return mpmath.fsum(args)
-        if isinstance(expr, sp.Mul):
-            return _real(mpmath.fprod(args))
-        if isinstance(expr, sp.Pow):
-            base, ex = args
-            if base == 0 and ex <= 0:
-                raise NotReal("division by zero")
-            if base < 0 and not mpmath.isint(ex):
-                raise NotReal("a negative base to a fractional power")
-            return _real(mpmath.power(base, int(ex) if mpmath.isint(ex) else ex))
-        if isinstance(expr, sp.log):
-            if args[0] <= 0:
-                raise NotReal("ln of a number ≤ 0")
-            return mpmath.log(args[0])
-        if isinstance(expr, sp.factorial):
-            return _gamma(args[0] + 1)
-        if isinstance(expr, sp.binomial):
-            n, k = args
-            return _gamma(n + 1) / (_gamma(k + 1) * _gamma(n - k + 1))
-        if isinstance(expr, nt.sigma):
-            return 1 / (1 + mpmath.exp(-args[0]))
-        if isinstance(expr, nt.SigmaPrime):
-            s = 1 / (1 + mpmath.exp(-args[0]))
-            return s * (1 - s)
-        for kind, fn in _UNARY.items():
-            if isinstance(expr, kind):
-                return _real(fn(args[0]))
-    except (ZeroDivisionError, ValueError, OverflowError) as exc:
-        raise NotReal(str(exc)) from None
-    raise NotReal(f"no numeric rule for {type(expr).__name__}")
-
-
-def _gamma(v: mpmath.mpf) -> mpmath.mpf:
-    if v <= 0 and mpmath.isint(v):
-        raise NotReal("a pole of the gamma function")
-    return _real(mpmath.gamma(v))
+#: the one evaluator (:mod:`derive.engine.mpeval`): the general judge's values are the engine's
+value_at = mp_eval
 
 
 def differ(a: mpmath.mpf, b: mpmath.mpf) -> bool:
