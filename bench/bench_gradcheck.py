@@ -6,10 +6,17 @@ networks of one shape (:func:`numeric.check.check_stack`). Peer:
 along one random direction, float64 tolerance 1e-5), with ``f`` the same stable batch-mean cost,
 jit-compiled once per shape so that the peer, too, compiles once per shape.
 
-Both are timed in this run on the same networks (same seeds, shapes, batches): warm (compiled;
-medians of alternating runs) and cold (first call per shape, compilation included) in fresh
-processes that share one JAX persistent compilation cache (:mod:`numeric.cache`, for both): a
-first run (empty cache) and a second run (warm cache), alternating which of the two goes first.
+Both are timed in this run on the same networks (same seeds, shapes, batches):
+
+* warm: compiled, in this process; medians of alternating runs;
+* cold: each check in a fresh process of its own, with its own JAX persistent compilation cache
+  directory (:mod:`numeric.cache`; for ours, that also turns on :mod:`numeric.programs`, which
+  keeps our compiled checks so that a warm run neither traces nor compiles them;
+  ``check_grads`` has no such store and gets JAX's cache only). A first run (empty cache), then
+  a run with that cache warm; the two checks alternate which goes first. The time is that of
+  the check over every network, from its first JAX call to its last result: the same imports
+  (JAX, SymPy, ``derive``, ``numeric``) and drawing the networks come before it in both
+  processes and are not timed; the whole processes' wall times are shown too.
 
 The error each can resolve is measured, not assumed: on a subset of the networks the gradient
 is scaled by (1 + ε), ε = 1e-2 … 1e-13 (ours through δ^L, the peer through a custom VJP), and
@@ -160,47 +167,50 @@ def warm(nets: int, batch: int, seed: int, repeats: int = 3) -> dict[str, float]
 
 
 def _cold_child(args: argparse.Namespace) -> None:
-    """In a fresh process: the first run of both over every network (compilation included),
-    with JAX's persistent cache in ``args.cache_dir`` for both; prints JSON."""
+    """In a fresh process: the first run of one check (``args.which``) over every network,
+    compilation included, with JAX's persistent cache (and, for ours, :mod:`numeric.programs`)
+    in ``args.cache_dir``; prints JSON. Imports and drawing the networks are not timed."""
     if cache.enable(Path(args.cache_dir)) is None:
         raise SystemExit(f"cannot use {args.cache_dir} as a compilation cache")
     with float64():
         items = stacks(args.nets, args.batch, args.seed)
-        if args.peer_first:
-            peer, ours = peer_run(items)[0], ours_run(items)[0]
-        else:
-            ours, peer = ours_run(items)[0], peer_run(items)[0]
-    print(json.dumps({"ours": ours, "peer": peer}))
+        seconds = ours_run(items)[0] if args.which == "ours" else peer_run(items)[0]
+    print(json.dumps({"seconds": seconds}))
 
 
 def _child(script_args: list[str]) -> dict[str, float]:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", *script_args]
+    start = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, check=True)
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    return {"seconds": out["seconds"], "process": time.perf_counter() - start}
 
 
 def cold(nets: int, batch: int, seed: int, repeats: int = 3) -> dict[str, float]:
-    """Cold wall times in fresh processes, ``repeats`` times, alternating which goes first: a
-    first run (empty cache directory) and then a run with that cache warm. Medians."""
-    first: dict[str, list[float]] = {"ours": [], "peer": []}
-    second: dict[str, list[float]] = {"ours": [], "peer": []}
+    """Cold wall times, each check in its own fresh process with its own cache directory,
+    ``repeats`` times: a first run (empty cache directory), then a run with that cache warm;
+    within a repeat the two checks alternate (ours first in even repeats). Medians of the
+    timed checks (``seconds``) and of the whole processes (``process``: Python start, imports,
+    drawing the networks and the check)."""
+    runs: dict[str, list[dict[str, float]]] = {}
     for r in range(repeats):
         with tempfile.TemporaryDirectory(prefix="bench-jax-cache-") as tmp:
+            order = ("ours", "peer") if r % 2 == 0 else ("peer", "ours")
             common = ["--nets", str(nets), "--batch", str(batch), "--seed", str(seed)]
-            common += ["--cache-dir", tmp] + (["--peer-first"] if r % 2 else [])
-            for into in (first, second):
-                out = _child(common)
-                into["ours"].append(out["ours"])
-                into["peer"].append(out["peer"])
+            for run in ("first", "warm_cache"):
+                for which in order:
+                    out = _child([*common, "--which", which, "--cache-dir", f"{tmp}/{which}"])
+                    runs.setdefault(f"{run}_{which}", []).append(out)
     med = statistics.median
-    return {
-        "first_ours": med(first["ours"]),
-        "first_peer": med(first["peer"]),
-        "first_ratio": med(p / o for p, o in zip(first["peer"], first["ours"], strict=True)),
-        "warm_cache_ours": med(second["ours"]),
-        "warm_cache_peer": med(second["peer"]),
-        "warm_cache_ratio": med(p / o for p, o in zip(second["peer"], second["ours"], strict=True)),
-    }
+    result: dict[str, float] = {}
+    for run in ("first", "warm_cache"):
+        ours, peer = runs[f"{run}_ours"], runs[f"{run}_peer"]
+        for what, suffix in (("seconds", ""), ("process", "_process")):
+            result[f"{run}_ours{suffix}"] = med(o[what] for o in ours)
+            result[f"{run}_peer{suffix}"] = med(p[what] for p in peer)
+            ratios = (p[what] / o[what] for p, o in zip(peer, ours, strict=True))
+            result[f"{run}_ratio{suffix}"] = med(ratios)
+    return result
 
 
 def cli_runs(nets: int = 250, repeats: int = 3) -> dict[str, float]:
@@ -241,14 +251,14 @@ def sweep(nets: int, batch: int, seed: int, sweep_nets: int) -> tuple[int, list[
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    p.add_argument("--nets", type=int, default=100, help="networks per cost (default 100)")
+    p.add_argument("--nets", type=int, default=250, help="networks per cost (default 250)")
     p.add_argument("--sweep-nets", type=int, default=3,
                    help="networks per (cost, shape) in the planted-error sweep")  # fmt: skip
     p.add_argument("--batch", type=int, default=16, help="samples per network (default 16)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--repeats", type=int, default=3, help="alternating runs (default 3)")
     p.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    p.add_argument("--peer-first", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--which", choices=("ours", "peer"), help=argparse.SUPPRESS)
     p.add_argument("--cache-dir", help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.child:
@@ -271,6 +281,10 @@ def main() -> None:
          f"{c['first_peer'] * us:.1f} us", f"{c['first_ratio']:.1f}x"),
         ("per network, cold, warm cache", f"{c['warm_cache_ours'] * us:.1f} us",
          f"{c['warm_cache_peer'] * us:.1f} us", f"{c['warm_cache_ratio']:.1f}x"),
+        ("whole process, first run", f"{c['first_ours_process']:.2f} s",
+         f"{c['first_peer_process']:.2f} s", f"{c['first_ratio_process']:.1f}x"),
+        ("whole process, warm cache", f"{c['warm_cache_ours_process']:.2f} s",
+         f"{c['warm_cache_peer_process']:.2f} s", f"{c['warm_cache_ratio_process']:.1f}x"),
         ("networks flagged", f"{w['ours_flagged']}/{total}", f"{w['peer_flagged']}/{total}", ""),
         ("threshold / tolerance", f"{DEFAULT_THRESHOLD:.0e}", "1e-05 (default)", ""),
         ("worst error seen", f"{w['worst']:.1e}", "(pass/fail only)", ""),

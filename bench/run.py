@@ -6,8 +6,9 @@
 * grading every labelled answer (``tests/data/answers.csv``, all batches) against math-verify,
   the judges alternating row by row (:func:`bench_check.compare`);
 * ``numeric.gradcheck``'s check against ``jax.test_util.check_grads``: warm (medians of
-  alternating runs) and cold in fresh processes, a first run (empty compilation cache) and a
-  run with the cache warm, alternating which goes first (:mod:`bench_gradcheck`);
+  alternating runs, ``--nets`` per cost) and cold (``--cold-nets`` per cost, default 250), each
+  check in a fresh process of its own, a first run (empty compilation cache) and a run with the
+  cache warm, alternating which goes first (:mod:`bench_gradcheck`);
 * ``python -m numeric.gradcheck --cost all --nets 250``: the second run's wall time over the
   first's, with a fresh cache directory for each pair.
 
@@ -59,13 +60,15 @@ def main() -> None:
     p.add_argument("-n", type=int, default=5, help="rounds of the process timings (default 5)")
     p.add_argument("--repeats", type=int, default=3, help="gradcheck alternations (default 3)")
     p.add_argument("--nets", type=int, default=250, help="gradcheck networks per cost (250)")
+    p.add_argument("--cold-nets", type=int, default=250,
+                   help="networks per cost of the cold gradcheck runs (250)")  # fmt: skip
     p.add_argument("--cli-nets", type=int, default=250, help="the CLI's --nets (250)")
     p.add_argument("--passes", type=int, default=1, help="grading passes over the set (1)")
     p.add_argument("--quick", action="store_true", help="fewer runs (a smoke test, not numbers)")
     p.add_argument("--write", type=Path, help="also write the table into this Markdown file")
     args = p.parse_args()
     if args.quick:
-        args.n, args.repeats, args.nets, args.cli_nets = 1, 1, 20, 20
+        args.n, args.repeats, args.nets, args.cold_nets, args.cli_nets = 1, 1, 20, 20, 20
     start = time.perf_counter()
     rows: list[tuple[str, str, str, str, str]] = []
 
@@ -100,11 +103,18 @@ def main() -> None:
                  f"{w['ours'] * us:.1f} µs", f"{w['peer'] * us:.0f} µs",
                  f"{w['peer'] / w['ours']:.0f}×", "≥ 10×"))  # fmt: skip
     print("gradcheck vs check_grads, cold ...", file=sys.stderr)
-    c = bench_gradcheck.cold(args.nets, 16, 0, args.repeats)
+    c = bench_gradcheck.cold(args.cold_nets, 16, 0, args.repeats)
+    cold_total = len(bench_gradcheck.COSTS) * args.cold_nets
+    us = 1e6 / cold_total
+    label = f"{cold_total} networks, {args.cold_nets} per cost"
     for key, text, target in (("first", "first run", ""), ("warm_cache", "warm cache", "≥ 5×")):
-        rows.append((f"gradcheck vs check_grads, per network, cold, {text}",
+        rows.append((f"gradcheck vs check_grads, per network, cold, {text} ({label})",
                      f"{c[key + '_ours'] * us:.0f} µs", f"{c[key + '_peer'] * us:.0f} µs",
                      f"{c[key + '_ratio']:.1f}×", target))  # fmt: skip
+    rows.append((f"gradcheck vs check_grads, whole process (start, imports, check), cold, warm "
+                 f"cache ({label})", f"{c['warm_cache_ours_process']:.2f} s",
+                 f"{c['warm_cache_peer_process']:.2f} s",
+                 f"{c['warm_cache_ratio_process']:.1f}×", ""))  # fmt: skip
     print("numeric.gradcheck first and second run ...", file=sys.stderr)
     cli = bench_gradcheck.cli_runs(args.cli_nets, args.repeats)
     rows.append((f"`python -m numeric.gradcheck --cost all --nets {args.cli_nets}`: second run vs "

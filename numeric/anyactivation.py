@@ -36,6 +36,7 @@ from .compare import DEFAULT_FLOOR, DEFAULT_THRESHOLD, array_errors
 from .lambdify import to_jax
 from .networks import NetworkStack
 from .precision import in_float64
+from .programs import run
 
 __all__ = ["ANY_COSTS", "HIDDEN", "OutputSpec", "check_activation", "output_spec", "run_any"]
 
@@ -168,12 +169,15 @@ def _batched(spec: OutputSpec, floor: float) -> Callable:
 @in_float64
 def _errors(stack: NetworkStack, spec: OutputSpec, floor: float) -> np.ndarray:
     as64 = functools.partial(jnp.asarray, dtype=jnp.float64)
-    out = _batched(spec, float(floor))(
+    args = (
         tuple(map(as64, stack.weights)),
         tuple(map(as64, stack.biases)),
         as64(stack.x),
         as64(stack.y),
     )
+    floor = float(floor)
+    static = (*(sp.srepr(e) for e in (spec.f, spec.hidden, spec.cost, spec.delta)), floor)
+    out = run("anyactivation", static, lambda: _batched(spec, floor), args)  # numeric.programs
     return np.asarray(out)
 
 

@@ -21,6 +21,10 @@ Where (first match wins):
 Only the CLI turns the cache on (:func:`enable`); importing :mod:`numeric` does not touch JAX's
 configuration. A cache directory that JAX was already given (``JAX_COMPILATION_CACHE_DIR``)
 is kept.
+
+JAX's cache saves compilation, not tracing; :func:`enable` also turns on
+:mod:`numeric.programs`, which keeps the compiled checks themselves in the subdirectory
+``numeric-programs`` so that a warm run does not trace them either.
 """
 
 from __future__ import annotations
@@ -70,4 +74,7 @@ def enable(path: Path) -> Path | None:
     jax.config.update("jax_compilation_cache_dir", str(path))
     jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
     jax.config.update("jax_persistent_cache_min_entry_size_bytes", -1)
+    from . import programs
+
+    programs.enable(path / programs.SUBDIR)
     return path

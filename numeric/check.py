@@ -2,6 +2,8 @@
 
 Networks of one shape are stacked and checked by one function, ``jit(vmap(…))``: it is
 compiled once per (cost, δ^L, shape) and then checks every network of that shape in one call.
+With :mod:`numeric.programs` on (the command line), the compiled function is kept across runs
+and a later run loads it instead of tracing it again.
 For each network and each parameter array it returns the errors of :mod:`numeric.compare`;
 :func:`check_cost` keeps the worst one and names it.
 """
@@ -23,6 +25,7 @@ from .backprop import autodiff_gradients, closed_form_gradients, delta_function
 from .compare import DEFAULT_FLOOR, DEFAULT_THRESHOLD, ArrayError, array_errors, parameter_names
 from .networks import NetworkStack, check_memory, random_stack, validate_sizes
 from .precision import in_float64
+from .programs import run
 
 __all__ = ["CostResult", "check_cost", "check_networks", "check_stack", "random_shapes"]
 
@@ -57,15 +60,22 @@ def check_stack(
     if cost not in COSTS:
         raise ValueError(f"unknown cost {cost!r}; known: {', '.join(COSTS)}")
     expr = OUTPUT_DELTA[cost] if delta is None else delta
-    checker = _batched_checker(cost, expr, float(floor))
+    floor = float(floor)
     as64 = functools.partial(jnp.asarray, dtype=jnp.float64)
-    errors = checker(
+    args = (
         tuple(map(as64, stack.weights)),
         tuple(map(as64, stack.biases)),
         as64(stack.x),
         as64(stack.y),
     )
+    static = (cost, _srepr(expr), floor)
+    errors = run("check_stack", static, lambda: _batched_checker(cost, expr, floor), args)
     return np.asarray(errors)
+
+
+@functools.cache
+def _srepr(expr: sp.Expr) -> str:
+    return sp.srepr(expr)
 
 
 def random_shapes(

@@ -62,9 +62,13 @@ def test_cold_warm_and_off_give_the_same_output_and_the_warm_run_reuses_the_cach
     env.pop("JAX_COMPILATION_CACHE_DIR", None)
     cold = _cli(env)
     entries = sorted(p.name for p in (tmp_path / "cache").iterdir())
+    stored = sorted(p.name for p in (tmp_path / "cache" / "numeric-programs").iterdir())
     warm = _cli(env)
     assert entries, "the first run stored no compiled program"
+    # one compiled check per (cost, shape) that has networks, kept whole (no tracing when warm)
+    assert len(stored) == sum(len(r["shapes"]) for r in cold[1]["results"]) > 1
     assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == entries  # all hits
+    assert sorted(p.name for p in (tmp_path / "cache" / "numeric-programs").iterdir()) == stored
     assert not (tmp_path / "home").exists()  # nothing written outside NUMERIC_CACHE_DIR
     code = main([*ARGS, "--no-cache"])
     off = json.loads(capsys.readouterr().out)
