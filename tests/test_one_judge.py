@@ -32,6 +32,9 @@ PAIRS = [
     (r"\ln((a-y)^2)", r"2\ln(a-y)", False),  # not real where a < y
     (r"e^{\ln(a - 2)}", r"a - 2", False),  # the left side is never real on (0, 1)
     (r"\sqrt{a^2}", r"a", True),
+    (r"\left|a(1-a)\right|", r"a - a^2", True),  # a(1 − a) > 0 on (0, 1)
+    (r"\left|a-y\right|", r"a - y", False),  # a − y has no sign on the domain
+    (r"\ln\frac{1}{(1-a)^2}", r"-2\ln(1-a)", True),
     (r"\sqrt{(a-y)^2}", r"a - y", False),
     (r"(a+y)^{12}", r"\sum_{k=0}^{12} \binom{12}{k} a^k y^{12-k}", True),
     (r"(a+y)^{12}", r"a^{12} + y^{12}", False),

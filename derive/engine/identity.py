@@ -20,9 +20,14 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from .domain import Domain, reparametrise
+from .domain import Domain, reparametrise, unit_interval_substitution
 from .indexing import canonical_indices
-from .modular import exponentials_in_generators, identity_test, in_generators
+from .modular import (
+    exponentials_in_generators,
+    identity_test,
+    in_generators,
+    is_rational_function,
+)
 from .notation import SampleSum, expand_sigma_prime, sigma
 
 __all__ = ["MAX_EXACT_DEGREE", "METHODS", "Proof", "prove_zero", "too_high_a_power"]
@@ -121,6 +126,46 @@ def prove_zero(
         return None  # a proof that cannot be carried out (∂/∂(1/(1+u)) …) is no proof
 
 
+def _logs_split(d: sp.Expr, domain: Domain) -> sp.Expr | None:
+    """``d`` with every ``|f|`` of a sign proved on the domain written as ``±f``, and every
+    ``ln u`` of a rational ``u`` as ``ln c + Σ e_i ln f_i`` over the irreducible factors
+    ``f_i`` of ``u``, each proved positive (exact there). Signs are SymPy's after the
+    unit-interval reparametrisation (``a = 1/(1 + t)``, ``t > 0``). None when a factor's sign
+    is not proved."""
+    subs = unit_interval_substitution(
+        [s for s, iv in domain.intervals if (iv.low, iv.high) == (0.0, 1.0) and s in d.free_symbols]
+    )
+
+    def sign(f: sp.Expr) -> int:
+        g = sp.cancel(f.xreplace(subs))
+        return 1 if g.is_positive else -1 if g.is_negative else 0
+
+    mapping: dict[sp.Basic, sp.Expr] = {}
+    for q in d.atoms(sp.Abs):
+        if not is_rational_function(q.args[0]) or not sign(q.args[0]):
+            return None
+        mapping[q] = sign(q.args[0]) * q.args[0]
+    for q in d.atoms(sp.log):
+        num, den = sp.fraction(sp.together(q.args[0].xreplace(mapping)))
+        terms: list[sp.Expr] = []
+        for part, outer in ((num, 1), (den, -1)):
+            if not is_rational_function(part):
+                return None
+            c, factors = sp.factor_list(part)
+            for f, e in factors:
+                s_f = sign(f)
+                if s_f == 0:
+                    return None
+                if s_f < 0:  # f < 0: write |f|^e = (−f)^e and move the sign into c
+                    f, c = -f, c * (-1) ** e
+                terms.append(outer * e * sp.log(f))
+            if c <= 0:
+                return None
+            terms.append(outer * sp.log(c))
+        mapping[q] = sp.Add(*terms)
+    return d.xreplace(mapping)
+
+
 def _sign_matters(d: sp.Expr) -> bool:
     """Does ``d`` have a part whose value depends on signs (``ln``, ``|·|``, a root)? Only
     then can the domain's reparametrisation prove what ``cancel`` could not."""
@@ -152,6 +197,14 @@ def _slower(
                 "exponentials",
                 "σ, trigonometric and hyperbolic functions as exponentials; cancel = 0",
             )
+    if "domain" in methods and "modular" in methods and d.has(sp.log, sp.Abs):
+        split = _logs_split(d, domain)
+        if split is not None:
+            rational, _parts = in_generators(split)
+            got = identity_test(rational, sp.S.Zero, seed)
+            if got is not None and got.equal:
+                detail = "|f| and ln of products resolved over factors of proved sign; "
+                return Proof("domain", detail + got.detail)
     if "domain" in methods and ("modular" not in methods or _sign_matters(d)):
         r, subs = reparametrise(d, domain)
         if (subs or r.has(sp.log)) and _is_zero(sp.expand_log(r, force=False)):
