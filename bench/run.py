@@ -95,6 +95,11 @@ def main() -> None:
                      f"{mv['per_second']:.0f}/s, {100 * mv['binary']:.1f} %",
                      f"{st['per_second'] / mv['per_second']:.1f}×", "≥ 5×"))  # fmt: skip
 
+    st = bench_check.alone()["alone"]
+    rows.append((f"grading {n_rows} labelled answers in process, alone: answers/s, median, p95",
+                 f"{st['per_second']:.0f}/s, {st['median_ms']:.2f} ms, {st['p95_ms']:.1f} ms",
+                 "", "", "≥ 150/s, median ≤ 10 ms"))  # fmt: skip
+
     print("gradcheck vs check_grads, warm ...", file=sys.stderr)
     w = bench_gradcheck.warm(args.nets, 16, 0, args.repeats)
     us = 1e6 / w["networks"]
