@@ -22,22 +22,17 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import random
 import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-import mpmath
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from ..engine import notation as nt
 from ..engine.domain import FAMILY_DEFAULTS, Domain, Interval, family
 from ..engine.judge import Judgement, PointForm, Verdict, judge_zero
-from ..engine.mpeval import NotReal, mp_eval
-from ..engine.points import ABSOLUTE_FLOOR as _FLOOR
 from ..engine.points import DIGITS, evaluate_zero
-from ..engine.points import TOLERANCE as _TOLERANCE
 from .sums import (
     FEEDBACK_WIDTH,
     LIMIT_SEARCH,
@@ -63,7 +58,6 @@ __all__ = [
     "canonical",
     "compare",
     "forget",
-    "resembles",
     "sum_widths",
     "undefined_point",
     "write_out",
@@ -329,87 +323,6 @@ def undefined_point(
     return _where(ev.counterexample) or "a point of the domain"
 
 
-#: points at which :func:`resembles` compares (feedback only, never a verdict)
-FEEDBACK_POINTS = 10
-
-
-def _feedback_point(
-    sym: sp.Symbol, families: Mapping[sp.Symbol, str], domain: Domain, seed: int, i: int
-) -> mpmath.mpf:
-    """The i-th feedback value of one symbol: drawn from its family's interval by a generator
-    seeded with the symbol's name, so that every expression sees the same value of it."""
-    interval = domain.for_family(families.get(sym, family(sym)))
-    rng = random.Random(zlib.crc32(f"{seed}|{sym.name}|{i}".encode()))
-    return mpmath.mpf(interval.draw(rng))
-
-
-class _FeedbackValues:
-    """An expression (in point form) at the feedback points, computed as far as asked."""
-
-    def __init__(
-        self, expr: sp.Expr, definitions: tuple[Definition, ...], domain: Domain, seed: int
-    ):
-        (self.form,), self.families = _in_point_form([expr], definitions, FEEDBACK_WIDTH)
-        self.symbols = sorted(self.form.free_symbols, key=lambda q: q.name)
-        self.domain, self.seed = domain, seed
-        self.values: list[mpmath.mpf | None] = []
-
-    def at(self, i: int) -> mpmath.mpf | None:
-        """The value at the i-th point; None where it has no real value."""
-        while len(self.values) <= i:
-            k = len(self.values)
-            env = {
-                q: _feedback_point(q, self.families, self.domain, self.seed, k)
-                for q in self.symbols
-            }
-            with mpmath.workdps(DIGITS):
-                try:
-                    self.values.append(mp_eval(self.form, env))
-                except NotReal:
-                    self.values.append(None)
-        return self.values[i]
-
-
-@functools.lru_cache(maxsize=2048)
-def _feedback_values(
-    expr: sp.Expr, definitions: tuple[Definition, ...], domain: Domain, seed: int
-) -> _FeedbackValues:
-    """Remembered: a reference and its typical mistakes recur with every answer."""
-    return _FeedbackValues(expr, definitions, domain, seed)
-
-
-def resembles(
-    lhs: sp.Expr,
-    rhs: sp.Expr,
-    domain: Domain,
-    *,
-    seed: int,
-    definitions: Sequence[Definition] = (),
-) -> bool:
-    """Do ``lhs`` and ``rhs`` agree at the feedback points (relative to their size, both real
-    or both not, at least one point where both are real and not tiny)? For feedback only —
-    which mistake an incorrect answer resembles —, never for a verdict."""
-    if lhs == rhs:
-        return True
-    defs = tuple(definitions)
-    left = _feedback_values(lhs, defs, domain, seed)
-    right = _feedback_values(rhs, defs, domain, seed)
-    agreed = 0
-    for i in range(FEEDBACK_POINTS):  # stops at the first point where they differ
-        x, y = left.at(i), right.at(i)
-        if x is None or y is None:
-            if (x is None) != (y is None):
-                return False
-            continue
-        scale = abs(x) + abs(y)
-        if scale < _FLOOR:
-            continue
-        if abs(x - y) > _TOLERANCE * scale:
-            return False
-        agreed += 1
-    return agreed > 0
-
-
 def _compare_written_out(
     lhs: sp.Expr,
     rhs: sp.Expr,
@@ -520,14 +433,14 @@ def forget() -> None:
     """Forget every remembered reading, canonical form, point form and compiled evaluator (a
     benchmark pass that grades the same answers again must not find them remembered)."""
     from ..engine import points as engine_points
-    from . import parse
+    from . import parse, resemblance
 
     for cached in (
         parse._read,
         _canonical,
         _point_form,
         _stand_in,
-        _feedback_values,
+        resemblance._feedback_values,
         engine_points._compiled,
         engine_points._variants,
     ):

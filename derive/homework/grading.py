@@ -31,7 +31,6 @@ from .equivalence import (
     canonical,
     compare,
     family,
-    resembles,
     undefined_point,
 )
 from .exercises import Exercise, active_catalog, exercise, nearest_ids
@@ -45,6 +44,7 @@ from .parse import (
     to_latex,
 )
 from .readable import echo_text
+from .resemblance import resembles
 
 __all__ = [
     "VERDICTS",
