@@ -203,27 +203,17 @@ class Domain:
                 for sym, interval in draws
             }
 
-    def near_end_points(
-        self, symbols: Iterable[sp.Symbol], seed: int, lookup: str = "symbol"
-    ) -> list[dict]:
+    def near_end_points(self, symbols: Iterable[sp.Symbol], seed: int) -> list[dict]:
         """Points with every open-interval symbol close to an end of its interval (each
         :meth:`Interval.near_ends` value in turn, all such symbols together); the other
-        symbols drawn as in :meth:`sample`. ``lookup='family'``: intervals by family name
-        (the grader's :meth:`for_family`)."""
+        symbols drawn as in :meth:`sample`."""
         ordered = sorted(symbols, key=lambda s_: s_.name)
-        if lookup == "family":
-            table = {s_: self.for_family(family(s_)) for s_ in ordered}
-        else:
-            table = {s_: iv for s_ in ordered if (iv := self.for_symbol(s_)) is not None}
+        table = {s_: iv for s_ in ordered if (iv := self.for_symbol(s_)) is not None}
         ends = {s_: iv.near_ends() for s_, iv in table.items() if iv.near_ends()}
         if not ends:
             return []
         count = max(len(v) for v in ends.values())
-        if lookup == "family":
-            rng = random.Random(seed + 2)
-            points = [{s_: table[s_].draw(rng) for s_ in ordered} for _ in range(count)]
-        else:
-            points = self.sample(ordered, count, seed + 2)
+        points = self.sample(ordered, count, seed + 2)
         for i, point in enumerate(points):
             for s_, values in ends.items():
                 point[s_] = values[i % len(values)]

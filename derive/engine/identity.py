@@ -16,6 +16,7 @@ A result of ``False`` means *not proved*, never *unequal*: refutation is the job
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import sympy as sp
@@ -66,6 +67,17 @@ def too_high_a_power(expr: sp.Basic) -> bool:
 _EXPONENTIAL = (sp.sinh, sp.cosh, sp.tanh, sp.coth, sp.sin, sp.cos, sp.tan, sp.cot, sp.sec, sp.csc)
 
 
+@functools.lru_cache(maxsize=256)
+def _prepared(d: sp.Expr) -> sp.Expr | None:
+    """``d`` as every method sees it (σ' written out, evaluated, bound indices renamed); None
+    for a power too high to try or a sum over the samples (SymPy would treat the summand as
+    the same for every sample). Remembered: one judgement asks up to three times."""
+    if too_high_a_power(d):
+        return None
+    d = canonical_indices(expand_sigma_prime(d).doit())
+    return None if d.has(SampleSum) else d
+
+
 #: the methods of :func:`prove_zero`, cheapest first
 METHODS = ("cancel", "exponentials", "domain", "simplify")
 
@@ -74,9 +86,6 @@ def prove_zero(
     d: sp.Expr,
     domain: Domain,
     *,
-    allow_simplify: bool = True,
-    cheap_only: bool = False,
-    skip_cheap: bool = False,
     simplify_max_ops: int | None = None,
     methods: tuple[str, ...] = METHODS,
     seed: int = 0,
@@ -87,25 +96,16 @@ def prove_zero(
     ``methods``: which of :data:`METHODS` to try, in their order, plus ``"modular"`` (first,
     when asked for: the Schwartz–Zippel test of :mod:`derive.engine.modular` with ``seed``, for
     a rational function only; a proof up to a stated error probability, and a difference that
-    is not zero as a rational function ends the search); ``cheap_only``: ``modular`` and
-    ``cancel`` alone; ``skip_cheap``: all but ``cancel`` (after a cheap attempt failed);
-    ``simplify_max_ops``: ``simplify`` only when ``count_ops(d)`` is at most this and ``d``
-    has no trigonometric or hyperbolic function (those were tried as exponentials).
+    is not zero as a rational function ends the search); ``simplify_max_ops``: ``simplify``
+    only when ``count_ops(d)`` is at most this and ``d`` has no trigonometric or hyperbolic
+    function (those were tried as exponentials).
     """
-    if cheap_only:
-        methods = tuple(m for m in methods if m in ("modular", "cancel"))
-    if skip_cheap or not allow_simplify:
-        drop = {"cancel"} if skip_cheap else set()
-        drop |= set() if allow_simplify else {"simplify"}
-        methods = tuple(m for m in methods if m not in drop)
     d = sp.sympify(d)
     if d == 0 and "cancel" in methods:
         return Proof("cancel", "cancel(together(lhs − rhs)) = 0")
-    if too_high_a_power(d):
+    d = _prepared(d)
+    if d is None:
         return None
-    d = canonical_indices(expand_sigma_prime(d).doit())
-    if d.has(SampleSum):
-        return None  # SymPy would treat the summand as the same for every sample
     if "modular" in methods:
         rational, generators = in_generators(d)
         got = identity_test(rational, sp.S.Zero, seed)

@@ -39,7 +39,15 @@ from .identity import prove_zero
 from .notation import sigma
 from .sign import prove_sign
 
-__all__ = ["Judgement", "PointForm", "Verdict", "judge_zero", "total", "unproved_real"]
+__all__ = [
+    "CHEAP_METHODS",
+    "Judgement",
+    "PointForm",
+    "Verdict",
+    "judge_zero",
+    "total",
+    "unproved_real",
+]
 
 
 class Verdict(Enum):
@@ -72,6 +80,9 @@ class Judgement:
     detail: str
     evidence: points.Evidence | None = None
 
+
+#: the exact methods a caller may ask for first (:func:`judge_zero`'s ``cheap``)
+CHEAP_METHODS = ("modular", "cancel")
 
 #: functions real for every real argument: a proof about expressions built only from these
 #: (and +, −, ·, whole powers) holds at every point of the domain where no denominator vanishes
@@ -129,10 +140,16 @@ def judge_zero(
     and one real side against one that is not refutes). ``real``: terms that must be real at
     every point (an antiderivative). ``conditions``: per side, the parts as written that must
     be real; a proof counts only when each is proved real on the domain. ``at_points``: the
-    same difference, sides and domain in the form to evaluate (the grader's, with defined
-    symbols at their values: ``a = σ(z)`` at the drawn ``z``); by default ``d`` and ``sides``.
+    same difference, sides, conditions and domain in the form to evaluate (the grader's, with
+    defined symbols at their values: ``a = σ(z)`` at the drawn ``z``), or a function that
+    builds it when the points are needed; by default ``d``, ``sides``, ``conditions`` and
+    ``domain``. ``cheap``: the exact methods of the first stage, among :data:`CHEAP_METHODS`
+    (``"modular"``: the Schwartz–Zippel test, a proof up to a stated error probability).
+    ``second_opinion=False``: after a cheap proof, skip the points when both sides are
+    :func:`total` and nothing must be proved real.
     """
-    proof = prove_zero(d, domain, methods=cheap, cheap_only=True, seed=seed)
+    first = tuple(m for m in cheap if m in CHEAP_METHODS)
+    proof = prove_zero(d, domain, methods=first, seed=seed)
     if proof is not None and not second_opinion and not any(conditions) and not real:
         if all(total(q) for q in (sides or (d,))):
             return Judgement(Verdict.PROVED, prefix + proof.method, proof.detail)
@@ -152,7 +169,7 @@ def judge_zero(
         return Judgement(
             Verdict.REFUTED, prefix + "random points", "the two sides differ", evidence
         )
-    modular = tuple(m for m in cheap if m == "modular")
+    modular = tuple(m for m in first if m == "modular")
     if proof is None:
         proof = prove_zero(d, domain, methods=(*modular, "exponentials", "domain"), seed=seed)
     if proof is None and form.d is not d:

@@ -432,6 +432,7 @@ def compare(
 def forget() -> None:
     """Forget every remembered reading, canonical form, point form and compiled evaluator (a
     benchmark pass that grades the same answers again must not find them remembered)."""
+    from ..engine import identity
     from ..engine import points as engine_points
     from . import parse, resemblance
 
@@ -443,5 +444,6 @@ def forget() -> None:
         resemblance._feedback_values,
         engine_points._compiled,
         engine_points._variants,
+        identity._prepared,
     ):
         cached.cache_clear()
