@@ -38,6 +38,13 @@ PAIRS = [
     (r"\sqrt{(a-y)^2}", r"a - y", False),
     (r"(a+y)^{12}", r"\sum_{k=0}^{12} \binom{12}{k} a^k y^{12-k}", True),
     (r"(a+y)^{12}", r"a^{12} + y^{12}", False),
+    # added in review, never tried before: false steps that look right, right answers in
+    # notations nobody planned for
+    (r"\sigma(-z)", r"\sigma(z) - 1", False),
+    (r"\tanh(z/2)", r"2\sigma(z/2) - 1", False),  # it is tanh(z/4)
+    (r"\tanh(z/2)", r"2\sigma(z) - 1", True),
+    (r"\frac{1}{4}\operatorname{sech}^2(z/2)", r"\sigma(z)(1-\sigma(z))", True),
+    (r"e^{\ln a + \ln(1-a)}", r"a(1-a)", True),
 ]
 
 
