@@ -203,3 +203,31 @@ def test_ctrl_c_inside_a_callback_python_cannot_raise_from_still_ends_the_comman
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 130
     assert proc.stderr == "demo: interrupted\n" and proc.stdout == ""
+
+
+def test_a_command_leaves_its_imports_to_the_os_but_loses_nothing_at_exit(
+    tmp_path: Path,
+) -> None:
+    """What the imports built is frozen (no collection walks it, none frees it at exit: the OS
+    does), yet what a program relies on at exit still happens: atexit handlers and
+    ``weakref.finalize`` callbacks (temporary files and directories) run."""
+    code = (
+        "import atexit, gc, sys, weakref\n"
+        "from derive.engine.console import entry\n"
+        "class Holder:\n"
+        "    pass\n"
+        "def main(argv):\n"
+        f"    d = {str(tmp_path)!r}\n"
+        "    h = Holder()\n"
+        "    h.me = h\n"
+        "    weakref.finalize(h, lambda: open(d + '/finalized', 'w').close())\n"
+        "    frozen = str(gc.get_freeze_count() > 1000)\n"
+        "    atexit.register(lambda: open(d + '/atexit', 'w').write(frozen))\n"
+        "    print('done')\n"
+        "    return 0\n"
+        "entry(main, prog='demo')\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "done\n", "")
+    assert (tmp_path / "atexit").read_text() == "True"  # the imports' objects were frozen
+    assert (tmp_path / "finalized").exists()

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import _thread
 import argparse
+import gc
 import importlib
 import math
 import os
@@ -149,6 +150,11 @@ def entry(
         if isinstance(main, str):
             module, _, name = main.partition(":")
             main = getattr(importlib.import_module(module), name)
+        # what the imports built (SymPy's modules, classes, tables) lives until exit: frozen, no
+        # collection walks it, and the one at exit does not free it one cycle at a time for
+        # the OS to take back anyway (measured: 0.1-0.2 s of a derivation CLI's ~0.8 s). What
+        # the run builds is collected as usual; atexit and weakref.finalize callbacks still run
+        gc.freeze()
         code = main(argv)
         sys.stdout.flush()
     except BrokenPipeError:
