@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -21,6 +22,12 @@ import pytest
 # tests (and the programs they start) must not write there. Tests of the cache set their own
 # NUMERIC_CACHE_DIR (a tmp dir) and remove this variable for the program they run.
 os.environ["NUMERIC_NO_CACHE"] = "1"
+
+# Tests that send Ctrl-C to a command expect what a terminal gives it. A pytest started in the
+# background (``pytest &``) ignores SIGINT, and the commands it starts would inherit that (and
+# finish instead of being interrupted): handled here, a child starts with the default again.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(scope="session")
