@@ -269,12 +269,47 @@ def parse_table(raw: bytes, name: str = "<upload>", *, encoding: str | None = No
     delimiter = _sniff(lines)
     previous = csv.field_size_limit(FIELD_LIMIT)
     try:
-        records = [r for r in _records(lines, delimiter) if "".join(r[1]).strip()]
+        records = (r for r in _records(lines, delimiter) if "".join(r[1]).strip())
+        first = next(records, None)
+        if first is None:
+            raise BatchError(f"{path}: the file is empty")
+        # the header decides whether the file can be graded at all: checked before the rest
+        # of the file is read (a wrong file of millions of lines is refused at once)
+        header, columns, pairs = _header(first, path, delimiter)
+        body = list(records)
     finally:
         csv.field_size_limit(previous)
-    if not records:
-        raise BatchError(f"{path}: the file is empty")
-    _line, header, problem = records[0]
+    rows = []
+    for number, (_line, cells, problem) in enumerate(body, start=2):
+        bad = any(_BAD_CHARS.search(c) for c in cells)
+        if bad and not problem:
+            names = header + [f"extra {k}" for k in range(len(cells) - len(header))]
+            for cell, name in zip(cells, names, strict=False):
+                problem = _cell_problem(cell, name.strip(), number, used)
+                if problem:
+                    break
+        if not problem:
+            graded = ("reference" if pairs else "exercise", "answer")
+            short = [c for c in graded if columns[c] >= len(cells)]
+            if short:
+                problem = (
+                    f"row {number} has {len(cells)} cells and the header {len(header)}: "
+                    f"no {' and no '.join(repr(c) for c in short)} cell"
+                )
+        if bad:
+            cells = [_BAD_CHARS.sub("\ufffd", c) for c in cells]
+        if any(c[:1] == "'" for c in cells):
+            cells = [_written_back(c) for c in cells]
+        rows.append(Row(number, cells, problem))
+    return Table(header, rows, delimiter, used, bom, notes, columns)
+
+
+def _header(
+    record: tuple[int, list[str], str], path: str, delimiter: str
+) -> tuple[list[str], dict[str, int], bool]:
+    """The header's cells, the known columns' positions, and whether the file holds pairs
+    (``reference`` without ``exercise``); :class:`BatchError` when it cannot be graded."""
+    _line, header, problem = record
     if problem or _BAD_CHARS.search("".join(header)):
         raise BatchError(f"{path}: the header row cannot be read ({problem or 'a bad byte'})")
     columns: dict[str, int] = {}
@@ -299,29 +334,7 @@ def parse_table(raw: bytes, name: str = "<upload>", *, encoding: str | None = No
             f"{path}: missing column(s) {', '.join(missing)} (header read with {sep} as the "
             f"delimiter: {', '.join(repr(h) for h in header[:8])})"
         )
-    rows = []
-    for number, (_line, cells, problem) in enumerate(records[1:], start=2):
-        bad = any(_BAD_CHARS.search(c) for c in cells)
-        if bad and not problem:
-            names = header + [f"extra {k}" for k in range(len(cells) - len(header))]
-            for cell, name in zip(cells, names, strict=False):
-                problem = _cell_problem(cell, name.strip(), number, used)
-                if problem:
-                    break
-        if not problem:
-            graded = ("reference" if pairs else "exercise", "answer")
-            short = [c for c in graded if columns[c] >= len(cells)]
-            if short:
-                problem = (
-                    f"row {number} has {len(cells)} cells and the header {len(header)}: "
-                    f"no {' and no '.join(repr(c) for c in short)} cell"
-                )
-        if bad:
-            cells = [_BAD_CHARS.sub("\ufffd", c) for c in cells]
-        if any(c[:1] == "'" for c in cells):
-            cells = [_written_back(c) for c in cells]
-        rows.append(Row(number, cells, problem))
-    return Table(header, rows, delimiter, used, bom, notes, columns)
+    return header, columns, pairs
 
 
 # ----------------------------------------------------------------------------- writing
