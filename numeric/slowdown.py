@@ -305,6 +305,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(_negative_values(sys.argv[1:] if argv is None else argv))
     if args.out is not None and args.out.exists() and not args.out.is_dir():
         parser.error(f"--out {args.out} exists and is not a directory")
+    if args.out is not None:
+        try:  # before the experiment: a directory that cannot be made is reported at once
+            args.out.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            parser.error(f"cannot write the figures into {args.out}: {err.strerror or err}")
 
     try:
         exp = run_experiment(

@@ -259,10 +259,13 @@ def test_batch_keeps_a_row_with_a_huge_answer(tmp_path: Path) -> None:
     assert "too long" in out[0]["feedback"]
 
 
-def test_batch_into_a_missing_directory_exits_2(tmp_path: Path) -> None:
+def test_batch_into_a_missing_directory_exits_2_before_grading(tmp_path: Path, capsys) -> None:
     source = tmp_path / "in.csv"
     source.write_text("student,exercise,answer\nana,ce-db,a-y\n", encoding="utf-8")
-    assert main(["--batch", str(source), "-o", str(tmp_path / "no" / "out.csv")]) == 2
+    with pytest.raises(SystemExit) as exit_:
+        main(["--batch", str(source), "-o", str(tmp_path / "no" / "out.csv")])
+    assert exit_.value.code == 2
+    assert "is not a directory" in capsys.readouterr().err
 
 
 def test_batch_without_required_columns_exits_2(tmp_path: Path) -> None:

@@ -86,11 +86,16 @@ def test_derivation_renders_itself_in_jupyter() -> None:
     assert html.startswith("$$") and r"\int" in html
 
 
-def test_output_file_and_unwritable_path(tmp_path) -> None:
+def test_output_file_and_unwritable_path(tmp_path, capsys) -> None:
+    """A file in a directory that does not exist is refused with status 2 as the arguments
+    are read, before anything is derived or checked."""
     target = tmp_path / "out.md"
     assert run(DERIVATIONS[:1], TITLE, ["--format", "markdown", "-o", str(target)], prog="x") == 0
     assert target.read_text(encoding="utf-8").startswith("## ")
-    assert run(DERIVATIONS[:1], TITLE, ["-o", str(tmp_path / "no" / "such" / "f")], prog="x") == 2
+    with pytest.raises(SystemExit) as exit_:
+        run(DERIVATIONS[:1], TITLE, ["-o", str(tmp_path / "no" / "such" / "f")], prog="x")
+    assert exit_.value.code == 2
+    assert "is not a directory" in capsys.readouterr().err
 
 
 def test_justification_words_become_text_with_inline_math() -> None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from derive.engine.console import MAX_TIMEOUT, timeout_seconds
+from derive.engine.console import MAX_TIMEOUT, output_path, timeout_seconds
 from derive.homework import stepcheck
 from derive.homework.check import main as check_main
 from derive.homework.exercises import nearest_ids
@@ -231,3 +232,20 @@ def test_a_command_leaves_its_imports_to_the_os_but_loses_nothing_at_exit(
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, "done\n", "")
     assert (tmp_path / "atexit").read_text() == "True"  # the imports' objects were frozen
     assert (tmp_path / "finalized").exists()
+
+
+def test_an_output_that_cannot_be_written_is_refused_as_the_arguments_are_read(
+    tmp_path: Path,
+) -> None:
+    """``-o`` of every command: a name that is empty, a directory, or in a directory that does
+    not exist is refused before any work; a new file in an existing directory is accepted."""
+    for bad, why in [
+        ("", "empty"),
+        (str(tmp_path), "is a directory"),
+        (str(tmp_path / "missing" / "out.tex"), "is not a directory"),
+        (str(tmp_path / "file.txt" / "out.tex"), "is not a directory"),
+    ]:
+        (tmp_path / "file.txt").write_text("x")
+        with pytest.raises(argparse.ArgumentTypeError, match=why):
+            output_path(bad)
+    assert output_path(str(tmp_path / "new.tex")) == str(tmp_path / "new.tex")

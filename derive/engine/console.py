@@ -64,9 +64,19 @@ def timeout_seconds(text: str) -> float:
 
 
 def output_path(text: str) -> str:
-    """An argparse type: a file to write; an empty name is refused (it is not stdout)."""
+    """An argparse type: a file to write. Refused before any work is done: an empty name (it
+    is not stdout), a directory, a file in a directory that does not exist or cannot be
+    written to (the write itself still reports what only it can find: a full disk …)."""
     if not text.strip():
         raise argparse.ArgumentTypeError("expected a file name, got an empty one")
+    target = os.path.abspath(text)
+    folder = os.path.dirname(target)
+    if os.path.isdir(target):
+        raise argparse.ArgumentTypeError(f"{text} is a directory, not a file")
+    if not os.path.isdir(folder):
+        raise argparse.ArgumentTypeError(f"cannot write {text}: {folder} is not a directory")
+    if not os.access(folder, os.W_OK | os.X_OK) and not os.access(target, os.W_OK):
+        raise argparse.ArgumentTypeError(f"cannot write {text}: {folder} is not writable")
     return text
 
 

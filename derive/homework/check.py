@@ -33,7 +33,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from ..engine.console import MAX_TIMEOUT, timeout_seconds
+from ..engine.console import MAX_TIMEOUT, output_path, timeout_seconds
 from .catalog import (
     CatalogError,
     active_paths,
@@ -383,6 +383,12 @@ def _list(lang: str, as_json: bool) -> None:
         print(f"{e['id']:<{width}}  {e['statement']}{where}")
 
 
+def _output(text: str) -> Path:
+    """A file the command writes (``-o``, ``--summary``, ``--report``): refused before any
+    answer is graded when it cannot be written (:func:`derive.engine.console.output_path`)."""
+    return Path(output_path(text))
+
+
 def _jobs(text: str) -> int:
     """An argparse type: 1 ≤ jobs ≤ :data:`MAX_JOBS` worker processes."""
     try:
@@ -422,7 +428,7 @@ def _parser() -> argparse.ArgumentParser:
         "variable); with --reference or a batch of pairs",
     )
     p.add_argument("--batch", type=Path, metavar="IN.csv", help="grade a CSV of answers")
-    p.add_argument("-o", "--output", type=Path, metavar="OUT.csv", help="with --batch")
+    p.add_argument("-o", "--output", type=_output, metavar="OUT.csv", help="with --batch")
     p.add_argument("--jobs", type=_jobs, default=2, help="worker processes for --batch")
     p.add_argument(
         "--timeout",
@@ -431,9 +437,14 @@ def _parser() -> argparse.ArgumentParser:
         help=f"seconds per answer (default 5, at most {MAX_TIMEOUT:g})",
     )
     p.add_argument("--no-progress", action="store_true", help="no progress bar for --batch")
-    p.add_argument("--summary", type=Path, metavar="FILE.csv", help="with --batch: gradebook CSV")
     p.add_argument(
-        "--report", type=Path, metavar="FILE.html", help="with --batch: class report (.html, .md)"
+        "--summary", type=_output, metavar="FILE.csv", help="with --batch: gradebook CSV"
+    )
+    p.add_argument(
+        "--report",
+        type=_output,
+        metavar="FILE.html",
+        help="with --batch: class report (.html, .md)",
     )
     p.add_argument("--encoding", metavar="NAME", help="with --batch: the input's encoding")
     p.add_argument(
