@@ -12,6 +12,7 @@ it literally.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
@@ -53,8 +54,16 @@ def katex_module() -> Path:
         pytest.skip("node/npm not installed")
     prefix = Path(os.environ.get("DERIVE_KATEX_DIR", Path.home() / ".cache" / "derive-katex"))
     module = prefix / "node_modules" / "katex"
+    prefix.mkdir(parents=True, exist_ok=True)
+    # one install at a time: the tests run in several processes (pytest-xdist)
+    with open(prefix / ".install-lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _install_katex(npm, prefix, module)
+    return module
+
+
+def _install_katex(npm: str, prefix: Path, module: Path) -> None:
     if not (module / "package.json").exists():
-        prefix.mkdir(parents=True, exist_ok=True)
         proc = subprocess.run(
             [
                 npm,
@@ -71,7 +80,6 @@ def katex_module() -> Path:
         )
         if proc.returncode != 0:
             pytest.fail(f"npm install katex failed: {proc.stderr[-2000:]}")
-    return module
 
 
 def _formulas(markdown: str) -> list[tuple[str, bool]]:

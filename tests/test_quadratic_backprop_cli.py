@@ -55,8 +55,21 @@ def test_bad_flags_give_usage_and_exit_2(
     assert f"usage: python -m derive.{module}" in capsys.readouterr().err
 
 
-def test_unwritable_output_exits_2(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert quadratic.main(["-o", str(tmp_path / "no" / "such" / "file.tex")]) == 2
+def test_unwritable_output_exits_2(
+    tmp_path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Refused as the arguments are read, before anything is derived; a write that fails
+    later (the directory gone in between) is still status 2 with a message."""
+    with pytest.raises(SystemExit) as exit_:
+        quadratic.main(["-o", str(tmp_path / "no" / "such" / "file.tex")])
+    assert exit_.value.code == 2
+    assert "cannot write" in capsys.readouterr().err
+
+    def full_disk(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_text", full_disk)
+    assert quadratic.main(["-o", str(tmp_path / "file.tex")]) == 2
     assert "cannot write" in capsys.readouterr().err
 
 
