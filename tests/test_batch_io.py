@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -277,3 +278,14 @@ def test_a_forced_encoding_still_drops_the_bom(tmp_path: Path) -> None:
         )
         == 2
     )
+
+
+def test_the_html_report_needs_no_network(tmp_path: Path) -> None:
+    """The class report loads nothing from elsewhere: no ``src``/``href`` to another site, and
+    KaTeX (script, style, fonts) inside the file."""
+    _run(tmp_path, b"student,exercise,answer\nana,ce-db,a-y\nbo,ce-db,y-a\n", "--report",
+         str(tmp_path / "r.html"))  # fmt: skip
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert re.findall(r"(?:src|href)\s*=\s*[\"']?(?:https?:)?//", page) == []
+    assert "data:font/woff2;base64," in page and "katex.render(" in page
+    assert page.count("<script>") == page.lower().count("</script") == 2  # none ends early

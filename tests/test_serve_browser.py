@@ -180,3 +180,36 @@ def test_the_lecture_and_instructor_pages(server, browser):
     browser.get(server + "/api?lang=en")
     _shot(browser, "8-api")
     _no_console_errors(browser)
+
+
+def test_an_instructor_opens_the_class_report_offline_and_sees_the_math(tmp_path, browser):
+    """The report of ``derive.check --batch … --report class.html`` is one file: opened from
+    disk, with nothing else next to it, its wrong answers are rendered by the KaTeX inside it
+    (the same 0.19.1 as the web page), fonts included."""
+    from selenium.webdriver.common.by import By
+
+    from derive.homework.check import main
+
+    source = tmp_path / "class.csv"
+    source.write_text(
+        "student,exercise,answer\nana,ce-db,a-y\nbo,ce-db,\\frac{a-y}{a(1-a)}\n"
+        "cyril,ce-db,\\frac{a-y}{a(1-a)}\n",
+        encoding="utf-8",
+    )
+    report = tmp_path / "alone" / "class.html"
+    report.parent.mkdir()
+    args = ["--batch", str(source), "-o", str(tmp_path / "out.csv"), "--no-progress"]
+    assert main([*args, "--report", str(report)]) == 0
+    assert sorted(p.name for p in report.parent.iterdir()) == ["class.html"]
+    browser.get(report.as_uri())
+    math = _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".tex .katex"))
+    tex = math[0].find_element(By.CSS_SELECTOR, "annotation").get_attribute("textContent")
+    assert tex.startswith("\\frac{a - y}{a")  # the wrong answer, read as a fraction
+    version = browser.execute_script("return window.katex.version")
+    assert version == "0.19.1"
+    fonts = browser.execute_script(
+        "return document.fonts.ready.then(() => document.fonts.check('16px KaTeX_Main'))"
+    )
+    assert fonts is True
+    _shot(browser, "6-class-report-offline")
+    _no_console_errors(browser)

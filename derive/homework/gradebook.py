@@ -9,8 +9,9 @@ report (:func:`grade_csv` does all; :func:`grade_table` grades a table read by
   ``needs_review`` (exercises whose only answers were undecided). An exercise the student did
   not answer, or whose answers are all undecided, is left empty (a gradebook skips it).
 * :func:`write_report`: per exercise, how many answered and how many were right, the most
-  common wrong answers as math (KaTeX in HTML, ``$…$`` in Markdown) with their feedback, and
-  the invalid and undecided rows. Every piece of user text is escaped.
+  common wrong answers as math (in HTML by KaTeX inside the file: it renders offline; ``$…$``
+  in Markdown) with their feedback, and the invalid and undecided rows. Every piece of user
+  text is escaped.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 
+from ..web.katex import inline_head
 from .batch import ADDED_COLUMNS, BatchError, Table, read_table, write_atomically, write_csv
 from .exercises import Exercise, active_catalog
 from .grading import VERDICTS, GradeResult
@@ -250,15 +252,13 @@ def _stats(table: Table, results: Sequence[GradeResult], exercises: Mapping[str,
     return order, per, wrong, example, feedback, problems
 
 
-_KATEX = "https://cdn.jsdelivr.net/npm/katex@0.16.11/dist"
 _HTML_HEAD = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <title>{title}</title>
-<link rel="stylesheet" href="{katex}/katex.min.css" crossorigin="anonymous">
-<script defer src="{katex}/katex.min.js" crossorigin="anonymous"></script>
+{katex}
 <script>
 document.addEventListener("DOMContentLoaded", function () {{
-  if (!window.katex) return;  /* offline: the LaTeX stays readable as text */
+  if (!window.katex) return;  /* scripts off: the LaTeX stays readable as text */
   document.querySelectorAll(".tex").forEach(function (el) {{
     katex.render(el.dataset.tex, el, {{throwOnError: false, trust: false, maxExpand: 100}});
   }});
@@ -312,7 +312,7 @@ def write_report(
         out += [f"# Class report: {_md(source)}", "", f"{len(results)} rows: {summary}.", ""]
         out += [f"> {_md(n)}" for n in table.notes]
     else:
-        out.append(_HTML_HEAD.format(title=_h(f"Class report: {source}"), katex=_KATEX))
+        out.append(_HTML_HEAD.format(title=_h(f"Class report: {source}"), katex=inline_head()))
         out.append(f"<h1>Class report: {_h(source)}</h1><p>{len(results)} rows: {summary}.</p>")
         out += [f"<p><em>{_h(n)}</em></p>" for n in table.notes]
     for ex_id in order:
