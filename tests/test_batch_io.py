@@ -289,3 +289,15 @@ def test_the_html_report_needs_no_network(tmp_path: Path) -> None:
     assert re.findall(r"(?:src|href)\s*=\s*[\"']?(?:https?:)?//", page) == []
     assert "data:font/woff2;base64," in page and "katex.render(" in page
     assert page.count("<script>") == page.lower().count("</script") == 2  # none ends early
+
+
+def test_a_file_without_the_required_columns_is_refused_by_its_header_alone() -> None:
+    """The header decides: what follows it (a quote that never closes, NUL bytes, a million
+    rows) is not read before the missing columns are named."""
+    from derive.homework.batch import BatchError, parse_table
+
+    body = b'x,"never closed\n' + b"\x00\x00\n" + b"a + y\n" * 1_000_000
+    with pytest.raises(BatchError, match=r"missing column\(s\) student, exercise, answer"):
+        parse_table(b"name,answer_text\n" + body, "class.csv")
+    with pytest.raises(BatchError, match="appears twice"):
+        parse_table(b"student,exercise,answer,Answer\n" + body, "class.csv")
