@@ -4,8 +4,8 @@ No JAX here (``numeric`` depends on ``derive``, never the reverse). Subpackages:
 :mod:`derive.engine` (notation, steps, verification, rendering), :mod:`derive.lecture` (the
 lecture's derivations, closed forms, claims, errata), :mod:`derive.homework` (the safe reader,
 the catalog, grading, step files). The command modules (``python -m derive.crossentropy`` …) are
-not imported here, and the names below are imported on first use, so that a command starts
-without SymPy and reads its flags first.
+not imported here, and the names below are imported on first use, so that importing
+``derive`` costs nothing: a command that reads its flags before SymPy (``derive.serve``) can.
 """
 
 import importlib
