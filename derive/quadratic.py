@@ -4,7 +4,11 @@
 if __name__ == "__main__":
     from derive.engine.console import entry
 
-    entry("derive.lecture.quadratic:main", prog="python -m derive.quadratic")
+    entry(
+        "derive.lecture.quadratic:main",
+        prog="python -m derive.quadratic",
+        flags="derive.lecture.titles:read_flags",
+    )
 else:
     from derive.lecture.quadratic import *  # noqa: F403
     from derive.lecture.quadratic import main  # noqa: F401

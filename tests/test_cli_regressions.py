@@ -136,6 +136,36 @@ def test_a_mistyped_numeric_flag_is_reported_before_jax_is_imported() -> None:
         assert not {m for m in imported if m.split(".")[0] in ("jax", "jaxlib")}
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["derive.crossentropy", "--lang", "de"],
+        ["derive.quadratic", "--check", "--format", "text"],
+        ["derive.backprop", "-o", "/proc/no-such-dir/out.tex"],
+        ["derive.crossentropy", "--help"],
+    ],
+)
+def test_a_derivation_command_reads_its_flags_before_sympy_is_imported(argv: list[str]) -> None:
+    """A bad flag, flags that do not go together, an output that cannot be written, and
+    ``--help`` are answered before SymPy is imported (the derivations are not built)."""
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", *argv],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert proc.returncode == (0 if argv[-1] == "--help" else 2), proc.stderr[-500:]
+    imported = {
+        line.split("|")[-1].strip()
+        for line in proc.stderr.splitlines()
+        if line.startswith("import time:")
+    }
+    assert imported and not {m for m in imported if m.split(".")[0] in ("sympy", "mpmath")}
+    if argv[-1] == "--help":
+        assert "a verified derivation" in proc.stdout  # the title, as before
+
+
 @pytest.mark.parametrize("delta", ["C'(a)", "\\int a\\,da", "\\frac{\\partial C}{\\partial a}"])
 def test_a_delta_without_a_numeric_value_is_refused(delta: str, capsys) -> None:
     from numeric.gradcheck import main

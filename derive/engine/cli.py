@@ -12,49 +12,17 @@ claim IDs (``--only L8``) and refuses an unknown one. Bad flags: a usage message
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .console import output_path
+from .flags import build_parser, parse
 from .forked import default_jobs
 from .steps import Derivation, Text
-from .table import FORMATS, report_table
+from .table import report_table
 from .verify import verify_all
 
 __all__ = ["build_parser", "run", "select"]
-
-
-def build_parser(prog: str, description: str) -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog=prog, description=description)
-    p.add_argument("--lang", choices=("en", "cs"), default="en", help="language (default: en)")
-    p.add_argument(
-        "--format",
-        choices=FORMATS,
-        default=None,
-        help="output format (default: latex); beamer: a slide deck, one derivation per frame",
-    )
-    p.add_argument(
-        "--standalone",
-        action="store_true",
-        help="a complete LaTeX document (compiles with pdflatex), with a line per derivation "
-        "saying how its steps were checked just now; implies --format latex",
-    )
-    p.add_argument(
-        "--only",
-        metavar="ID[,ID]",
-        help="only these derivations, by derivation ID or lecture claim ID (e.g. --only L8)",
-    )
-    p.add_argument(
-        "-o", "--output", type=output_path, metavar="FILE", help="write to FILE instead of stdout"
-    )
-    p.add_argument(
-        "--check",
-        action="store_true",
-        help="verify every step now and print the table; exit 1 if any step fails",
-    )
-    return p
 
 
 def select(derivations: Sequence[Derivation], only: str) -> list[Derivation]:
@@ -83,15 +51,7 @@ def run(
 ) -> int:
     """Parse ``argv``, print or check ``derivations``; return the exit code."""
     parser = build_parser(prog, title.en)
-    args = parser.parse_args(argv)
-    if args.check and (args.format is not None or args.standalone):
-        parser.error(
-            "--check prints the verification table: --format and --standalone do not apply"
-        )
-    if args.standalone and args.format not in (None, "latex", "beamer"):
-        parser.error(
-            f"--standalone makes a LaTeX document: it does not go with --format {args.format}"
-        )
+    args = parse(parser, argv)
     fmt = args.format or "latex"
     if args.only is not None:
         try:

@@ -143,23 +143,33 @@ def _interrupt_not_lost(unraisable: sys.UnraisableHookArgs) -> None:
     sys.__unraisablehook__(unraisable)
 
 
+def _load(path: str) -> Callable:
+    module, _, name = path.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
 def entry(
     main: Callable[[Sequence[str] | None], int | None] | str,
     argv: Sequence[str] | None = None,
     *,
     prog: str,
+    flags: str | None = None,
 ) -> NoReturn:
     """Run ``main(argv)`` and exit with its status; see the table in the module docstring.
 
     ``main`` may be ``"package.module:function"``: it is then imported inside the guard, so a
-    Ctrl-C while SymPy or JAX is being imported is also one line, not a traceback.
+    Ctrl-C while SymPy or JAX is being imported is also one line, not a traceback. ``flags``,
+    ``"package.module:function"`` of a module that imports nothing heavy: ``function(prog,
+    argv)`` reads the flags (usage and exit 2, or the help and exit 0) before ``main`` is
+    imported; ``main`` reads them again.
     """
     code: int | None = None
     sys.unraisablehook = _interrupt_not_lost
     try:
+        if flags is not None:
+            _load(flags)(prog, sys.argv[1:] if argv is None else argv)
         if isinstance(main, str):
-            module, _, name = main.partition(":")
-            main = getattr(importlib.import_module(module), name)
+            main = _load(main)
         # what the imports built (SymPy's modules, classes, tables) lives until exit: frozen, no
         # collection walks it, and the one at exit does not free it one cycle at a time for
         # the OS to take back anyway (measured: 0.1-0.2 s of a derivation CLI's ~0.8 s). What

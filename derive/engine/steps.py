@@ -15,6 +15,7 @@ from enum import Enum
 import sympy as sp
 
 from .domain import DEFAULT, Domain
+from .text import Text
 
 __all__ = [
     "Derivation",
@@ -36,17 +37,6 @@ class Relation(Enum):
     EQUIVALENT = "<=>"  #: a statement equivalent to the previous statement on the domain
     IMPLIES = "=>"  #: a statement that follows from the previous one
     ARGUMENT = "argument"  #: reasoning in words; only its ``core`` (if any) is machine-checked
-
-
-@dataclass(frozen=True)
-class Text:
-    """A phrase in English and Czech."""
-
-    en: str
-    cs: str
-
-    def __call__(self, lang: str) -> str:
-        return self.cs if lang == "cs" else self.en
 
 
 @dataclass(frozen=True)

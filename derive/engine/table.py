@@ -8,13 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from .flags import FORMATS
 from .phrases import PHRASES, VERDICT_NAMES, phrase, second_opinion, table_word
 from .verify import DerivationReport
 
 __all__ = ["FORMATS", "report_table"]
-
-#: what :func:`derive.engine.render.document` writes
-FORMATS = ("latex", "markdown", "text", "beamer")
 
 
 def report_table(reports: Sequence[DerivationReport], *, lang: str = "en") -> str:

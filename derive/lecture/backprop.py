@@ -59,6 +59,7 @@ from .closedforms import (
     relabel,
 )
 from .softmax import DERIVATIONS as SOFTMAX_DERIVATIONS
+from .titles import BACKPROP
 
 __all__ = [
     "BP1_FIXED_SIZES",
@@ -832,10 +833,7 @@ DERIVATIONS: tuple[Derivation, ...] = (
     *SOFTMAX_DERIVATIONS,
 )
 
-TITLE = Text(
-    "Backpropagation and the output error: a verified derivation",
-    "Zpětné šíření a chyba výstupu: ověřené odvození",
-)
+TITLE = BACKPROP
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -47,6 +47,7 @@ from .closedforms import (
     product,
     relabel,
 )
+from .titles import CROSSENTROPY
 
 __all__ = ["DERIVATIONS", "main"]
 
@@ -657,9 +658,7 @@ DERIVATIONS: tuple[Derivation, ...] = (
     EXERCISE_2,
 )
 
-TITLE = Text(
-    "Why the cross-entropy: a verified derivation", "Proč křížová entropie: ověřené odvození"
-)
+TITLE = CROSSENTROPY
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -38,6 +38,7 @@ from .closedforms import (
     product,
     relabel,
 )
+from .titles import QUADRATIC
 
 __all__ = [
     "DERIVATIONS",
@@ -510,10 +511,7 @@ DERIVATIONS: tuple[Derivation, ...] = (
     *SLOWDOWN_RATIOS,
 )
 
-TITLE = Text(
-    "Why the quadratic cost learns slowly: a verified derivation",
-    "Proč se s kvadratickou účelovou funkcí učí pomalu: ověřené odvození",
-)
+TITLE = QUADRATIC
 
 
 def main(argv: list[str] | None = None) -> int:
