@@ -30,6 +30,7 @@ if __name__ == "__main__":  # the command: its module is imported inside the gua
 import argparse
 import json
 import math
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -299,17 +300,28 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _can_make(folder: Path) -> bool:
+    """Can ``folder`` be written to, or made (its nearest existing ancestor a writable
+    directory)?"""
+    try:
+        path = Path(os.path.realpath(folder))
+        while not path.exists():
+            path = path.parent
+        return path.is_dir() and os.access(path, os.W_OK | os.X_OK)
+    except OSError:
+        return False
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """The CLI; returns the exit status (0 ok, 1 a verification failed, 2 bad input)."""
     parser = _parser()
     args = parser.parse_args(_negative_values(sys.argv[1:] if argv is None else argv))
     if args.out is not None and args.out.exists() and not args.out.is_dir():
         parser.error(f"--out {args.out} exists and is not a directory")
-    if args.out is not None:
-        try:  # before the experiment: a directory that cannot be made is reported at once
-            args.out.mkdir(parents=True, exist_ok=True)
-        except OSError as err:
-            parser.error(f"cannot write the figures into {args.out}: {err.strerror or err}")
+    if args.out is not None and not _can_make(args.out):
+        # before the experiment: a directory that cannot be made or written is reported at
+        # once (nothing is created until the figures are written)
+        parser.error(f"cannot write the figures into {args.out}: not a writable directory")
 
     try:
         exp = run_experiment(

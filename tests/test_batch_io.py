@@ -291,13 +291,26 @@ def test_the_html_report_needs_no_network(tmp_path: Path) -> None:
     assert page.count("<script>") == page.lower().count("</script") == 2  # none ends early
 
 
-def test_a_file_without_the_required_columns_is_refused_by_its_header_alone() -> None:
+def test_a_file_without_the_required_columns_is_refused_by_its_header_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """The header decides: what follows it (a quote that never closes, NUL bytes, a million
-    rows) is not read before the missing columns are named."""
-    from derive.homework.batch import BatchError, parse_table
+    rows) is not read as records before the missing columns are named."""
+    from derive.homework import batch
 
+    read: list[int] = []
+    records = batch._records
+
+    def counted(lines: list[str], delimiter: str):
+        for record in records(lines, delimiter):
+            read.append(record[0])
+            yield record
+
+    monkeypatch.setattr(batch, "_records", counted)
     body = b'x,"never closed\n' + b"\x00\x00\n" + b"a + y\n" * 1_000_000
-    with pytest.raises(BatchError, match=r"missing column\(s\) student, exercise, answer"):
-        parse_table(b"name,answer_text\n" + body, "class.csv")
-    with pytest.raises(BatchError, match="appears twice"):
-        parse_table(b"student,exercise,answer,Answer\n" + body, "class.csv")
+    with pytest.raises(batch.BatchError, match=r"missing column\(s\) student, exercise, answer"):
+        batch.parse_table(b"name,answer_text\n" + body, "class.csv")
+    assert read == [1]  # the header, nothing after it
+    with pytest.raises(batch.BatchError, match="appears twice"):
+        batch.parse_table(b"student,exercise,answer,Answer\n" + body, "class.csv")
+    assert read == [1, 1]

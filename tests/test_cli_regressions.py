@@ -279,3 +279,17 @@ def test_an_output_that_cannot_be_written_is_refused_as_the_arguments_are_read(
         with pytest.raises(argparse.ArgumentTypeError, match=why):
             output_path(bad)
     assert output_path(str(tmp_path / "new.tex")) == str(tmp_path / "new.tex")
+    link = tmp_path / "dangling.tex"
+    link.symlink_to(tmp_path / "target.tex")  # written through: accepted
+    assert output_path(str(link)) == str(link)
+
+
+def test_an_output_named_in_a_removed_working_directory_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    with pytest.raises(argparse.ArgumentTypeError, match=r"cannot write out\.tex"):
+        output_path("out.tex")

@@ -269,3 +269,16 @@ def test_training_in_float64_leaves_the_global_jax_config_alone():
     assert run.a[0] == pytest.approx(1 / (1 + np.exp(-4.0)), rel=1e-15)
     assert run.w[1] == pytest.approx(2.0 - 0.15 * run.a[0], rel=1e-15)
     assert bool(jax.config.jax_enable_x64) == before
+
+
+def test_a_refused_run_creates_no_figure_directory(tmp_path: Path, capsys) -> None:
+    """``--out`` is checked (writable, or can be made) before the experiment, but made only
+    when the figures are written: a run refused for another reason leaves nothing behind."""
+    out = tmp_path / "new" / "figures"
+    with pytest.raises(SystemExit) as exit_:
+        main(["--out", str(out), "--activation", "no-such-function"])
+    assert exit_.value.code == 2 and not (tmp_path / "new").exists()
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(SystemExit):
+        main(["--out", str(tmp_path / "file" / "figures")])
+    assert "cannot write the figures" in capsys.readouterr().err

@@ -69,14 +69,17 @@ def output_path(text: str) -> str:
     written to (the write itself still reports what only it can find: a full disk …)."""
     if not text.strip():
         raise argparse.ArgumentTypeError("expected a file name, got an empty one")
-    target = os.path.abspath(text)
-    folder = os.path.dirname(target)
-    if os.path.isdir(target):
-        raise argparse.ArgumentTypeError(f"{text} is a directory, not a file")
-    if not os.path.isdir(folder):
-        raise argparse.ArgumentTypeError(f"cannot write {text}: {folder} is not a directory")
-    if not os.access(folder, os.W_OK | os.X_OK) and not os.access(target, os.W_OK):
-        raise argparse.ArgumentTypeError(f"cannot write {text}: {folder} is not writable")
+    try:
+        target = os.path.realpath(text)  # where the write goes: through symlinks, then ".."
+        folder = os.path.dirname(target)
+        if os.path.isdir(target):
+            raise argparse.ArgumentTypeError(f"{text} is a directory, not a file")
+        if not os.path.isdir(folder):
+            raise argparse.ArgumentTypeError(f"cannot write {text}: {folder} is not a directory")
+        if not os.access(folder, os.W_OK | os.X_OK) and not os.access(target, os.W_OK):
+            raise argparse.ArgumentTypeError(f"cannot write {text}: {folder} is not writable")
+    except OSError as exc:  # the working directory removed under us …
+        raise argparse.ArgumentTypeError(f"cannot write {text}: {exc.strerror or exc}") from None
     return text
 
 

@@ -385,8 +385,13 @@ def _list(lang: str, as_json: bool) -> None:
 
 def _output(text: str) -> Path:
     """A file the command writes (``-o``, ``--summary``, ``--report``): refused before any
-    answer is graded when it cannot be written (:func:`derive.engine.console.output_path`)."""
-    return Path(output_path(text))
+    answer is graded when it cannot be written (:func:`derive.engine.console.output_path`),
+    or when its folder is not writable: it is written to a new file there, then renamed."""
+    path = Path(output_path(text))
+    folder = os.path.dirname(os.path.realpath(path))
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise argparse.ArgumentTypeError(f"cannot write {text}: {folder} is not writable")
+    return path
 
 
 def _jobs(text: str) -> int:
