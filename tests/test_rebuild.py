@@ -218,3 +218,14 @@ def test_standalone_latex_compiles(compile_latex, lang, tmp_path, capsys):
     assert ("Notation" if lang == "en" else "Značení") in source
     assert "L26" not in source  # its own notation, not the lecture's claims paragraph
     compile_latex(source, f"rebuild-{lang}")
+
+
+def test_an_abbreviated_flag_is_refused_as_unknown_not_half_read(capsys) -> None:
+    """``--activ tanh`` was taken for ``--activation`` by one reading of the flags and refused
+    by the next ("unrecognized arguments" after the rebuild): now it is refused at once."""
+    from derive.lecture.rebuild import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["--activ", "tanh", "--check"])
+    assert exit_.value.code == 2
+    assert "unrecognized arguments: --activ tanh" in capsys.readouterr().err

@@ -395,6 +395,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     prog = "python -m derive.rebuild"
     parser = build_parser(prog, "Rebuild the cost whose gradient is a − y for an activation.")
+    # the flags are read again by run() without --activation: an abbreviation (--activ) read
+    # here would reach it unknown, so flags are taken only as written in full
+    parser.allow_abbrev = False
     parser.add_argument(
         "--table",
         action="store_true",
