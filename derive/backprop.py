@@ -7,7 +7,7 @@ if __name__ == "__main__":
     entry(
         "derive.lecture.backprop:main",
         prog="python -m derive.backprop",
-        flags="derive.lecture.titles:read_flags",
+        flags="derive.lecture.commands:read_flags",
     )
 else:
     from derive.lecture.backprop import *  # noqa: F403

@@ -7,7 +7,7 @@ if __name__ == "__main__":
     entry(
         "derive.lecture.crossentropy:main",
         prog="python -m derive.crossentropy",
-        flags="derive.lecture.titles:read_flags",
+        flags="derive.lecture.commands:read_flags",
     )
 else:
     from derive.lecture.crossentropy import *  # noqa: F403

@@ -7,7 +7,7 @@ if __name__ == "__main__":
     entry(
         "derive.lecture.quadratic:main",
         prog="python -m derive.quadratic",
-        flags="derive.lecture.titles:read_flags",
+        flags="derive.lecture.commands:read_flags",
     )
 else:
     from derive.lecture.quadratic import *  # noqa: F403

@@ -143,9 +143,12 @@ def test_a_mistyped_numeric_flag_is_reported_before_jax_is_imported() -> None:
         ["derive.quadratic", "--check", "--format", "text"],
         ["derive.backprop", "-o", "/proc/no-such-dir/out.tex"],
         ["derive.crossentropy", "--help"],
+        ["derive.errata", "--only", "L99"],
+        ["derive.errata", "--json", "--format", "latex"],
+        ["derive.errata", "--help"],
     ],
 )
-def test_a_derivation_command_reads_its_flags_before_sympy_is_imported(argv: list[str]) -> None:
+def test_a_lecture_command_reads_its_flags_before_sympy_is_imported(argv: list[str]) -> None:
     """A bad flag, flags that do not go together, an output that cannot be written, and
     ``--help`` are answered before SymPy is imported (the derivations are not built)."""
     proc = subprocess.run(
@@ -163,7 +166,8 @@ def test_a_derivation_command_reads_its_flags_before_sympy_is_imported(argv: lis
     }
     assert imported and not {m for m in imported if m.split(".")[0] in ("sympy", "mpmath")}
     if argv[-1] == "--help":
-        assert "a verified derivation" in proc.stdout  # the title, as before
+        title = {"derive.crossentropy": "Why the cross-entropy", "derive.errata": "errata: every"}
+        assert title[argv[0]] in proc.stdout  # the title, as before
 
 
 @pytest.mark.parametrize("delta", ["C'(a)", "\\int a\\,da", "\\frac{\\partial C}{\\partial a}"])

@@ -58,8 +58,8 @@ from .closedforms import (
     product,
     relabel,
 )
+from .commands import BACKPROP
 from .softmax import DERIVATIONS as SOFTMAX_DERIVATIONS
-from .titles import BACKPROP
 
 __all__ = [
     "BP1_FIXED_SIZES",

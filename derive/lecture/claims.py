@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..engine.steps import Text
+from ..engine.text import Text
 
 __all__ = ["CLAIMS", "KINDS", "Claim", "claim"]
 

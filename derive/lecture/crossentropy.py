@@ -47,7 +47,7 @@ from .closedforms import (
     product,
     relabel,
 )
-from .titles import CROSSENTROPY
+from .commands import CROSSENTROPY
 
 __all__ = ["DERIVATIONS", "main"]
 

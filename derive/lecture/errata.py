@@ -23,7 +23,6 @@ check is ``not-mathematical`` when :mod:`derive.lecture.claims` says it is a pla
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import json
 import math
@@ -35,7 +34,6 @@ from pathlib import Path
 
 import sympy as sp
 
-from ..engine.console import output_path
 from ..engine.notation import a, b, expand_sigma_prime, sigma, w, x, y, z
 from ..engine.prose import in_markdown
 from ..engine.render import latex_text, standalone
@@ -44,6 +42,7 @@ from ..engine.verify import verify
 from ..homework.stepcheck import LineResult, check_text
 from . import closedforms as cf
 from .claims import CLAIMS, Claim
+from .commands import read_errata_flags
 from .experiment import (
     EPOCHS,
     ETA_CE,
@@ -654,39 +653,15 @@ def _standalone(body: str, title: str) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Print the errata. Exit 0 if every claim was checked, 1 if one is unchecked/unverified."""
-    ap = argparse.ArgumentParser(
-        prog="python -m derive.errata",
-        description="The lecture's errata: every claim L0-L26, with its status checked now.",
-    )
-    ap.add_argument("--lang", choices=("en", "cs"), default="en")
-    ap.add_argument(
-        "--format",
-        choices=("latex", "markdown", "text"),
-        default=None,
-        help="output format (default: text; latex with --standalone)",
-    )
-    ap.add_argument(
-        "--standalone", action="store_true", help="a complete LaTeX document (implies latex)"
-    )
-    ap.add_argument("--json", action="store_true", help='{"claims": [{"id", "status", "detail"}]}')
-    ap.add_argument("--only", metavar="ID[,ID]", help="only these claims (e.g. --only L8,L13)")
-    ap.add_argument("-o", "--output", type=output_path, help="write to this file instead of stdout")
-    args = ap.parse_args(argv)
-    if args.json and (args.format is not None or args.standalone):
-        ap.error("--json prints JSON: --format and --standalone do not apply")
-    if args.standalone and args.format not in (None, "latex"):
-        ap.error(f"--standalone makes a LaTeX document: it does not go with --format {args.format}")
+    prog = "python -m derive.errata"
+    args = read_errata_flags(prog, argv)
     fmt = args.format or ("latex" if args.standalone else "text")
-    wanted = [w.strip() for w in (args.only or "").split(",") if w.strip()]
-    known = {c.id for c in CLAIMS}
-    if args.only is not None and (not wanted or set(wanted) - known):
-        unknown = ", ".join(sorted(set(wanted) - known)) or "(none given)"
-        ap.error(f"--only: no claim {unknown} (claims are L0–L26)")
+    wanted = args.wanted
     try:
         statuses = errata(SOURCES)
     except ModuleNotFoundError as exc:  # a source module is missing: no errata without it
         print(
-            f"{ap.prog}: cannot import {exc.name}: the errata needs {', '.join(SOURCES)}",
+            f"{prog}: cannot import {exc.name}: the errata needs {', '.join(SOURCES)}",
             file=sys.stderr,
         )
         return 2
@@ -705,7 +680,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             Path(args.output).write_text(text, encoding="utf-8")
         except OSError as exc:
-            print(f"{ap.prog}: cannot write {args.output}: {exc}", file=sys.stderr)
+            print(f"{prog}: cannot write {args.output}: {exc}", file=sys.stderr)
             return 2
     else:
         sys.stdout.write(text)

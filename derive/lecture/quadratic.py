@@ -38,7 +38,7 @@ from .closedforms import (
     product,
     relabel,
 )
-from .titles import QUADRATIC
+from .commands import QUADRATIC
 
 __all__ = [
     "DERIVATIONS",
