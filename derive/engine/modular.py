@@ -46,17 +46,19 @@ class Identity:
     detail: str
 
 
+def _rational_node(node: sp.Basic) -> bool:
+    """A number, a symbol, +, ·, or a whole power: a node of a rational function."""
+    return (
+        node.is_Symbol
+        or node.is_Rational
+        or isinstance(node, (sp.Add, sp.Mul))
+        or (isinstance(node, sp.Pow) and node.exp.is_Integer)
+    )
+
+
 def is_rational_function(expr: sp.Basic) -> bool:
     """Numbers and symbols with +, −, ·, / and whole powers only?"""
-    for node in sp.preorder_traversal(expr):
-        if node.is_Symbol or node.is_Rational:
-            continue
-        if isinstance(node, (sp.Add, sp.Mul)):
-            continue
-        if isinstance(node, sp.Pow) and node.exp.is_Integer:
-            continue
-        return False
-    return True
+    return all(_rational_node(node) for node in sp.preorder_traversal(expr))
 
 
 def degree_bound(expr: sp.Expr) -> int:
@@ -126,15 +128,6 @@ def identity_test(lhs: sp.Expr, rhs: sp.Expr, seed: int, points: int = POINTS) -
                 f"degree ≤ {degree}; error probability < 10^-{error_exponent(degree, agreed)})",
             )
     return None
-
-
-def _rational_node(node: sp.Basic) -> bool:
-    return (
-        node.is_Symbol
-        or node.is_Rational
-        or isinstance(node, (sp.Add, sp.Mul))
-        or (isinstance(node, sp.Pow) and node.exp.is_Integer)
-    )
 
 
 def in_generators(expr: sp.Expr) -> tuple[sp.Expr, int]:

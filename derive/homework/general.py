@@ -65,8 +65,6 @@ SPECIAL_POINTS = 24
 SPECIAL_VALUES = tuple(sp.Rational(v) for v in ("-2", "-1", "-1/2", "0", "1/2", "1", "2", "3"))
 #: points where exactly one side is defined before the domains count as different
 DOMAIN_MISMATCH = 3
-#: the modular identity test (:mod:`derive.engine.modular`): its number of points
-MODULAR_POINTS = 4
 #: a proof step is tried only below this size (count_ops) / this degree bound
 PROOF_MAX_OPS = 160
 #: … and below this many terms once multiplied out
@@ -182,7 +180,7 @@ class Side:
 def _modular(lhs: sp.Expr, rhs: sp.Expr, seed: int) -> Judgement | None:
     """Schwartz–Zippel identity test for two rational functions (None: not applicable;
     :func:`derive.engine.modular.identity_test`)."""
-    got = identity_test(lhs, rhs, seed, MODULAR_POINTS)
+    got = identity_test(lhs, rhs, seed)
     return None if got is None else Judgement(got.equal, got.detail)
 
 
