@@ -37,6 +37,7 @@ __all__ = [
     "entry",
     "output_path",
     "read_bounded",
+    "replaced_path",
     "timeout_seconds",
 ]
 
@@ -63,10 +64,12 @@ def timeout_seconds(text: str) -> float:
     return value
 
 
-def output_path(text: str) -> str:
+def output_path(text: str, *, replaced: bool = False) -> str:
     """An argparse type: a file to write. Refused before any work is done: an empty name (it
     is not stdout), a directory, a file in a directory that does not exist or cannot be
-    written to (the write itself still reports what only it can find: a full disk …)."""
+    written to (an existing writable file there is written in place), or with ``replaced``
+    (:func:`replaced_path`) whose directory is not writable. The write itself still reports
+    what only it can find: a full disk …"""
     if not text.strip():
         raise argparse.ArgumentTypeError("expected a file name, got an empty one")
     try:
@@ -76,11 +79,18 @@ def output_path(text: str) -> str:
             raise argparse.ArgumentTypeError(f"{text} is a directory, not a file")
         if not os.path.isdir(folder):
             raise argparse.ArgumentTypeError(f"cannot write {text}: {folder} is not a directory")
-        if not os.access(folder, os.W_OK | os.X_OK) and not os.access(target, os.W_OK):
+        in_place = not replaced and os.access(target, os.W_OK)
+        if not os.access(folder, os.W_OK | os.X_OK) and not in_place:
             raise argparse.ArgumentTypeError(f"cannot write {text}: {folder} is not writable")
     except OSError as exc:  # the working directory removed under us …
         raise argparse.ArgumentTypeError(f"cannot write {text}: {exc.strerror or exc}") from None
     return text
+
+
+def replaced_path(text: str) -> str:
+    """:func:`output_path` for a file written to a new file in its directory, then renamed
+    over it (``derive.check``'s outputs): the directory itself must be writable."""
+    return output_path(text, replaced=True)
 
 
 class TooLarge(ValueError):

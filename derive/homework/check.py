@@ -33,7 +33,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from ..engine.console import MAX_TIMEOUT, output_path, timeout_seconds
+from ..engine.console import MAX_TIMEOUT, replaced_path, timeout_seconds
 from .catalog import (
     CatalogError,
     active_paths,
@@ -384,14 +384,10 @@ def _list(lang: str, as_json: bool) -> None:
 
 
 def _output(text: str) -> Path:
-    """A file the command writes (``-o``, ``--summary``, ``--report``): refused before any
-    answer is graded when it cannot be written (:func:`derive.engine.console.output_path`),
-    or when its folder is not writable: it is written to a new file there, then renamed."""
-    path = Path(output_path(text))
-    folder = os.path.dirname(os.path.realpath(path))
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise argparse.ArgumentTypeError(f"cannot write {text}: {folder} is not writable")
-    return path
+    """A file the command writes (``-o``, ``--summary``, ``--report``), refused before any
+    answer is graded when it cannot be: it is written to a new file in its folder, then
+    renamed (:func:`derive.engine.console.replaced_path`)."""
+    return Path(replaced_path(text))
 
 
 def _jobs(text: str) -> int:
