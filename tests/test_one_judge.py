@@ -45,6 +45,10 @@ PAIRS = [
     (r"\tanh(z/2)", r"2\sigma(z) - 1", True),
     (r"\frac{1}{4}\operatorname{sech}^2(z/2)", r"\sigma(z)(1-\sigma(z))", True),
     (r"e^{\ln a + \ln(1-a)}", r"a(1-a)", True),
+    # two more, at the end of issue 17: sech and csch (read, but never rewritten as
+    # exponentials: their steps were only numeric evidence), one slip that looks right
+    (r"\frac{e^{-z}}{(1+e^{-z})^2}", r"\frac{1}{4}\operatorname{sech}^2(z)", False),
+    (r"\frac{2}{e^{z}-e^{-z}}", r"\operatorname{csch}(z)", True),
 ]
 
 
@@ -94,3 +98,20 @@ def test_the_judge_never_proves_a_difference_that_is_not_zero_at_a_point() -> No
     for lhs, rhs in [(a**2, a), (sp.exp(2 * z), sp.exp(z)), (sp.log(a**2), 2 * sp.log(a) + 1)]:
         got = judge_zero(lhs - rhs, DEFAULT, sides=(lhs, rhs), cheap=("modular", "cancel"))
         assert got.verdict is Verdict.REFUTED, got
+
+
+@pytest.mark.parametrize(
+    ("lhs", "rhs"),
+    [
+        (
+            r"\frac{e^{-z}}{(1+e^{-z})^2}",
+            r"\frac{1}{4}\operatorname{sech}^2\left(\frac{z}{2}\right)",
+        ),
+        (r"\frac{2}{e^{z}-e^{-z}}", r"\operatorname{csch}(z)"),
+    ],
+)
+def test_sech_and_csch_steps_are_proved_as_exponentials_not_only_sampled(
+    lhs: str, rhs: str
+) -> None:
+    result = check_text(f"{lhs}\n= {rhs}\n").results[-1]
+    assert (result.verdict, result.method) == ("ok", "exponentials"), result

@@ -64,7 +64,10 @@ def too_high_a_power(expr: sp.Basic) -> bool:
 
 
 #: functions that :func:`prove_zero` rewrites as exponentials
-_EXPONENTIAL = (sp.sinh, sp.cosh, sp.tanh, sp.coth, sp.sin, sp.cos, sp.tan, sp.cot, sp.sec, sp.csc)
+_EXPONENTIAL = (
+    sp.sinh, sp.cosh, sp.tanh, sp.coth, sp.sech, sp.csch,
+    sp.sin, sp.cos, sp.tan, sp.cot, sp.sec, sp.csc,
+)  # fmt: skip
 
 
 @functools.lru_cache(maxsize=256)
